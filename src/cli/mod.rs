@@ -1,0 +1,145 @@
+//! The command line: parse (clap), build the context, call one function per
+//! subcommand group. Every write goes through `Store::apply`.
+
+mod args;
+mod ledger;
+mod people;
+mod reports;
+mod setup;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::{Cli, Cmd};
+
+use crate::config::Config;
+use crate::domain::{Command, Date};
+use crate::error::{Error, Result};
+use crate::i18n::{self, Lang, tr};
+use crate::store::{Actor, Store};
+
+/// What every subcommand needs: the config, the dates, who is acting.
+pub struct Ctx {
+    pub config: Config,
+    pub db: PathBuf,
+    /// `--today`, else the database's pinned date (the demo), else the clock.
+    pub today_flag: Option<Date>,
+    pub on_flag: Option<Date>,
+    pub reason: Option<String>,
+    pub actor: Actor,
+}
+
+impl Ctx {
+    pub fn open(&self) -> Result<Store> {
+        Store::open(&self.db)
+    }
+
+    pub fn today(&self, store: &Store) -> Result<Date> {
+        if let Some(d) = self.today_flag {
+            return Ok(d);
+        }
+        Ok(store.pinned_today()?.unwrap_or_else(Date::today_local))
+    }
+
+    /// When the fact became true: `--on`, else today.
+    pub fn on(&self, store: &Store) -> Result<Date> {
+        match self.on_flag {
+            Some(d) => Ok(d),
+            None => self.today(store),
+        }
+    }
+
+    /// Applies one command and prints what it made; warnings go to stderr.
+    pub fn write(&self, store: &mut Store, cmd: Command) -> Result<()> {
+        let on = self.on(store)?;
+        let applied = store.apply(&self.actor, on, cmd, self.reason.as_deref())?;
+        for w in &applied.warnings {
+            eprintln!("{}: {w}", tr("警告", "warning"));
+        }
+        if let Some(id) = applied.created.first() {
+            println!("{id}");
+        }
+        Ok(())
+    }
+}
+
+fn pick_lang(flag: Option<&str>, config: &Config) -> Result<Lang> {
+    if let Some(f) = flag {
+        return Lang::parse(f).ok_or_else(|| Error::invalid("lang", f, "zh|en"));
+    }
+    if let Some(c) = config.language.as_deref() {
+        return Lang::parse(c).ok_or_else(|| Error::invalid("language", c, "zh|en"));
+    }
+    let env = std::env::var("LC_ALL")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .or_else(|| std::env::var("LANG").ok());
+    Ok(env
+        .as_deref()
+        .and_then(Lang::from_locale)
+        .unwrap_or(Lang::Zh))
+}
+
+fn parse_date_opt(field: &str, s: Option<&str>) -> Result<Option<Date>> {
+    s.map(|s| Date::parse(field, s)).transpose()
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // The language is needed before the config is read (its errors are messages too).
+    if let Some(l) = cli.lang.as_deref().and_then(Lang::parse) {
+        i18n::set(l);
+    }
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}: {e}", tr("错误", "error"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let config = Config::load(cli.config.as_deref())?;
+    i18n::set(pick_lang(cli.lang.as_deref(), &config)?);
+    let ctx = Ctx {
+        db: cli.db.clone().unwrap_or_else(|| config.default_db()),
+        today_flag: parse_date_opt("today", cli.today.as_deref())?,
+        on_flag: parse_date_opt("on", cli.on.as_deref())?,
+        reason: cli.reason.clone(),
+        actor: Actor::from_env(&config.user.name, &config.user.office),
+        config,
+    };
+    match cli.cmd {
+        None => setup::open_app(&ctx),
+        Some(Cmd::Init) => setup::init(&ctx),
+        Some(Cmd::Demo { no_tui, reset }) => setup::demo(&ctx, cli.db.is_some(), no_tui, reset),
+        Some(Cmd::Gen { orgs, seed }) => setup::gen_district(&ctx, orgs, seed),
+        Some(Cmd::Street(c)) => ledger::street(&ctx, c),
+        Some(Cmd::Community(c)) => ledger::community(&ctx, c),
+        Some(Cmd::Building(c)) => ledger::building(&ctx, c),
+        Some(Cmd::Org(c)) => ledger::org(&ctx, c),
+        Some(Cmd::Survey(a)) => ledger::survey(&ctx, a),
+        Some(Cmd::Person(c)) => people::person(&ctx, c),
+        Some(Cmd::Branch(c)) => people::branch(&ctx, c),
+        Some(Cmd::Instructor(c)) => people::instructor(&ctx, c),
+        Some(Cmd::Report(c)) => reports::report(&ctx, c),
+    }
+}
+
+/// `--format` for read commands that print text or JSON.
+pub(crate) fn text_or_json(s: &str) -> Result<bool> {
+    match s {
+        "text" => Ok(false),
+        "json" => Ok(true),
+        _ => Err(Error::invalid("format", s, "text|json")),
+    }
+}
+
+pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
+    let s = serde_json::to_string_pretty(v).map_err(|e| Error::Other(e.to_string()))?;
+    println!("{s}");
+    Ok(())
+}

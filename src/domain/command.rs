@@ -1,0 +1,187 @@
+//! Domain commands: every change to the ledger is one of these, applied by the
+//! store in one transaction (see `store::write`). References are resolved ids.
+
+use super::kinds::*;
+use super::{Date, Id};
+
+/// A settable field of an organization (`org set ORG FIELD=VALUE`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum OrgField {
+    Name(String),
+    Code(Option<String>),
+    Kind(OrgKind),
+    Status(RegStatus),
+    Street(Id),
+    Community(Option<Id>),
+    Building(Option<Id>),
+    Address(String),
+    Industry(String),
+    Employees(i64),
+    LegalRepMember(bool),
+    IdentityCheck(bool),
+    Contact(String),
+    Phone(String),
+    EnteredOn(Date),
+    /// Closed, deregistered or moved out of the district on this day.
+    ClosedOn(Option<Date>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewOrg {
+    pub id: Id,
+    pub name: String,
+    pub code: Option<String>,
+    pub kind: OrgKind,
+    pub status: RegStatus,
+    pub street: Id,
+    pub community: Option<Id>,
+    pub building: Option<Id>,
+    pub address: String,
+    pub industry: String,
+    pub employees: Option<i64>,
+    pub legal_rep_member: bool,
+    pub identity_check: bool,
+    pub contact: String,
+    pub phone: String,
+    pub entered_on: Date,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewPerson {
+    pub id: Id,
+    pub org: Id,
+    pub name: String,
+    pub phone: String,
+    pub status: Political,
+    pub hired_on: Option<Date>,
+    pub relation: Option<Relation>,
+    /// The party organization holding the relation, when `relation` is Branch.
+    pub branch: Option<Id>,
+    pub floating: bool,
+    pub manager: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewBranch {
+    pub id: Id,
+    pub name: String,
+    pub mode: Mode,
+    pub level: Level,
+    pub street: Id,
+    pub building: Option<Id>,
+    pub secretary: String,
+    pub covers: Vec<Id>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewInstructor {
+    pub id: Id,
+    pub name: String,
+    pub phone: String,
+    pub source: Source,
+    pub home_unit: String,
+    pub industry: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewTask {
+    pub id: Id,
+    pub kind: TaskKind,
+    pub org: Option<Id>,
+    pub community: Option<Id>,
+    pub stage: Stage,
+    pub due_on: Date,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    AddStreet {
+        id: Id,
+        name: String,
+        committee: String,
+    },
+    AddCommunity {
+        id: Id,
+        name: String,
+        street: Id,
+    },
+    AddBuilding {
+        id: Id,
+        name: String,
+        street: Id,
+    },
+    AddOrg(NewOrg),
+    SetOrg {
+        org: Id,
+        fields: Vec<OrgField>,
+    },
+    Survey {
+        id: Id,
+        org: Id,
+        employees: Option<i64>,
+        identity_check: Option<bool>,
+        note: String,
+    },
+    AddPerson(NewPerson),
+    SetStatus {
+        person: Id,
+        status: Political,
+    },
+    Transfer {
+        id: Id,
+        person: Id,
+        branch: Id,
+    },
+    FoundBranch(NewBranch),
+    Cover {
+        id: Id,
+        branch: Id,
+        org: Id,
+    },
+    Uncover {
+        branch: Id,
+        org: Id,
+    },
+    Dissolve {
+        branch: Id,
+    },
+    AddInstructor(NewInstructor),
+    Assign {
+        id: Id,
+        instructor: Id,
+        org: Id,
+    },
+    Visit {
+        id: Id,
+        instructor: Id,
+        org: Id,
+        note: String,
+    },
+    AddTask(NewTask),
+}
+
+impl Command {
+    /// A short stable name for the audit log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::AddStreet { .. } => "street.add",
+            Command::AddCommunity { .. } => "community.add",
+            Command::AddBuilding { .. } => "building.add",
+            Command::AddOrg(_) => "org.add",
+            Command::SetOrg { .. } => "org.set",
+            Command::Survey { .. } => "survey",
+            Command::AddPerson(_) => "person.add",
+            Command::SetStatus { .. } => "person.status",
+            Command::Transfer { .. } => "person.transfer",
+            Command::FoundBranch(_) => "branch.found",
+            Command::Cover { .. } => "branch.cover",
+            Command::Uncover { .. } => "branch.uncover",
+            Command::Dissolve { .. } => "branch.dissolve",
+            Command::AddInstructor(_) => "instructor.add",
+            Command::Assign { .. } => "instructor.assign",
+            Command::Visit { .. } => "instructor.visit",
+            Command::AddTask(_) => "task.add",
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! Row identifiers: UUIDv7 as text, so replicas can mint ids without talking.
+
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct Id(pub String);
+
+impl Id {
+    /// A fresh id from the clock and the OS random source.
+    pub fn new() -> Self {
+        Id(uuid::Uuid::now_v7().to_string())
+    }
+
+    /// A deterministic id (demo and generated districts): the same seed and
+    /// counter give the same id on every machine.
+    pub fn seeded(unix_ms: u64, random: [u8; 10]) -> Self {
+        Id(uuid::Builder::from_unix_timestamp_millis(unix_ms, &random)
+            .into_uuid()
+            .to_string())
+    }
+
+    /// Whether `s` has the shape of an id (used to decide how a reference is resolved).
+    pub fn looks_like(s: &str) -> bool {
+        uuid::Uuid::parse_str(s).is_ok()
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for Id {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for Id {
+    fn from(s: String) -> Self {
+        Id(s)
+    }
+}

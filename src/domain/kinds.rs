@@ -1,0 +1,187 @@
+//! The closed vocabularies of the ledger. Each value has one stored spelling
+//! (also the command-line spelling) and a Chinese and an English label.
+
+use crate::error::Error;
+use crate::i18n;
+
+macro_rules! vocab {
+    ($(#[$m:meta])* $name:ident, $field:literal { $($var:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($var),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$var),+];
+
+            /// The stored and command-line spelling.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$var => $code),+ }
+            }
+
+            /// The label in the current language.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$var => i18n::tr($zh, $en)),+ }
+            }
+
+            pub fn zh(self) -> &'static str {
+                match self { $($name::$var => $zh),+ }
+            }
+
+            /// Accepts the code, the Chinese label or the English label.
+            pub fn parse(s: &str) -> Result<Self, Error> {
+                let t = s.trim();
+                $(if t == $code || t == $zh || t.eq_ignore_ascii_case($en) { return Ok($name::$var); })+
+                let all: Vec<&str> = vec![$($code),+];
+                Err(Error::invalid($field, s, &format!("one of {}", all.join("|"))))
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+    };
+}
+
+vocab!(OrgKind, "kind" {
+    Enterprise = "enterprise", "非公企业", "enterprise";
+    SocialGroup = "social-group", "社会团体", "social group";
+    NonEnterprise = "non-enterprise", "民办非企业", "private non-enterprise unit";
+    Foundation = "foundation", "基金会", "foundation";
+});
+
+vocab!(
+    /// Registration status as market supervision (市监) reports it.
+    RegStatus, "status" {
+    Active = "active", "存续", "active";
+    Deregistered = "deregistered", "注销", "deregistered";
+    Revoked = "revoked", "吊销", "revoked";
+});
+
+vocab!(Mode, "mode" {
+    Standalone = "standalone", "单独组建", "standalone";
+    Joint = "joint", "联合党支部", "joint";
+    Building = "building", "楼宇党支部", "building";
+});
+
+vocab!(Level, "level" {
+    Branch = "branch", "支部", "branch";
+    General = "general", "总支", "general branch";
+    Committee = "committee", "党委", "committee";
+});
+
+vocab!(Political, "status" {
+    Formal = "formal", "正式党员", "formal member";
+    Probationary = "probationary", "预备党员", "probationary member";
+    Activist = "activist", "入党积极分子", "activist";
+    Applicant = "applicant", "入党申请人", "applicant";
+    Plain = "none", "群众", "none";
+});
+
+impl Political {
+    pub fn is_member(self) -> bool {
+        matches!(self, Political::Formal | Political::Probationary)
+    }
+}
+
+vocab!(
+    /// Where a member's organizational relation (组织关系) sits.
+    Relation, "relation" {
+    Branch = "branch", "所在单位党组织", "branch";
+    Residence = "residence", "居住地", "residence";
+    Elsewhere = "elsewhere", "其他地方", "elsewhere";
+});
+
+vocab!(Source, "source" {
+    Street = "street", "街道干部", "street cadre";
+    Community = "community", "社区干部", "community cadre";
+    Retired = "retired", "退休干部", "retired cadre";
+    DistrictDept = "district-dept", "区直单位中层骨干", "district department cadre";
+});
+
+vocab!(Office, "office" {
+    Community = "community", "社区", "community";
+    Economic = "economic", "经济办", "economic office";
+    Party = "party", "党建办", "party-building office";
+    District = "district", "区委两新工委", "district committee";
+});
+
+vocab!(TaskKind, "kind" {
+    HalfYear = "half-year", "半年更新", "half-year update";
+    Registration = "registration", "登记核查", "registration check";
+    AdHoc = "ad-hoc", "不定期摸排", "ad hoc survey";
+    Organize = "organize", "组建", "organize";
+    FollowUp = "follow-up", "跟进", "follow-up";
+});
+
+vocab!(
+    /// The loop 社区 → 经济办 → 党建办 → 社区.
+    Stage, "stage" {
+    Report = "report", "社区上报", "community reports";
+    Survey = "survey", "经济办摸排", "economic office surveys";
+    Cover = "cover", "党建办覆盖", "party office covers";
+    FollowUp = "follow-up", "社区跟进", "community follows up";
+    Closed = "closed", "已办结", "closed";
+});
+
+impl Stage {
+    pub fn office(self) -> Option<Office> {
+        match self {
+            Stage::Report | Stage::FollowUp => Some(Office::Community),
+            Stage::Survey => Some(Office::Economic),
+            Stage::Cover => Some(Office::Party),
+            Stage::Closed => None,
+        }
+    }
+}
+
+vocab!(
+    /// How an organization is covered on a day, strongest first.
+    Coverage, "coverage" {
+    Own = "own", "单独组建", "own";
+    Building = "building", "楼宇覆盖", "building";
+    Joint = "joint", "联合覆盖", "joint";
+    Instructor = "instructor", "仅指导员", "instructor only";
+    Uncovered = "none", "未覆盖", "none";
+});
+
+impl Coverage {
+    pub fn from_mode(m: Mode) -> Self {
+        match m {
+            Mode::Standalone => Coverage::Own,
+            Mode::Building => Coverage::Building,
+            Mode::Joint => Coverage::Joint,
+        }
+    }
+    pub fn is_organizational(self) -> bool {
+        matches!(self, Coverage::Own | Coverage::Building | Coverage::Joint)
+    }
+}
+
+/// A yes/no field on the command line (`yes|no`, also 是/否, true/false, 1/0).
+pub fn parse_bool(field: &str, s: &str) -> Result<bool, Error> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "1" | "是" | "有" => Ok(true),
+        "no" | "n" | "false" | "0" | "否" | "无" => Ok(false),
+        _ => Err(Error::invalid(field, s, "yes or no")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_codes_and_labels() {
+        assert_eq!(Mode::parse("joint").unwrap(), Mode::Joint);
+        assert_eq!(Mode::parse("楼宇党支部").unwrap(), Mode::Building);
+        assert_eq!(
+            Source::parse("district-dept").unwrap(),
+            Source::DistrictDept
+        );
+        let e = Mode::parse("big").unwrap_err().to_string();
+        assert!(e.contains("mode") && e.contains("big"), "{e}");
+        assert_eq!(Stage::Survey.office(), Some(Office::Economic));
+    }
+}

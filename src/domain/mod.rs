@@ -1,0 +1,11 @@
+//! Plain types and rules: no I/O here.
+
+pub mod command;
+pub mod date;
+pub mod id;
+pub mod kinds;
+pub mod uscc;
+
+pub use command::Command;
+pub use date::Date;
+pub use id::Id;

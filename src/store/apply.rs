@@ -1,0 +1,745 @@
+//! Command handlers: validate against the ledger as it is inside the write
+//! transaction, then write through the `Writer` (tables + op log).
+
+use rusqlite::{OptionalExtension, params};
+
+use super::Val;
+use super::resolve::require;
+use super::write::Writer;
+use crate::domain::command::{NewBranch, NewOrg, NewPerson, OrgField};
+use crate::domain::kinds::{Mode, Political, Relation};
+use crate::domain::{Command, Id, uscc};
+use crate::error::{Error, Noun, Result};
+use crate::i18n::tr;
+
+/// Longest text a field takes; longer input is refused, not cut.
+pub const MAX_TEXT: usize = 200;
+
+/// Cleans a text field (no control characters), trims it and checks its length.
+pub fn text(field: &str, value: &str, required: bool) -> Result<String> {
+    let t = crate::text::clean(value).trim().to_string();
+    if required && t.is_empty() {
+        return Err(Error::invalid(
+            field,
+            value,
+            tr("不能为空", "must not be empty"),
+        ));
+    }
+    if t.chars().count() > MAX_TEXT {
+        return Err(Error::invalid(
+            field,
+            value.chars().take(20).collect::<String>() + "…",
+            tr("过长（最多 200 字）", "too long (200 characters at most)"),
+        ));
+    }
+    Ok(t)
+}
+
+pub fn employees(value: i64) -> Result<i64> {
+    if value < 0 {
+        return Err(Error::invalid(
+            "employees",
+            value.to_string(),
+            tr("不能为负数", "must not be negative"),
+        ));
+    }
+    Ok(value)
+}
+
+pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
+    match cmd {
+        Command::AddStreet {
+            id,
+            name,
+            committee,
+        } => {
+            let name = text("name", &name, true)?;
+            no_duplicate_name(w, "streets", &name, None)?;
+            let committee = text("committee", &committee, false)?;
+            w.insert(
+                "streets",
+                &id,
+                &[("name", name.into()), ("committee", committee.into())],
+            )
+        }
+        Command::AddCommunity { id, name, street } => {
+            let name = text("name", &name, true)?;
+            require(w.tx, Noun::Street, &street)?;
+            no_duplicate_name(w, "communities", &name, Some(&street))?;
+            w.insert(
+                "communities",
+                &id,
+                &[("name", name.into()), ("street_id", (&street).into())],
+            )
+        }
+        Command::AddBuilding { id, name, street } => {
+            let name = text("name", &name, true)?;
+            require(w.tx, Noun::Street, &street)?;
+            no_duplicate_name(w, "buildings", &name, Some(&street))?;
+            w.insert(
+                "buildings",
+                &id,
+                &[("name", name.into()), ("street_id", (&street).into())],
+            )
+        }
+        Command::AddOrg(o) => add_org(w, o),
+        Command::SetOrg { org, fields } => set_org(w, &org, fields),
+        Command::Survey {
+            id,
+            org,
+            employees: emp,
+            identity_check,
+            note,
+        } => {
+            require(w.tx, Noun::Org, &org)?;
+            let on = w.on;
+            if let Some(e) = emp {
+                employees(e)?;
+            }
+            let note = text("note", &note, false)?;
+            w.insert(
+                "surveys",
+                &id,
+                &[
+                    ("org_id", (&org).into()),
+                    ("on_date", on.into()),
+                    ("employees", emp.into()),
+                    ("identity_check", identity_check.into()),
+                    ("note", note.into()),
+                ],
+            )?;
+            let (first, last): (Option<String>, Option<String>) = w.tx.query_row(
+                "SELECT first_survey_on, last_survey_on FROM orgs WHERE id = ?1",
+                [&org.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let d = on.to_string();
+            let mut f: Vec<(&'static str, Val)> = Vec::new();
+            if first.as_ref().is_none_or(|x| *x > d) {
+                f.push(("first_survey_on", on.into()));
+            }
+            if last.as_ref().is_none_or(|x| *x < d) {
+                f.push(("last_survey_on", on.into()));
+                if let Some(e) = emp {
+                    f.push(("employees", e.into()));
+                }
+                if let Some(c) = identity_check {
+                    f.push(("identity_check", c.into()));
+                }
+            }
+            w.update("orgs", &org, &f)
+        }
+        Command::AddPerson(p) => add_person(w, p),
+        Command::SetStatus { person, status } => {
+            require(w.tx, Noun::Person, &person)?;
+            let cur: String = w.tx.query_row(
+                "SELECT status FROM persons WHERE id = ?1",
+                [&person.0],
+                |r| r.get(0),
+            )?;
+            if cur == status.code() {
+                return Err(Error::invalid(
+                    "status",
+                    status.code(),
+                    tr("与现状相同", "is already the person's status"),
+                ));
+            }
+            let on = w.on;
+            w.update("persons", &person, &[("status", status.code().into())])?;
+            w.insert(
+                "status_changes",
+                &Id::new(),
+                &[
+                    ("person_id", (&person).into()),
+                    ("status", status.code().into()),
+                    ("from_status", cur.into()),
+                    ("on_date", on.into()),
+                ],
+            )
+        }
+        Command::Transfer { id, person, branch } => transfer(w, id, &person, &branch),
+        Command::FoundBranch(b) => found_branch(w, b),
+        Command::Cover { id, branch, org } => {
+            require(w.tx, Noun::Branch, &branch)?;
+            require(w.tx, Noun::Org, &org)?;
+            branch_active(w, &branch)?;
+            org_operating(w, &org)?;
+            if link_active(w, &branch, &org)?.is_some() {
+                return Err(already_covered(&org));
+            }
+            let (mode, n) = branch_mode_and_count(w, &branch)?;
+            if mode == Mode::Standalone && n >= 1 {
+                return Err(Error::invalid(
+                    "covers",
+                    org.as_str(),
+                    tr(
+                        "单独组建的党组织只覆盖一家组织",
+                        "a standalone branch covers one organization",
+                    ),
+                ));
+            }
+            link(w, &id, &branch, &org)
+        }
+        Command::Uncover { branch, org } => {
+            require(w.tx, Noun::Branch, &branch)?;
+            require(w.tx, Noun::Org, &org)?;
+            let Some(link) = link_active(w, &branch, &org)? else {
+                return Err(Error::invalid(
+                    "org",
+                    org.as_str(),
+                    tr(
+                        "不在该党组织覆盖范围内",
+                        "is not covered by that party organization",
+                    ),
+                ));
+            };
+            let on = w.on;
+            w.update("links", &link, &[("to_on", on.into())])
+        }
+        Command::Dissolve { branch } => {
+            require(w.tx, Noun::Branch, &branch)?;
+            branch_active(w, &branch)?;
+            let on = w.on;
+            w.update("party_orgs", &branch, &[("dissolved_on", on.into())])
+        }
+        Command::AddInstructor(i) => {
+            let name = text("name", &i.name, true)?;
+            let fields = [
+                ("name", name.into()),
+                ("phone", text("phone", &i.phone, false)?.into()),
+                ("source", i.source.code().into()),
+                ("home_unit", text("home_unit", &i.home_unit, false)?.into()),
+                ("industry", text("industry", &i.industry, false)?.into()),
+            ];
+            w.insert("instructors", &i.id, &fields)
+        }
+        Command::Assign {
+            id,
+            instructor,
+            org,
+        } => {
+            require(w.tx, Noun::Instructor, &instructor)?;
+            require(w.tx, Noun::Org, &org)?;
+            org_operating(w, &org)?;
+            if assignment_active(w, &instructor, &org)? {
+                return Err(Error::invalid(
+                    "org",
+                    org.as_str(),
+                    tr("已由该指导员指导", "already has this instructor"),
+                ));
+            }
+            let on = w.on;
+            w.insert(
+                "assignments",
+                &id,
+                &[
+                    ("instructor_id", (&instructor).into()),
+                    ("org_id", (&org).into()),
+                    ("from_on", on.into()),
+                ],
+            )
+        }
+        Command::Visit {
+            id,
+            instructor,
+            org,
+            note,
+        } => {
+            require(w.tx, Noun::Instructor, &instructor)?;
+            require(w.tx, Noun::Org, &org)?;
+            if !assignment_active(w, &instructor, &org)? {
+                return Err(Error::invalid(
+                    "org",
+                    org.as_str(),
+                    tr(
+                        "该指导员未被选派到此组织",
+                        "this instructor is not assigned to it",
+                    ),
+                ));
+            }
+            let on = w.on;
+            let note = text("note", &note, false)?;
+            w.insert(
+                "visits",
+                &id,
+                &[
+                    ("instructor_id", (&instructor).into()),
+                    ("org_id", (&org).into()),
+                    ("on_date", on.into()),
+                    ("note", note.into()),
+                ],
+            )
+        }
+        Command::AddTask(t) => {
+            if let Some(o) = &t.org {
+                require(w.tx, Noun::Org, o)?;
+            }
+            if let Some(c) = &t.community {
+                require(w.tx, Noun::Community, c)?;
+            }
+            let on = w.on;
+            let fields = [
+                ("kind", t.kind.code().into()),
+                ("org_id", t.org.as_ref().into()),
+                ("community_id", t.community.as_ref().into()),
+                ("stage", t.stage.code().into()),
+                ("office", t.stage.office().map(|o| o.code()).into()),
+                ("due_on", t.due_on.into()),
+                ("created_on", on.into()),
+                ("note", text("note", &t.note, false)?.into()),
+            ];
+            w.insert("tasks", &t.id, &fields)
+        }
+    }
+}
+
+fn no_duplicate_name(w: &Writer<'_>, table: &str, name: &str, street: Option<&Id>) -> Result<()> {
+    let exists = match street {
+        Some(s) => {
+            w.tx.prepare_cached(&format!(
+                "SELECT 1 FROM {table} WHERE name = ?1 AND deleted = 0 AND street_id = ?2"
+            ))?
+            .exists(params![name, s.as_str()])?
+        }
+        None => {
+            w.tx.prepare_cached(&format!(
+                "SELECT 1 FROM {table} WHERE name = ?1 AND deleted = 0"
+            ))?
+            .exists([name])?
+        }
+    };
+    if exists {
+        return Err(Error::invalid("name", name, tr("已存在", "already exists")));
+    }
+    Ok(())
+}
+
+fn code_field(w: &mut Writer<'_>, raw: &str, except: Option<&Id>) -> Result<String> {
+    let (code, check) = uscc::parse("code", raw)?;
+    if let uscc::Check::Mismatch { expected } = check {
+        w.warn(format!(
+            "{} {code}: {} {expected}{}",
+            tr("信用代码", "credit code"),
+            tr("校验位不符（应为", "fails its checksum (expected"),
+            tr("），已按原样保存", "); stored as given")
+        ));
+    }
+    let taken: Option<String> = w
+        .tx
+        .prepare_cached("SELECT name FROM orgs WHERE code = ?1 AND deleted = 0 AND id IS NOT ?2")?
+        .query_row(params![code, except.map(|e| e.as_str())], |r| r.get(0))
+        .optional()?;
+    if let Some(other) = taken {
+        return Err(Error::invalid(
+            "code",
+            raw,
+            &format!(
+                "{} {}",
+                tr("已被另一组织使用:", "already used by"),
+                crate::text::clean(&other)
+            ),
+        ));
+    }
+    Ok(code)
+}
+
+fn place_check(
+    w: &Writer<'_>,
+    street: &Id,
+    community: Option<&Id>,
+    building: Option<&Id>,
+) -> Result<()> {
+    require(w.tx, Noun::Street, street)?;
+    for (what, id, table) in [
+        (Noun::Community, community, "communities"),
+        (Noun::Building, building, "buildings"),
+    ] {
+        if let Some(id) = id {
+            require(w.tx, what, id)?;
+            let s: Option<String> = w.tx.query_row(
+                &format!("SELECT street_id FROM {table} WHERE id = ?1"),
+                [&id.0],
+                |r| r.get(0),
+            )?;
+            if s.as_deref() != Some(street.as_str()) {
+                return Err(Error::invalid(
+                    if what == Noun::Community {
+                        "community"
+                    } else {
+                        "building"
+                    },
+                    id.as_str(),
+                    tr("不属于该街道", "is not in that street"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn add_org(w: &mut Writer<'_>, o: NewOrg) -> Result<()> {
+    let name = text("name", &o.name, true)?;
+    let code = match o.code.as_deref().filter(|c| !c.trim().is_empty()) {
+        Some(c) => Some(code_field(w, c, None)?),
+        None => None,
+    };
+    if let Some(e) = o.employees {
+        employees(e)?;
+    }
+    place_check(w, &o.street, o.community.as_ref(), o.building.as_ref())?;
+    let fields = [
+        ("name", name.into()),
+        ("code", code.into()),
+        ("kind", o.kind.code().into()),
+        ("status", o.status.code().into()),
+        ("street_id", (&o.street).into()),
+        ("community_id", o.community.as_ref().into()),
+        ("building_id", o.building.as_ref().into()),
+        ("address", text("address", &o.address, false)?.into()),
+        ("industry", text("industry", &o.industry, false)?.into()),
+        ("employees", o.employees.into()),
+        ("legal_rep_member", o.legal_rep_member.into()),
+        ("identity_check", o.identity_check.into()),
+        ("contact", text("contact", &o.contact, false)?.into()),
+        ("phone", text("phone", &o.phone, false)?.into()),
+        ("entered_on", o.entered_on.into()),
+    ];
+    w.insert("orgs", &o.id, &fields)
+}
+
+fn set_org(w: &mut Writer<'_>, org: &Id, fields: Vec<OrgField>) -> Result<()> {
+    require(w.tx, Noun::Org, org)?;
+    let (mut street, mut community, mut building): (Id, Option<Id>, Option<Id>) = w.tx.query_row(
+        "SELECT street_id, community_id, building_id FROM orgs WHERE id = ?1",
+        [&org.0],
+        |r| {
+            Ok((
+                Id(r.get::<_, Option<String>>(0)?.unwrap_or_default()),
+                r.get::<_, Option<String>>(1)?.map(Id),
+                r.get::<_, Option<String>>(2)?.map(Id),
+            ))
+        },
+    )?;
+    let mut out: Vec<(&'static str, Val)> = Vec::new();
+    for f in fields {
+        match f {
+            OrgField::Name(v) => out.push(("name", text("name", &v, true)?.into())),
+            OrgField::Code(None) => out.push(("code", Val::Null)),
+            OrgField::Code(Some(v)) => out.push(("code", code_field(w, &v, Some(org))?.into())),
+            OrgField::Kind(k) => out.push(("kind", k.code().into())),
+            OrgField::Status(s) => out.push(("status", s.code().into())),
+            OrgField::Street(s) => {
+                if s != street {
+                    // a new street makes the old community and building meaningless
+                    community = None;
+                    building = None;
+                    out.push(("community_id", Val::Null));
+                    out.push(("building_id", Val::Null));
+                }
+                street = s.clone();
+                out.push(("street_id", (&s).into()));
+            }
+            OrgField::Community(c) => {
+                community = c.clone();
+                out.push(("community_id", c.as_ref().into()));
+            }
+            OrgField::Building(b) => {
+                building = b.clone();
+                out.push(("building_id", b.as_ref().into()));
+            }
+            OrgField::Address(v) => out.push(("address", text("address", &v, false)?.into())),
+            OrgField::Industry(v) => out.push(("industry", text("industry", &v, false)?.into())),
+            OrgField::Employees(n) => out.push(("employees", employees(n)?.into())),
+            OrgField::LegalRepMember(b) => out.push(("legal_rep_member", b.into())),
+            OrgField::IdentityCheck(b) => out.push(("identity_check", b.into())),
+            OrgField::Contact(v) => out.push(("contact", text("contact", &v, false)?.into())),
+            OrgField::Phone(v) => out.push(("phone", text("phone", &v, false)?.into())),
+            OrgField::EnteredOn(d) => out.push(("entered_on", d.into())),
+            OrgField::ClosedOn(d) => out.push(("closed_on", d.into())),
+        }
+    }
+    place_check(w, &street, community.as_ref(), building.as_ref())?;
+    w.update("orgs", org, &out)
+}
+
+fn add_person(w: &mut Writer<'_>, p: NewPerson) -> Result<()> {
+    require(w.tx, Noun::Org, &p.org)?;
+    let name = text("name", &p.name, true)?;
+    let on = w.on;
+    let (relation, branch) = if p.status.is_member() {
+        let relation = p.relation.unwrap_or(Relation::Residence);
+        let branch = match (relation, p.branch) {
+            (Relation::Branch, Some(b)) => {
+                require(w.tx, Noun::Branch, &b)?;
+                Some(b)
+            }
+            (Relation::Branch, None) => Some(covering_branch(w, &p.org)?.ok_or_else(|| {
+                Error::invalid(
+                    "relation",
+                    "branch",
+                    tr(
+                        "该组织尚无党组织，无法转入",
+                        "the organization has no party organization to hold it",
+                    ),
+                )
+            })?),
+            _ => None,
+        };
+        (Some(relation), branch)
+    } else {
+        if p.relation.is_some() {
+            return Err(Error::invalid(
+                "relation",
+                p.relation.map(|r| r.code()).unwrap_or(""),
+                tr("只有党员有组织关系", "only party members have a relation"),
+            ));
+        }
+        (None, None)
+    };
+    let hired = p.hired_on.unwrap_or(on);
+    let fields = [
+        ("org_id", (&p.org).into()),
+        ("name", name.into()),
+        ("phone", text("phone", &p.phone, false)?.into()),
+        ("status", p.status.code().into()),
+        ("hired_on", hired.into()),
+        ("relation", relation.map(|r| r.code()).into()),
+        ("branch_id", branch.as_ref().into()),
+        ("floating", p.floating.into()),
+        ("manager", p.manager.into()),
+    ];
+    w.insert("persons", &p.id, &fields)?;
+    w.insert(
+        "status_changes",
+        &Id::new(),
+        &[
+            ("person_id", (&p.id).into()),
+            ("status", p.status.code().into()),
+            ("on_date", on.into()),
+        ],
+    )
+}
+
+fn transfer(w: &mut Writer<'_>, id: Id, person: &Id, branch: &Id) -> Result<()> {
+    require(w.tx, Noun::Person, person)?;
+    require(w.tx, Noun::Branch, branch)?;
+    branch_active(w, branch)?;
+    let (status, relation, cur_branch): (String, Option<String>, Option<String>) = w.tx.query_row(
+        "SELECT status, relation, branch_id FROM persons WHERE id = ?1",
+        [&person.0],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    if !Political::parse(&status).is_ok_and(Political::is_member) {
+        return Err(Error::invalid(
+            "person",
+            person.as_str(),
+            tr(
+                "不是党员，没有组织关系可转",
+                "is not a party member; there is no relation to transfer",
+            ),
+        ));
+    }
+    if cur_branch.as_deref() == Some(branch.as_str()) {
+        return Err(Error::invalid(
+            "to",
+            branch.as_str(),
+            tr(
+                "组织关系已在该党组织",
+                "the relation is already in that party organization",
+            ),
+        ));
+    }
+    let on = w.on;
+    w.insert(
+        "transfers",
+        &id,
+        &[
+            ("person_id", person.into()),
+            ("from_relation", relation.into()),
+            ("branch_id", branch.into()),
+            ("on_date", on.into()),
+        ],
+    )?;
+    w.update(
+        "persons",
+        person,
+        &[
+            ("relation", Relation::Branch.code().into()),
+            ("branch_id", branch.into()),
+            ("floating", false.into()),
+        ],
+    )
+}
+
+fn found_branch(w: &mut Writer<'_>, b: NewBranch) -> Result<()> {
+    let name = text("name", &b.name, true)?;
+    let n = b.covers.len();
+    let refuse = |why: &str| Err(Error::invalid("covers", n.to_string(), why));
+    match b.mode {
+        Mode::Joint if n < 2 => {
+            return refuse(tr(
+                "联合党支部至少覆盖 2 家组织",
+                "a joint branch covers 2 or more organizations",
+            ));
+        }
+        Mode::Standalone if n != 1 => {
+            return refuse(tr(
+                "单独组建的党组织只覆盖 1 家组织",
+                "a standalone branch covers exactly 1 organization",
+            ));
+        }
+        Mode::Building if n < 1 => {
+            return refuse(tr(
+                "楼宇党支部至少覆盖 1 家组织",
+                "a building branch covers 1 or more organizations",
+            ));
+        }
+        _ => {}
+    }
+    for (i, o) in b.covers.iter().enumerate() {
+        if b.covers[..i].contains(o) {
+            return Err(already_covered(o));
+        }
+        require(w.tx, Noun::Org, o)?;
+        org_operating(w, o)?;
+    }
+    place_check(w, &b.street, None, b.building.as_ref())?;
+    if b.mode == Mode::Building && b.building.is_none() {
+        return Err(Error::invalid(
+            "building",
+            "",
+            tr(
+                "楼宇党支部需指定楼宇",
+                "a building branch needs its building",
+            ),
+        ));
+    }
+    let on = w.on;
+    let fields = [
+        ("name", name.into()),
+        ("mode", b.mode.code().into()),
+        ("level", b.level.code().into()),
+        ("street_id", (&b.street).into()),
+        ("building_id", b.building.as_ref().into()),
+        ("secretary", text("secretary", &b.secretary, false)?.into()),
+        ("founded_on", on.into()),
+    ];
+    w.insert("party_orgs", &b.id, &fields)?;
+    for o in &b.covers {
+        link(w, &Id::new(), &b.id, o)?;
+    }
+    Ok(())
+}
+
+fn link(w: &mut Writer<'_>, id: &Id, branch: &Id, org: &Id) -> Result<()> {
+    let on = w.on;
+    w.insert(
+        "links",
+        id,
+        &[
+            ("party_org_id", branch.into()),
+            ("org_id", org.into()),
+            ("from_on", on.into()),
+        ],
+    )
+}
+
+fn already_covered(org: &Id) -> Error {
+    Error::invalid(
+        "covers",
+        org.as_str(),
+        tr(
+            "该组织已在此党组织覆盖范围内",
+            "that organization is already covered by it",
+        ),
+    )
+}
+
+fn org_operating(w: &Writer<'_>, org: &Id) -> Result<()> {
+    let d = w.on.to_string();
+    let ok =
+        w.tx.prepare_cached(
+            "SELECT 1 FROM orgs WHERE id = ?1 AND (entered_on IS NULL OR entered_on <= ?2)
+             AND (closed_on IS NULL OR closed_on > ?2)",
+        )?
+        .exists(params![org.as_str(), d])?;
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "org",
+            org.as_str(),
+            tr("在该日期不在册或已关闭", "is not operating on that date"),
+        ))
+    }
+}
+
+fn branch_active(w: &Writer<'_>, branch: &Id) -> Result<()> {
+    let d = w.on.to_string();
+    let ok =
+        w.tx.prepare_cached(
+            "SELECT 1 FROM party_orgs WHERE id = ?1 AND founded_on <= ?2
+             AND (dissolved_on IS NULL OR dissolved_on > ?2)",
+        )?
+        .exists(params![branch.as_str(), d])?;
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "branch",
+            branch.as_str(),
+            tr("在该日期未成立或已撤销", "does not exist on that date"),
+        ))
+    }
+}
+
+fn link_active(w: &Writer<'_>, branch: &Id, org: &Id) -> Result<Option<Id>> {
+    let d = w.on.to_string();
+    Ok(w.tx
+        .prepare_cached(
+            "SELECT id FROM links WHERE party_org_id = ?1 AND org_id = ?2 AND deleted = 0
+             AND from_on <= ?3 AND (to_on IS NULL OR to_on > ?3)",
+        )?
+        .query_row(params![branch.as_str(), org.as_str(), d], |r| {
+            r.get::<_, String>(0)
+        })
+        .optional()?
+        .map(Id))
+}
+
+fn branch_mode_and_count(w: &Writer<'_>, branch: &Id) -> Result<(Mode, i64)> {
+    let d = w.on.to_string();
+    let (mode, n): (String, i64) = w.tx.query_row(
+        "SELECT p.mode, (SELECT COUNT(*) FROM links l WHERE l.party_org_id = p.id AND l.deleted = 0
+                          AND l.from_on <= ?2 AND (l.to_on IS NULL OR l.to_on > ?2))
+         FROM party_orgs p WHERE p.id = ?1",
+        params![branch.as_str(), d],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok((Mode::parse(&mode)?, n))
+}
+
+/// The party organization covering `org` on the writer's day (own first).
+fn covering_branch(w: &Writer<'_>, org: &Id) -> Result<Option<Id>> {
+    let d = w.on.to_string();
+    Ok(w.tx
+        .prepare_cached(
+            "SELECT p.id FROM links l JOIN party_orgs p ON p.id = l.party_org_id
+             WHERE l.org_id = ?1 AND l.deleted = 0 AND l.from_on <= ?2 AND (l.to_on IS NULL OR l.to_on > ?2)
+               AND p.founded_on <= ?2 AND (p.dissolved_on IS NULL OR p.dissolved_on > ?2)
+             ORDER BY CASE p.mode WHEN 'standalone' THEN 0 WHEN 'building' THEN 1 ELSE 2 END LIMIT 1",
+        )?
+        .query_row(params![org.as_str(), d], |r| r.get::<_, String>(0))
+        .optional()?
+        .map(Id))
+}
+
+fn assignment_active(w: &Writer<'_>, instructor: &Id, org: &Id) -> Result<bool> {
+    let d = w.on.to_string();
+    Ok(w.tx
+        .prepare_cached(
+            "SELECT 1 FROM assignments WHERE instructor_id = ?1 AND org_id = ?2 AND deleted = 0
+             AND from_on <= ?3 AND (to_on IS NULL OR to_on > ?3)",
+        )?
+        .exists(params![instructor.as_str(), org.as_str(), d])?)
+}

@@ -1,0 +1,163 @@
+//! The SQLite store: opening and migrating, the one write path (`write`),
+//! command handlers (`apply`), reference resolution and read queries.
+
+mod apply;
+pub use apply::{employees as check_employees, text as check_text};
+pub mod read;
+pub mod resolve;
+pub mod schema;
+mod val;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+
+use crate::domain::{Date, Id};
+use crate::error::{Error, Result};
+use crate::i18n::tr;
+
+pub use val::Val;
+pub use write::{Actor, Applied};
+
+pub struct Store {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+    site: String,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema
+    /// up to date. A file that is not a liangxin database, or one written by a
+    /// newer version, is refused with a message.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        create_private(path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let mut conn = Connection::open_with_flags(path, flags)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let shown = path.display().to_string();
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| not_a_db(&shown, e))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        schema::migrations()
+            .to_latest(&mut conn)
+            .map_err(|e| match e {
+                rusqlite_migration::Error::MigrationDefinition(_)
+                | rusqlite_migration::Error::SpecifiedSchemaVersion(_) => Error::Refused(format!(
+                    "{} {shown}: {}",
+                    tr("数据库", "database"),
+                    tr(
+                        "由更新版本的 liangxin 写入，请先升级",
+                        "was written by a newer liangxin; upgrade first"
+                    )
+                )),
+                rusqlite_migration::Error::RusqliteError { err, .. } => not_a_db(&shown, err),
+                other => Error::Other(format!("{shown}: {other}")),
+            })?;
+        let site = match meta_get(&conn, "site_id")? {
+            Some(s) => s,
+            None => {
+                let s = Id::new().0;
+                meta_set(&conn, "site_id", &s)?;
+                s
+            }
+        };
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            site,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// This replica's site id (one per database file, never per process).
+    pub fn site(&self) -> &str {
+        &self.site
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        meta_get(&self.conn, key)
+    }
+
+    /// Replica-local settings (the demo date, the district name). Not ledger
+    /// facts, so they do not go through the op log.
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        meta_set(&self.conn, key, value)
+    }
+
+    /// The date the database pins as "today" (the demo district), if any.
+    pub fn pinned_today(&self) -> Result<Option<Date>> {
+        match self.meta("demo_date")? {
+            Some(s) => Ok(Some(Date::parse("demo_date", &s)?)),
+            None => Ok(None),
+        }
+    }
+
+    pub fn count(&self, table: &str) -> Result<i64> {
+        if !schema::TABLES.contains(&table) && table != "oplog" && table != "audit" {
+            return Err(Error::Other(format!("unknown table {table}")));
+        }
+        Ok(self
+            .conn
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?)
+    }
+}
+
+fn not_a_db(path: &str, e: rusqlite::Error) -> Error {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => Error::Refused(format!(
+            "{path}: {}",
+            tr("不是 liangxin 数据库文件", "is not a liangxin database")
+        )),
+        _ => Error::Db(e),
+    }
+}
+
+/// New database files are readable by their owner only: the ledger holds
+/// personal political data.
+fn create_private(path: &Path) -> Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    match opts.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(crate) fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+pub(crate) fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}

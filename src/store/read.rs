@@ -1,0 +1,322 @@
+//! Read queries for views and reports. Coverage of every organization on a
+//! day is one SQL statement (`CLASSIFY`), not a query per organization.
+
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use crate::domain::kinds::Coverage;
+use crate::domain::{Date, Id};
+use crate::error::Result;
+
+/// Common table expressions classifying each organization operating on day
+/// `?1`: `cls(id, street_id, community_id, coverage)`. Coverage is the
+/// strongest in force: own, building, joint, instructor only, none.
+pub const CLASSIFY: &str = "
+WITH op AS (
+  SELECT o.id, o.street_id, o.community_id FROM orgs o
+  WHERE o.deleted = 0 AND (o.entered_on IS NULL OR o.entered_on <= ?1)
+    AND (o.closed_on IS NULL OR o.closed_on > ?1)
+),
+cov AS (
+  SELECT l.org_id AS org_id, MAX(p.mode = 'standalone') AS own,
+         MAX(p.mode = 'building') AS bld, MAX(p.mode = 'joint') AS jnt
+  FROM links l JOIN party_orgs p ON p.id = l.party_org_id
+  WHERE l.deleted = 0 AND p.deleted = 0 AND l.from_on <= ?1 AND (l.to_on IS NULL OR l.to_on > ?1)
+    AND p.founded_on <= ?1 AND (p.dissolved_on IS NULL OR p.dissolved_on > ?1)
+  GROUP BY l.org_id
+),
+ins AS (
+  SELECT DISTINCT org_id FROM assignments
+  WHERE deleted = 0 AND from_on <= ?1 AND (to_on IS NULL OR to_on > ?1)
+),
+cls AS (
+  SELECT op.id, op.street_id, op.community_id,
+    CASE WHEN cov.own THEN 'own' WHEN cov.bld THEN 'building' WHEN cov.jnt THEN 'joint'
+         WHEN ins.org_id IS NOT NULL THEN 'instructor' ELSE 'none' END AS coverage
+  FROM op LEFT JOIN cov ON cov.org_id = op.id LEFT JOIN ins ON ins.org_id = op.id
+)";
+
+/// Ids of the organizations organizationally covered on `day`, optionally in one street.
+pub fn covered_ids(
+    conn: &Connection,
+    day: Date,
+    street: Option<&Id>,
+) -> Result<std::collections::HashSet<String>> {
+    let sql = format!(
+        "{CLASSIFY} SELECT id FROM cls WHERE coverage IN ('own','building','joint')
+         AND (?2 IS NULL OR street_id = ?2)"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(params![day.to_string(), street.map(|s| s.as_str())], |r| {
+        r.get::<_, String>(0)
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgRow {
+    pub id: String,
+    pub name: String,
+    pub code: Option<String>,
+    pub kind: String,
+    pub street: String,
+    pub community: Option<String>,
+    pub employees: Option<i64>,
+    pub members: i64,
+    pub coverage: String,
+    pub instructor: Option<String>,
+    pub last_survey_on: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct OrgFilter {
+    pub street: Option<Id>,
+    pub coverage: Option<Coverage>,
+}
+
+const ORG_ROW_SELECT: &str = "
+SELECT o.id, o.name, o.code, o.kind, s.name, c.name, o.employees,
+  (SELECT COUNT(*) FROM persons p WHERE p.org_id = o.id AND p.deleted = 0 AND p.left_on IS NULL
+     AND p.status IN ('formal','probationary')),
+  cls.coverage,
+  (SELECT i.name FROM assignments a JOIN instructors i ON i.id = a.instructor_id
+     WHERE a.org_id = o.id AND a.deleted = 0 AND a.from_on <= ?1 AND (a.to_on IS NULL OR a.to_on > ?1)
+     ORDER BY a.from_on DESC LIMIT 1),
+  o.last_survey_on
+FROM cls JOIN orgs o ON o.id = cls.id
+LEFT JOIN streets s ON s.id = o.street_id
+LEFT JOIN communities c ON c.id = o.community_id";
+
+fn org_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrgRow> {
+    Ok(OrgRow {
+        id: r.get(0)?,
+        name: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+        code: r.get(2)?,
+        kind: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+        street: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+        community: r.get(5)?,
+        employees: r.get(6)?,
+        members: r.get(7)?,
+        coverage: r.get(8)?,
+        instructor: r.get(9)?,
+        last_survey_on: r.get(10)?,
+    })
+}
+
+/// Organizations operating on `day`, by street then name.
+pub fn org_list(conn: &Connection, day: Date, f: &OrgFilter) -> Result<Vec<OrgRow>> {
+    let sql = format!(
+        "{CLASSIFY} {ORG_ROW_SELECT}
+         WHERE (?2 IS NULL OR o.street_id = ?2) AND (?3 IS NULL OR cls.coverage = ?3)
+         ORDER BY s.name, o.name"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(
+        params![
+            day.to_string(),
+            f.street.as_ref().map(|s| s.as_str()),
+            f.coverage.map(|c| c.code())
+        ],
+        org_row,
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[derive(Debug, Serialize)]
+pub struct LinkView {
+    pub party_org: String,
+    pub party_org_id: String,
+    pub mode: String,
+    pub from_on: String,
+    pub to_on: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PersonView {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    pub relation: Option<String>,
+    pub hired_on: Option<String>,
+    pub manager: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AssignmentView {
+    pub instructor: String,
+    pub source: String,
+    pub from_on: String,
+    pub to_on: Option<String>,
+    pub visits: i64,
+    pub last_visit_on: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HistoryView {
+    pub at: String,
+    pub user: String,
+    pub action: String,
+    pub field: String,
+    pub value: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OrgDetail {
+    #[serde(flatten)]
+    pub row: OrgRow,
+    pub status: String,
+    pub building: Option<String>,
+    pub address: String,
+    pub industry: String,
+    pub legal_rep_member: bool,
+    pub identity_check: bool,
+    pub entered_on: Option<String>,
+    pub closed_on: Option<String>,
+    pub first_survey_on: Option<String>,
+    pub links: Vec<LinkView>,
+    pub persons: Vec<PersonView>,
+    pub instructors: Vec<AssignmentView>,
+    pub history: Vec<HistoryView>,
+}
+
+fn list<T>(
+    conn: &Connection,
+    sql: &str,
+    id: &Id,
+    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([id.as_str()], f)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Everything known about one organization, as of `day`. An organization not
+/// operating on `day` is still shown (coverage "none").
+pub fn org_detail(conn: &Connection, id: &Id, day: Date) -> Result<OrgDetail> {
+    let sql = format!(
+        "{}, one AS (SELECT o.id, o.street_id, o.community_id, COALESCE((SELECT coverage FROM cls WHERE cls.id = o.id), 'none') AS coverage
+                       FROM orgs o WHERE o.id = ?2)
+         {}",
+        CLASSIFY,
+        ORG_ROW_SELECT.replace("FROM cls JOIN orgs o ON o.id = cls.id", "FROM one cls JOIN orgs o ON o.id = cls.id")
+    );
+    let row = conn.query_row(&sql, params![day.to_string(), id.as_str()], org_row)?;
+    let (status, building, address, industry, lrm, ic, entered, closed, first): (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ) = conn.query_row(
+        "SELECT o.status, b.name, o.address, o.industry, o.legal_rep_member, o.identity_check,
+                o.entered_on, o.closed_on, o.first_survey_on
+         FROM orgs o LEFT JOIN buildings b ON b.id = o.building_id WHERE o.id = ?1",
+        [id.as_str()],
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+            ))
+        },
+    )?;
+    let links = list(
+        conn,
+        "SELECT p.name, p.id, p.mode, l.from_on, l.to_on FROM links l JOIN party_orgs p ON p.id = l.party_org_id
+         WHERE l.org_id = ?1 AND l.deleted = 0 ORDER BY l.from_on",
+        id,
+        |r| {
+            Ok(LinkView {
+                party_org: r.get(0)?,
+                party_org_id: r.get(1)?,
+                mode: r.get(2)?,
+                from_on: r.get(3)?,
+                to_on: r.get(4)?,
+            })
+        },
+    )?;
+    let persons = list(
+        conn,
+        "SELECT id, name, status, relation, hired_on, manager FROM persons
+         WHERE org_id = ?1 AND deleted = 0 AND left_on IS NULL ORDER BY status, name",
+        id,
+        |r| {
+            Ok(PersonView {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                status: r.get(2)?,
+                relation: r.get(3)?,
+                hired_on: r.get(4)?,
+                manager: r.get::<_, Option<i64>>(5)?.unwrap_or(0) != 0,
+            })
+        },
+    )?;
+    let instructors = list(
+        conn,
+        "SELECT i.name, i.source, a.from_on, a.to_on,
+           (SELECT COUNT(*) FROM visits v WHERE v.org_id = a.org_id AND v.instructor_id = a.instructor_id),
+           (SELECT MAX(on_date) FROM visits v WHERE v.org_id = a.org_id AND v.instructor_id = a.instructor_id)
+         FROM assignments a JOIN instructors i ON i.id = a.instructor_id
+         WHERE a.org_id = ?1 AND a.deleted = 0 ORDER BY a.from_on",
+        id,
+        |r| {
+            Ok(AssignmentView {
+                instructor: r.get(0)?,
+                source: r.get(1)?,
+                from_on: r.get(2)?,
+                to_on: r.get(3)?,
+                visits: r.get(4)?,
+                last_visit_on: r.get(5)?,
+            })
+        },
+    )?;
+    let history = list(
+        conn,
+        "SELECT a.at, a.user_name, a.action, o.field, o.value FROM oplog o
+         JOIN audit a ON a.site_id = o.site_id AND o.seq BETWEEN a.first_seq AND a.last_seq
+         WHERE o.tbl = 'orgs' AND o.row_id = ?1 ORDER BY o.hlc",
+        id,
+        |r| {
+            Ok(HistoryView {
+                at: r.get(0)?,
+                user: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                action: r.get(2)?,
+                field: r.get(3)?,
+                value: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+            })
+        },
+    )?;
+    Ok(OrgDetail {
+        row,
+        status: status.unwrap_or_default(),
+        building,
+        address: address.unwrap_or_default(),
+        industry: industry.unwrap_or_default(),
+        legal_rep_member: lrm.unwrap_or(0) != 0,
+        identity_check: ic.unwrap_or(0) != 0,
+        entered_on: entered,
+        closed_on: closed,
+        first_survey_on: first,
+        links,
+        persons,
+        instructors,
+        history,
+    })
+}
+
+/// Streets with their ids, by name.
+pub fn streets(conn: &Connection) -> Result<Vec<(Id, String)>> {
+    let mut stmt = conn.prepare("SELECT id, name FROM streets WHERE deleted = 0 ORDER BY name")?;
+    let rows = stmt.query_map([], |r| Ok((Id(r.get(0)?), r.get::<_, String>(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

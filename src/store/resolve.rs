@@ -1,0 +1,148 @@
+//! Turning what a person typed (an id, a credit code, an exact name) into a row id.
+
+use rusqlite::{Connection, params};
+
+use crate::domain::Id;
+use crate::error::{Error, Noun, Result};
+
+fn table_of(what: Noun) -> &'static str {
+    match what {
+        Noun::Street => "streets",
+        Noun::Community => "communities",
+        Noun::Building => "buildings",
+        Noun::Org => "orgs",
+        Noun::Branch => "party_orgs",
+        Noun::Person => "persons",
+        Noun::Instructor => "instructors",
+        Noun::Task => "tasks",
+    }
+}
+
+/// Whether a live row with this id exists.
+pub fn exists(conn: &Connection, what: Noun, id: &Id) -> Result<bool> {
+    let sql = format!(
+        "SELECT 1 FROM {} WHERE id = ?1 AND deleted = 0",
+        table_of(what)
+    );
+    Ok(conn.prepare_cached(&sql)?.exists([&id.0])?)
+}
+
+pub fn require(conn: &Connection, what: Noun, id: &Id) -> Result<()> {
+    if exists(conn, what, id)? {
+        Ok(())
+    } else {
+        Err(Error::not_found(what, id.as_str()))
+    }
+}
+
+fn one(what: Noun, input: &str, mut ids: Vec<(String, String)>) -> Result<Id> {
+    match ids.len() {
+        0 => Err(Error::not_found(what, input)),
+        1 => Ok(Id(ids.remove(0).0)),
+        _ => Err(Error::Ambiguous {
+            what,
+            value: input.to_string(),
+            candidates: ids
+                .into_iter()
+                .map(|(id, label)| format!("{id} ({label})"))
+                .collect(),
+        }),
+    }
+}
+
+/// A row named by id or exact name; `scope_sql` optionally narrows by a
+/// parent column (`street_id`, `org_id`).
+fn by_id_or_name(
+    conn: &Connection,
+    what: Noun,
+    input: &str,
+    scope: Option<(&str, &Id)>,
+) -> Result<Id> {
+    let t = input.trim();
+    let table = table_of(what);
+    if Id::looks_like(t) {
+        let id = Id(t.to_ascii_lowercase());
+        if exists(conn, what, &id)? {
+            return Ok(id);
+        }
+        return Err(Error::not_found(what, input));
+    }
+    let (sql, scope_id) = match scope {
+        Some((col, id)) => (
+            format!("SELECT id, name FROM {table} WHERE name = ?1 AND deleted = 0 AND {col} = ?2"),
+            id.0.clone(),
+        ),
+        None => (
+            format!("SELECT id, name FROM {table} WHERE name = ?1 AND deleted = 0 AND ?2 = ?2"),
+            String::new(),
+        ),
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map(params![t, scope_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    one(what, input, rows)
+}
+
+pub fn street(conn: &Connection, input: &str) -> Result<Id> {
+    by_id_or_name(conn, Noun::Street, input, None)
+}
+
+pub fn community(conn: &Connection, input: &str, street: Option<&Id>) -> Result<Id> {
+    by_id_or_name(
+        conn,
+        Noun::Community,
+        input,
+        street.map(|s| ("street_id", s)),
+    )
+}
+
+pub fn building(conn: &Connection, input: &str, street: Option<&Id>) -> Result<Id> {
+    by_id_or_name(
+        conn,
+        Noun::Building,
+        input,
+        street.map(|s| ("street_id", s)),
+    )
+}
+
+pub fn branch(conn: &Connection, input: &str) -> Result<Id> {
+    by_id_or_name(conn, Noun::Branch, input, None)
+}
+
+pub fn instructor(conn: &Connection, input: &str) -> Result<Id> {
+    by_id_or_name(conn, Noun::Instructor, input, None)
+}
+
+pub fn person(conn: &Connection, input: &str, org: Option<&Id>) -> Result<Id> {
+    by_id_or_name(conn, Noun::Person, input, org.map(|o| ("org_id", o)))
+}
+
+/// An organization by id, credit code or exact name.
+pub fn org(conn: &Connection, input: &str) -> Result<Id> {
+    let t = input.trim();
+    if Id::looks_like(t) {
+        return by_id_or_name(conn, Noun::Org, t, None);
+    }
+    let upper = t.to_ascii_uppercase();
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name FROM orgs WHERE deleted = 0 AND (code = ?1 OR name = ?2)",
+    )?;
+    let rows = stmt
+        .query_map(params![upper, t], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    one(Noun::Org, input, rows)
+}
+
+pub fn task(conn: &Connection, input: &str) -> Result<Id> {
+    let id = Id(input.trim().to_ascii_lowercase());
+    if Id::looks_like(&id.0) && exists(conn, Noun::Task, &id)? {
+        Ok(id)
+    } else {
+        Err(Error::not_found(Noun::Task, input))
+    }
+}

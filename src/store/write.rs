@@ -1,0 +1,343 @@
+//! The one write path. Every change runs in `Store::run`: one
+//! `BEGIN IMMEDIATE` transaction that validates, appends field-level ops to the
+//! op log, updates the tables, and appends a hash-chained audit record.
+
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use sha2::{Digest, Sha256};
+
+use super::schema::{SCHEMA_VERSION, TABLES};
+use super::{Store, Val, meta_get, meta_set};
+use crate::domain::{Command, Date, Id};
+use crate::error::{Error, Result};
+
+/// Who is acting: the OS user and the configured name and office.
+#[derive(Clone, Debug, Default)]
+pub struct Actor {
+    pub os_user: String,
+    pub name: String,
+    pub office: String,
+}
+
+impl Actor {
+    pub fn from_env(name: &str, office: &str) -> Actor {
+        let os_user = std::env::var("USER")
+            .or_else(|_| std::env::var("LOGNAME"))
+            .unwrap_or_else(|_| "unknown".into());
+        Actor {
+            name: if name.is_empty() {
+                os_user.clone()
+            } else {
+                name.to_string()
+            },
+            os_user,
+            office: office.to_string(),
+        }
+    }
+}
+
+/// What a write did.
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// Ids of rows the command created, in order.
+    pub created: Vec<Id>,
+    pub ops: usize,
+    /// Accepted, but worth saying (e.g. a credit code that fails its checksum).
+    pub warnings: Vec<String>,
+}
+
+/// The only handle through which ledger tables change. It exists only inside
+/// `Store::run`, so no write can skip the op log or the audit record.
+pub struct Writer<'t> {
+    pub(crate) tx: &'t Transaction<'t>,
+    site: String,
+    seq: i64,
+    hlc: i64,
+    /// The day the facts became true (`--on`).
+    pub on: Date,
+    pub(crate) applied: Applied,
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+fn check_table(table: &str) -> Result<()> {
+    if TABLES.contains(&table) {
+        Ok(())
+    } else {
+        Err(Error::Other(format!("write to unknown table {table}")))
+    }
+}
+
+impl Writer<'_> {
+    /// Hybrid logical clock: physical milliseconds in the high bits, a counter
+    /// in the low 16, never going backwards even if the wall clock does.
+    fn tick(&mut self) -> i64 {
+        self.hlc = (self.hlc + 1).max(now_ms() << 16);
+        self.hlc
+    }
+
+    fn op(
+        &mut self,
+        table: &str,
+        id: &Id,
+        field: &str,
+        v: &Val,
+        supersedes: Option<String>,
+    ) -> Result<()> {
+        self.seq += 1;
+        let hlc = self.tick();
+        self.tx
+            .prepare_cached(
+                "INSERT INTO oplog(site_id, seq, hlc, tbl, row_id, field, value, schema_version, supersedes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                self.site,
+                self.seq,
+                hlc,
+                table,
+                id.as_str(),
+                field,
+                v.to_json(),
+                SCHEMA_VERSION,
+                supersedes
+            ])?;
+        self.applied.ops += 1;
+        Ok(())
+    }
+
+    /// Creates a row; one op per field.
+    pub fn insert(
+        &mut self,
+        table: &'static str,
+        id: &Id,
+        fields: &[(&'static str, Val)],
+    ) -> Result<()> {
+        check_table(table)?;
+        let cols: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
+        let marks: Vec<String> = (2..=fields.len() + 1).map(|i| format!("?{i}")).collect();
+        let sql = format!(
+            "INSERT INTO {table} (id, {}) VALUES (?1, {})",
+            cols.join(", "),
+            marks.join(", ")
+        );
+        let mut args: Vec<&dyn rusqlite::ToSql> = vec![&id.0];
+        args.extend(fields.iter().map(|(_, v)| v as &dyn rusqlite::ToSql));
+        self.tx.prepare_cached(&sql)?.execute(args.as_slice())?;
+        for (f, v) in fields {
+            self.op(table, id, f, v, None)?;
+        }
+        self.applied.created.push(id.clone());
+        Ok(())
+    }
+
+    /// Changes fields of an existing row; a field that already holds the value
+    /// makes no op.
+    pub fn update(
+        &mut self,
+        table: &'static str,
+        id: &Id,
+        fields: &[(&'static str, Val)],
+    ) -> Result<()> {
+        check_table(table)?;
+        for (f, v) in fields {
+            let cur: Option<rusqlite::types::Value> = self
+                .tx
+                .prepare_cached(&format!("SELECT {f} FROM {table} WHERE id = ?1"))?
+                .query_row([&id.0], |r| r.get(0))
+                .optional()?;
+            let Some(cur) = cur else {
+                return Err(Error::Other(format!("update of missing row {table}/{id}")));
+            };
+            if Val::from(cur) == *v {
+                continue;
+            }
+            let head: Option<String> = self
+                .tx
+                .prepare_cached(
+                    "SELECT site_id || ':' || seq FROM oplog
+                     WHERE tbl = ?1 AND row_id = ?2 AND field = ?3
+                     ORDER BY hlc DESC, site_id DESC LIMIT 1",
+                )?
+                .query_row(params![table, id.as_str(), f], |r| r.get(0))
+                .optional()?;
+            self.tx
+                .prepare_cached(&format!("UPDATE {table} SET {f} = ?1 WHERE id = ?2"))?
+                .execute(params![v, id.as_str()])?;
+            self.op(table, id, f, v, head)?;
+        }
+        Ok(())
+    }
+
+    pub fn warn(&mut self, msg: String) {
+        self.applied.warnings.push(msg);
+    }
+}
+
+impl Store {
+    /// Applies one command as of `on`.
+    pub fn apply(
+        &mut self,
+        actor: &Actor,
+        on: Date,
+        cmd: Command,
+        reason: Option<&str>,
+    ) -> Result<Applied> {
+        let action = cmd.name();
+        let detail = format!("{cmd:?}");
+        self.run(actor, action, &detail, reason, on, |w| {
+            super::apply::apply(w, cmd)
+        })
+    }
+
+    /// Applies many dated commands in one transaction with one audit record
+    /// (building the demo district, generating a synthetic one).
+    pub fn apply_batch(
+        &mut self,
+        actor: &Actor,
+        action: &str,
+        cmds: Vec<(Date, Command)>,
+    ) -> Result<Applied> {
+        let detail = format!("{} commands", cmds.len());
+        let first_on = cmds.first().map(|(d, _)| *d).unwrap_or(Date::today_local());
+        self.run(actor, action, &detail, None, first_on, |w| {
+            for (on, cmd) in cmds {
+                w.on = on;
+                super::apply::apply(w, cmd)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The transaction every write goes through. Nothing is written unless all
+    /// of it succeeds.
+    fn run(
+        &mut self,
+        actor: &Actor,
+        action: &str,
+        detail: &str,
+        reason: Option<&str>,
+        on: Date,
+        body: impl FnOnce(&mut Writer<'_>) -> Result<()>,
+    ) -> Result<Applied> {
+        let site = self.site.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Sequence and clock come from the database inside the write lock, so
+        // many processes on one file never hand out the same number.
+        let seq: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(seq), 0) FROM oplog WHERE site_id = ?1",
+            [&site],
+            |r| r.get(0),
+        )?;
+        let hlc: i64 = meta_get(&tx, "hlc")?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let first_seq = seq + 1;
+        let mut w = Writer {
+            tx: &tx,
+            site: site.clone(),
+            seq,
+            hlc,
+            on,
+            applied: Applied::default(),
+        };
+        body(&mut w)?;
+        let (last_seq, hlc, applied) = (w.seq, w.hlc, w.applied);
+        meta_set(&tx, "hlc", &hlc.to_string())?;
+        append_audit(
+            &tx,
+            actor,
+            action,
+            detail,
+            reason,
+            on,
+            &site,
+            first_seq,
+            last_seq,
+            applied.ops,
+        )?;
+        tx.commit()?;
+        Ok(applied)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn append_audit(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    action: &str,
+    detail: &str,
+    reason: Option<&str>,
+    on: Date,
+    site: &str,
+    first_seq: i64,
+    last_seq: i64,
+    ops: usize,
+) -> Result<()> {
+    let prev: Option<String> = tx
+        .query_row(
+            "SELECT hash FROM audit ORDER BY rowid DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let at = jiff::Timestamp::now().to_string();
+    let id = Id::new();
+    let fields = [
+        id.as_str(),
+        &at,
+        &actor.os_user,
+        &actor.name,
+        &actor.office,
+        action,
+        detail,
+        reason.unwrap_or(""),
+        &on.to_string(),
+        site,
+        &first_seq.to_string(),
+        &last_seq.to_string(),
+        &ops.to_string(),
+        prev.as_deref().unwrap_or(""),
+    ];
+    let hash = chain_hash(&fields);
+    tx.execute(
+        "INSERT INTO audit(id, at, os_user, user_name, office, action, detail, reason, on_date,
+                           site_id, first_seq, last_seq, ops, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            id.as_str(),
+            at,
+            actor.os_user,
+            actor.name,
+            actor.office,
+            action,
+            detail,
+            reason,
+            on.to_string(),
+            site,
+            first_seq,
+            last_seq,
+            ops as i64,
+            prev,
+            hash
+        ],
+    )?;
+    Ok(())
+}
+
+/// SHA-256 over the record's fields (length-prefixed, so no two records
+/// serialize alike) and the previous record's hash.
+pub fn chain_hash(fields: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for f in fields {
+        h.update((f.len() as u64).to_le_bytes());
+        h.update(f.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}

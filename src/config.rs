@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 use crate::i18n::tr;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// The ledger database; default: the platform data directory.
@@ -93,20 +93,6 @@ impl Default for Ui {
     fn default() -> Self {
         Ui {
             border: "rounded".into(),
-        }
-    }
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            database: None,
-            language: None,
-            user: User::default(),
-            scope: Scope::default(),
-            alerts: Alerts::default(),
-            report: Report::default(),
-            ui: Ui::default(),
         }
     }
 }

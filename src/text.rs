@@ -56,20 +56,6 @@ fn skip_string(it: &mut std::iter::Peekable<std::str::Chars<'_>>) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::clean;
-
-    #[test]
-    fn strips_escapes() {
-        assert_eq!(clean("某公司\u{1b}]52;c;aGVsbG8=\u{7}"), "某公司");
-        assert_eq!(clean("a\u{1b}[31mred\u{1b}[0m"), "ared");
-        assert_eq!(clean("x\u{1b}]0;title\u{1b}\\y"), "xy");
-        assert_eq!(clean("tab\there\u{0}"), "tab here");
-        assert_eq!(clean("武陵区"), "武陵区");
-    }
-}
-
 /// Display width in terminal cells (CJK characters take two).
 pub fn width(s: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(s)
@@ -123,4 +109,18 @@ pub fn table(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn strips_escapes() {
+        assert_eq!(clean("某公司\u{1b}]52;c;aGVsbG8=\u{7}"), "某公司");
+        assert_eq!(clean("a\u{1b}[31mred\u{1b}[0m"), "ared");
+        assert_eq!(clean("x\u{1b}]0;title\u{1b}\\y"), "xy");
+        assert_eq!(clean("tab\there\u{0}"), "tab here");
+        assert_eq!(clean("武陵区"), "武陵区");
+    }
 }

@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::Error;
+use crate::i18n::tr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(pub jiff::civil::Date);
@@ -12,7 +13,7 @@ impl Date {
     pub fn ymd(y: i16, m: i8, d: i8) -> Result<Self, Error> {
         jiff::civil::Date::new(y, m, d)
             .map(Date)
-            .map_err(|_| Error::invalid("date", format!("{y}-{m}-{d}"), "not a calendar date"))
+            .map_err(|_| Error::invalid("date", format!("{y}-{m}-{d}"), tr("不是有效日期", "not a calendar date")))
     }
 
     /// Parses `YYYY-MM-DD`; `field` names the input in the error.
@@ -20,11 +21,11 @@ impl Date {
         let t = s.trim();
         let ok = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
         if !ok {
-            return Err(Error::invalid(field, s, "expected YYYY-MM-DD"));
+            return Err(Error::invalid(field, s, tr("应为 YYYY-MM-DD", "expected YYYY-MM-DD")));
         }
         jiff::civil::Date::from_str(t)
             .map(Date)
-            .map_err(|_| Error::invalid(field, s, "not a calendar date"))
+            .map_err(|_| Error::invalid(field, s, tr("不是有效日期", "not a calendar date")))
     }
 
     /// The local calendar date now.

@@ -1,6 +1,7 @@
 //! Unified social credit code (统一社会信用代码, GB 32100-2015).
 
 use crate::error::Error;
+use crate::i18n::tr;
 
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 const WEIGHTS: [u32; 17] = [
@@ -52,7 +53,7 @@ pub fn parse(field: &str, raw: &str) -> Result<(String, Check), Error> {
         return Err(Error::invalid(
             field,
             raw,
-            "a credit code has 18 characters",
+            tr("信用代码应为 18 位", "a credit code has 18 characters"),
         ));
     }
     let bytes = code.as_bytes();
@@ -60,14 +61,14 @@ pub fn parse(field: &str, raw: &str) -> Result<(String, Check), Error> {
         return Err(Error::invalid(
             field,
             raw,
-            &format!("character '{}' is not used in credit codes", *bad as char),
+            &format!("{} '{}'", tr("信用代码不使用字符", "credit codes do not use the character"), *bad as char),
         ));
     }
     if !bytes[2..8].iter().all(u8::is_ascii_digit) {
         return Err(Error::invalid(
             field,
             raw,
-            "positions 3-8 are a division code (digits)",
+            tr("第 3-8 位是行政区划代码（数字）", "positions 3-8 are a division code (digits)"),
         ));
     }
     let expected = check_char(&bytes[..17]).unwrap_or('?');
@@ -129,7 +130,8 @@ mod tests {
             prop_assume!(!(2..8).contains(&pos) || new.is_ascii_digit());
             b[pos] = new;
             let s = String::from_utf8(b).unwrap();
-            prop_assert!(matches!(parse("code", &s).unwrap().1, Check::Mismatch { .. }));
+            let failed = matches!(parse("code", &s).unwrap().1, Check::Mismatch { .. });
+            prop_assert!(failed, "{} passed after a change at {}", s, pos);
         }
 
         #[test]

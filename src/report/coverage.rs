@@ -10,7 +10,7 @@ use super::Counts;
 use crate::domain::Date;
 use crate::error::Result;
 use crate::i18n::{percent, tr};
-use crate::store::read::CLASSIFY;
+use crate::store::read::{COVERED, OPERATING};
 use crate::text;
 
 #[derive(Debug, Serialize)]
@@ -71,45 +71,64 @@ pub fn compute(conn: &Connection, as_of: Date, by: By) -> Result<CoverageReport>
         }
     }
     let mut total = Counts::default();
-    let sql = format!(
-        "{CLASSIFY} SELECT street_id, community_id, coverage, COUNT(*) FROM cls GROUP BY 1, 2, 3"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([as_of.to_string()], |r| {
-        Ok((
-            r.get::<_, Option<String>>(0)?,
-            r.get::<_, Option<String>>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?,
-        ))
-    })?;
-    for r in rows {
-        let (street, community, coverage, n) = r?;
-        total.add(&coverage, n);
-        let s = street.unwrap_or_default();
-        streets
-            .entry(s)
-            .or_insert_with(|| {
-                (
-                    tr("（未归属街道）", "(no street)").to_string(),
-                    Counts::default(),
-                )
-            })
-            .1
-            .add(&coverage, n);
-        if by == By::Community {
-            let c = community.unwrap_or_default();
-            communities
-                .entry(c)
-                .or_insert_with(|| {
-                    (
-                        tr("（未归属社区）", "(no community)").to_string(),
-                        String::new(),
-                        Counts::default(),
-                    )
-                })
-                .2
-                .add(&coverage, n);
+    let day = as_of.to_string();
+    // (street, community, coverage code, count) from two grouped queries:
+    // operating organizations, and the covered (by strongest mode) or
+    // instructor-only ones. Uncovered = operating − the rest.
+    let mut cells: BTreeMap<(Option<String>, Option<String>), [i64; 5]> = BTreeMap::new();
+    let grouped = |sql: &str, f: &mut dyn FnMut(Option<String>, Option<String>, String, i64)| -> Result<()> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let rows = stmt.query_map([&day], |r| {
+            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
+        })?;
+        for r in rows {
+            let (s, c, k, n) = r?;
+            f(s, c, k, n);
+        }
+        Ok(())
+    };
+    const IDX: [&str; 5] = ["total", "own", "building", "joint", "instructor"];
+    let mut put = |s: Option<String>, c: Option<String>, k: String, n: i64| {
+        if let Some(i) = IDX.iter().position(|x| *x == k) {
+            cells.entry((s, c)).or_default()[i] += n;
+        }
+    };
+    grouped(
+        &format!("SELECT o.street_id, o.community_id, 'total', COUNT(*) FROM orgs o WHERE {OPERATING} GROUP BY 1, 2"),
+        &mut put,
+    )?;
+    grouped(
+        &format!(
+            "WITH {COVERED},
+             ins AS (SELECT DISTINCT a.org_id FROM assignments a
+                     WHERE a.deleted = 0 AND a.from_on <= ?1 AND (a.to_on IS NULL OR a.to_on > ?1)
+                       AND a.org_id NOT IN (SELECT org_id FROM cov)),
+             marked AS (SELECT org_id, rank FROM cov UNION ALL SELECT org_id, 3 FROM ins)
+             SELECT o.street_id, o.community_id,
+                    CASE m.rank WHEN 0 THEN 'own' WHEN 1 THEN 'building' WHEN 2 THEN 'joint' ELSE 'instructor' END,
+                    COUNT(*)
+             FROM marked m CROSS JOIN orgs o INDEXED BY orgs_id_place ON o.id = m.org_id
+             WHERE {OPERATING} GROUP BY 1, 2, 3"
+        ),
+        &mut put,
+    )?;
+    for ((street, community), [all, own, building, joint, instructor]) in cells {
+        let uncovered = all - own - building - joint - instructor;
+        let parts = [("own", own), ("building", building), ("joint", joint), ("instructor", instructor), ("none", uncovered)];
+        for (coverage, n) in parts.into_iter().filter(|(_, n)| *n > 0) {
+            total.add(coverage, n);
+            streets
+                .entry(street.clone().unwrap_or_default())
+                .or_insert_with(|| (tr("（未归属街道）", "(no street)").to_string(), Counts::default()))
+                .1
+                .add(coverage, n);
+            if by == By::Community {
+                communities
+                    .entry(community.clone().unwrap_or_default())
+                    .or_insert_with(|| (tr("（未归属社区）", "(no community)").to_string(), String::new(), Counts::default()))
+                    .2
+                    .add(coverage, n);
+            }
         }
     }
     let mut streets: Vec<Group> = streets

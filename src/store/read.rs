@@ -1,5 +1,5 @@
-//! Read queries for views and reports. Coverage of every organization on a
-//! day is one SQL statement (`CLASSIFY`), not a query per organization.
+//! Read queries for views and reports. Coverage on a day is computed by SQL
+//! over all organizations at once, never a query per organization.
 
 use rusqlite::{Connection, params};
 use serde::Serialize;
@@ -8,48 +8,57 @@ use crate::domain::kinds::Coverage;
 use crate::domain::{Date, Id};
 use crate::error::Result;
 
-/// Common table expressions classifying each organization operating on day
-/// `?1`: `cls(id, street_id, community_id, coverage)`. Coverage is the
-/// strongest in force: own, building, joint, instructor only, none.
-pub const CLASSIFY: &str = "
-WITH op AS (
-  SELECT o.id, o.street_id, o.community_id FROM orgs o
-  WHERE o.deleted = 0 AND (o.entered_on IS NULL OR o.entered_on <= ?1)
-    AND (o.closed_on IS NULL OR o.closed_on > ?1)
-),
+/// `cov(org_id, rank)`: organizations with a coverage link in force on day
+/// `?1` to a party organization that exists that day; rank 0 own, 1 building,
+/// 2 joint (the strongest when several apply).
+pub const COVERED: &str = "
 cov AS (
-  SELECT l.org_id AS org_id, MAX(p.mode = 'standalone') AS own,
-         MAX(p.mode = 'building') AS bld, MAX(p.mode = 'joint') AS jnt
-  FROM links l JOIN party_orgs p ON p.id = l.party_org_id
+  SELECT l.org_id AS org_id,
+         MIN(CASE p.mode WHEN 'standalone' THEN 0 WHEN 'building' THEN 1 ELSE 2 END) AS rank
+  FROM links l JOIN party_orgs p INDEXED BY party_orgs_span ON p.id = l.party_org_id
   WHERE l.deleted = 0 AND p.deleted = 0 AND l.from_on <= ?1 AND (l.to_on IS NULL OR l.to_on > ?1)
     AND p.founded_on <= ?1 AND (p.dissolved_on IS NULL OR p.dissolved_on > ?1)
   GROUP BY l.org_id
-),
+)";
+
+/// An organization `o` operating on day `?1`.
+pub const OPERATING: &str =
+    "o.deleted = 0 AND (o.entered_on IS NULL OR o.entered_on <= ?1) AND (o.closed_on IS NULL OR o.closed_on > ?1)";
+
+/// The planner is told which indexes to use (`INDEXED BY`, `CROSS JOIN`
+/// order): without statistics it prefers the primary-key index, which costs a
+/// second lookup per organization.
+/// Rank in `cov` to a coverage code.
+pub const RANK_CODE: &str = "CASE cov.rank WHEN 0 THEN 'own' WHEN 1 THEN 'building' ELSE 'joint' END";
+
+/// `cls(id, street_id, community_id, coverage)` for every organization
+/// operating on day `?1`: own, building, joint, instructor only, none. Used
+/// for lists; counts use the cheaper grouped queries in `report::coverage`.
+pub fn classify() -> String {
+    format!(
+        "WITH {COVERED},
 ins AS (
   SELECT DISTINCT org_id FROM assignments
   WHERE deleted = 0 AND from_on <= ?1 AND (to_on IS NULL OR to_on > ?1)
 ),
 cls AS (
-  SELECT op.id, op.street_id, op.community_id,
-    CASE WHEN cov.own THEN 'own' WHEN cov.bld THEN 'building' WHEN cov.jnt THEN 'joint'
+  SELECT o.id, o.street_id, o.community_id,
+    CASE WHEN cov.org_id IS NOT NULL THEN {RANK_CODE}
          WHEN ins.org_id IS NOT NULL THEN 'instructor' ELSE 'none' END AS coverage
-  FROM op LEFT JOIN cov ON cov.org_id = op.id LEFT JOIN ins ON ins.org_id = op.id
-)";
+  FROM orgs o LEFT JOIN cov ON cov.org_id = o.id LEFT JOIN ins ON ins.org_id = o.id
+  WHERE {OPERATING}
+)"
+    )
+}
 
 /// Ids of the organizations organizationally covered on `day`, optionally in one street.
-pub fn covered_ids(
-    conn: &Connection,
-    day: Date,
-    street: Option<&Id>,
-) -> Result<std::collections::HashSet<String>> {
+pub fn covered_ids(conn: &Connection, day: Date, street: Option<&Id>) -> Result<std::collections::HashSet<String>> {
     let sql = format!(
-        "{CLASSIFY} SELECT id FROM cls WHERE coverage IN ('own','building','joint')
-         AND (?2 IS NULL OR street_id = ?2)"
+        "WITH {COVERED} SELECT o.id FROM cov CROSS JOIN orgs o INDEXED BY orgs_id_place ON o.id = cov.org_id
+         WHERE {OPERATING} AND (?2 IS NULL OR o.street_id = ?2)"
     );
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(params![day.to_string(), street.map(|s| s.as_str())], |r| {
-        r.get::<_, String>(0)
-    })?;
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![day.to_string(), street.map(|s| s.as_str())], |r| r.get::<_, String>(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -106,9 +115,10 @@ fn org_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrgRow> {
 /// Organizations operating on `day`, by street then name.
 pub fn org_list(conn: &Connection, day: Date, f: &OrgFilter) -> Result<Vec<OrgRow>> {
     let sql = format!(
-        "{CLASSIFY} {ORG_ROW_SELECT}
+        "{} {ORG_ROW_SELECT}
          WHERE (?2 IS NULL OR o.street_id = ?2) AND (?3 IS NULL OR cls.coverage = ?3)
-         ORDER BY s.name, o.name"
+         ORDER BY s.name, o.name",
+        classify()
     );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(
@@ -197,37 +207,32 @@ pub fn org_detail(conn: &Connection, id: &Id, day: Date) -> Result<OrgDetail> {
         "{}, one AS (SELECT o.id, o.street_id, o.community_id, COALESCE((SELECT coverage FROM cls WHERE cls.id = o.id), 'none') AS coverage
                        FROM orgs o WHERE o.id = ?2)
          {}",
-        CLASSIFY,
+        classify(),
         ORG_ROW_SELECT.replace("FROM cls JOIN orgs o ON o.id = cls.id", "FROM one cls JOIN orgs o ON o.id = cls.id")
     );
     let row = conn.query_row(&sql, params![day.to_string(), id.as_str()], org_row)?;
-    let (status, building, address, industry, lrm, ic, entered, closed, first): (
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    ) = conn.query_row(
+    let mut d = conn.query_row(
         "SELECT o.status, b.name, o.address, o.industry, o.legal_rep_member, o.identity_check,
                 o.entered_on, o.closed_on, o.first_survey_on
          FROM orgs o LEFT JOIN buildings b ON b.id = o.building_id WHERE o.id = ?1",
         [id.as_str()],
         |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-            ))
+            Ok(OrgDetail {
+                row: row.clone(),
+                status: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                building: r.get(1)?,
+                address: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                industry: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                legal_rep_member: r.get::<_, Option<i64>>(4)?.unwrap_or(0) != 0,
+                identity_check: r.get::<_, Option<i64>>(5)?.unwrap_or(0) != 0,
+                entered_on: r.get(6)?,
+                closed_on: r.get(7)?,
+                first_survey_on: r.get(8)?,
+                links: Vec::new(),
+                persons: Vec::new(),
+                instructors: Vec::new(),
+                history: Vec::new(),
+            })
         },
     )?;
     let links = list(
@@ -296,22 +301,11 @@ pub fn org_detail(conn: &Connection, id: &Id, day: Date) -> Result<OrgDetail> {
             })
         },
     )?;
-    Ok(OrgDetail {
-        row,
-        status: status.unwrap_or_default(),
-        building,
-        address: address.unwrap_or_default(),
-        industry: industry.unwrap_or_default(),
-        legal_rep_member: lrm.unwrap_or(0) != 0,
-        identity_check: ic.unwrap_or(0) != 0,
-        entered_on: entered,
-        closed_on: closed,
-        first_survey_on: first,
-        links,
-        persons,
-        instructors,
-        history,
-    })
+    d.links = links;
+    d.persons = persons;
+    d.instructors = instructors;
+    d.history = history;
+    Ok(d)
 }
 
 /// Streets with their ids, by name.

@@ -1,0 +1,114 @@
+//! Helpers shared by the integration tests: run the real binary against a
+//! database of the test's own, and count what is in it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct Out {
+    pub ok: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub struct Ledger {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+}
+
+impl Ledger {
+    pub fn new() -> Ledger {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("ledger.db");
+        Ledger { dir, db }
+    }
+
+    /// Runs `liangxin --db <db> args...` with a fixed language and no user config.
+    pub fn run(&self, args: &[&str]) -> Out {
+        run_with(&self.db, self.dir.path(), args)
+    }
+
+    /// Like `run`, but the command must succeed; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert!(o.ok, "liangxin {args:?} failed:\n{}\n{}", o.stdout, o.stderr);
+        o.stdout
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let s = self.ok(args);
+        serde_json::from_str(&s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
+    }
+
+    pub fn conn(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(&self.db).expect("open db")
+    }
+
+    pub fn count(&self, table: &str) -> i64 {
+        self.conn()
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .expect("count")
+    }
+
+    /// Row counts of every table, the op log and the audit log.
+    pub fn counts(&self) -> Vec<(String, i64)> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            .expect("tables");
+        let names: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .expect("names")
+            .collect::<Result<_, _>>()
+            .expect("names");
+        names
+            .into_iter()
+            .filter(|n| n != "meta")
+            .map(|n| {
+                let c = self.count(&n);
+                (n, c)
+            })
+            .collect()
+    }
+}
+
+pub fn run_with(db: &Path, home: &Path, args: &[&str]) -> Out {
+    let out = Command::new(env!("CARGO_BIN_EXE_liangxin"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("LIANGXIN_DB")
+        .env_remove("LIANGXIN_CONFIG")
+        .env_remove("LIANGXIN_TODAY")
+        .env("LIANGXIN_LANG", "en")
+        .output()
+        .expect("run liangxin");
+    Out {
+        ok: out.status.success(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A small ledger: one street, a community, three enterprises.
+pub fn small_ledger() -> Ledger {
+    let l = Ledger::new();
+    l.ok(&["--on", "2022-01-01", "street", "add", "南坪街道"]);
+    l.ok(&["--on", "2022-01-01", "community", "add", "南坪社区", "--street", "南坪街道"]);
+    l.ok(&["--on", "2022-01-01", "building", "add", "万达写字楼", "--street", "南坪街道"]);
+    for (name, code) in [
+        ("常德甲公司", "911101080673385595"),
+        ("常德乙公司", ""),
+        ("常德丙公司", ""),
+    ] {
+        let mut args = vec!["--on", "2022-01-01", "org", "add", "--name", name, "--street", "南坪街道", "--employees", "12"];
+        if !code.is_empty() {
+            args.extend(["--code", code]);
+        }
+        l.ok(&args);
+    }
+    l
+}

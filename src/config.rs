@@ -20,6 +20,8 @@ pub struct Config {
     pub alerts: Alerts,
     pub report: Report,
     pub ui: Ui,
+    /// Action name → key sequences, e.g. `quit = ["ctrl-q"]`.
+    pub keys: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

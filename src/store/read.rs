@@ -22,14 +22,14 @@ cov AS (
 )";
 
 /// An organization `o` operating on day `?1`.
-pub const OPERATING: &str =
-    "o.deleted = 0 AND (o.entered_on IS NULL OR o.entered_on <= ?1) AND (o.closed_on IS NULL OR o.closed_on > ?1)";
+pub const OPERATING: &str = "o.deleted = 0 AND (o.entered_on IS NULL OR o.entered_on <= ?1) AND (o.closed_on IS NULL OR o.closed_on > ?1)";
 
 /// The planner is told which indexes to use (`INDEXED BY`, `CROSS JOIN`
 /// order): without statistics it prefers the primary-key index, which costs a
 /// second lookup per organization.
 /// Rank in `cov` to a coverage code.
-pub const RANK_CODE: &str = "CASE cov.rank WHEN 0 THEN 'own' WHEN 1 THEN 'building' ELSE 'joint' END";
+pub const RANK_CODE: &str =
+    "CASE cov.rank WHEN 0 THEN 'own' WHEN 1 THEN 'building' ELSE 'joint' END";
 
 /// `cls(id, street_id, community_id, coverage)` for every organization
 /// operating on day `?1`: own, building, joint, instructor only, none. Used
@@ -52,13 +52,19 @@ cls AS (
 }
 
 /// Ids of the organizations organizationally covered on `day`, optionally in one street.
-pub fn covered_ids(conn: &Connection, day: Date, street: Option<&Id>) -> Result<std::collections::HashSet<String>> {
+pub fn covered_ids(
+    conn: &Connection,
+    day: Date,
+    street: Option<&Id>,
+) -> Result<std::collections::HashSet<String>> {
     let sql = format!(
         "WITH {COVERED} SELECT o.id FROM cov CROSS JOIN orgs o INDEXED BY orgs_id_place ON o.id = cov.org_id
          WHERE {OPERATING} AND (?2 IS NULL OR o.street_id = ?2)"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![day.to_string(), street.map(|s| s.as_str())], |r| r.get::<_, String>(0))?;
+    let rows = stmt.query_map(params![day.to_string(), street.map(|s| s.as_str())], |r| {
+        r.get::<_, String>(0)
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -75,6 +81,7 @@ pub struct OrgRow {
     pub coverage: String,
     pub instructor: Option<String>,
     pub last_survey_on: Option<String>,
+    pub address: String,
 }
 
 #[derive(Debug, Default)]
@@ -91,7 +98,7 @@ SELECT o.id, o.name, o.code, o.kind, s.name, c.name, o.employees,
   (SELECT i.name FROM assignments a JOIN instructors i ON i.id = a.instructor_id
      WHERE a.org_id = o.id AND a.deleted = 0 AND a.from_on <= ?1 AND (a.to_on IS NULL OR a.to_on > ?1)
      ORDER BY a.from_on DESC LIMIT 1),
-  o.last_survey_on
+  o.last_survey_on, o.address
 FROM cls JOIN orgs o ON o.id = cls.id
 LEFT JOIN streets s ON s.id = o.street_id
 LEFT JOIN communities c ON c.id = o.community_id";
@@ -109,6 +116,7 @@ fn org_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrgRow> {
         coverage: r.get(8)?,
         instructor: r.get(9)?,
         last_survey_on: r.get(10)?,
+        address: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
     })
 }
 

@@ -1,134 +1,94 @@
-//! The terminal app. For now one screen: the district's coverage by street,
-//! with the demo marker; the panes, forms and search come with their own work.
+//! The terminal app: three panes (organizations, survey tasks, first-time
+//! alerts), details, forms, search, help, dashboard. Keys become actions
+//! (`keymap`), `update` changes the state, `effects` runs reads and writes
+//! against the store, `ui` draws. It redraws only when something changed.
 
-use std::io::IsTerminal;
+pub mod action;
+pub mod data;
+pub mod effects;
+pub mod form;
+pub mod forms;
+pub mod keymap;
+pub mod search;
+pub mod state;
+pub mod theme;
+pub mod ui;
+pub mod update;
 
-use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
-use ratatui::style::{Modifier, Style};
-use ratatui::text::Line;
-use ratatui::widgets::{Block, BorderType, Borders, Cell, Paragraph, Row, Table};
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{self, Event, KeyEventKind};
 
 use crate::config::Config;
 use crate::domain::Date;
+use crate::domain::kinds::Office;
 use crate::error::{Error, Result};
-use crate::i18n::{percent, tr};
-use crate::report::coverage::{self, By, CoverageReport};
-use crate::store::Store;
+use crate::i18n::tr;
+use crate::store::{Actor, Store};
+use effects::Env;
+use state::App;
 
-pub struct Screen {
-    pub title: String,
-    pub report: CoverageReport,
-    pub border: BorderType,
-    pub ascii: bool,
-}
-
-impl Screen {
-    pub fn load(store: &Store, today: Date, config: &Config) -> Result<Screen> {
-        let demo = store.pinned_today()?.is_some();
-        let district = store.meta("district")?.unwrap_or_default();
-        let marker = if demo { tr(" [演示]", " [demo]") } else { "" };
-        Ok(Screen {
-            title: format!(
-                "{} {district}  {today}{marker}",
-                tr("两新组织党建台账", "Two-new organizations ledger")
-            ),
-            report: coverage::compute(store.conn(), today, By::Street)?,
-            border: if config.ui.border == "plain" {
-                BorderType::Plain
-            } else {
-                BorderType::Rounded
-            },
-            ascii: config.ui.border == "ascii",
-        })
+/// Builds the app state and its environment, loading everything at once
+/// (tests and snapshots; the interactive loop loads organizations in the background).
+pub fn prepare(
+    store: Store,
+    today: Date,
+    config: &Config,
+    theme: theme::Theme,
+) -> Result<(App, Env)> {
+    let keymap = keymap::Keymap::new(&config.keys)?;
+    let mut app = App::new(today, keymap, theme);
+    app.demo = store.pinned_today()?.is_some();
+    app.district = store.meta("district")?.unwrap_or_default();
+    let actor = Actor::from_env(&config.user.name, &config.user.office);
+    app.user = actor.name.clone();
+    app.office = config.user.office.clone();
+    app.office_label = Office::parse(&config.user.office)
+        .map(|o| o.label().to_string())
+        .unwrap_or_default();
+    app.scope = [config.scope.street.clone(), config.scope.community.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if app.scope.is_empty() {
+        app.scope = if app.district.is_empty() {
+            tr("全区", "district").to_string()
+        } else {
+            app.district.clone()
+        };
     }
-}
-
-pub fn draw(f: &mut Frame, s: &Screen) {
-    let area = f.area();
-    if area.width < 20 || area.height < 5 {
-        f.render_widget(Paragraph::new(tr("终端太小", "terminal too small")), area);
-        return;
-    }
-    let [top, main, bottom] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    f.render_widget(
-        Paragraph::new(crate::text::clean(&s.title))
-            .style(Style::new().add_modifier(Modifier::BOLD)),
-        top,
-    );
-    let header = Row::new(vec![
-        Cell::from(tr("街道", "street")),
-        Cell::from(tr("组织", "orgs")),
-        Cell::from(tr("已覆盖", "covered")),
-        Cell::from(tr("覆盖率", "coverage")),
-        Cell::from(tr("工作覆盖率", "work cov.")),
-    ])
-    .style(Style::new().add_modifier(Modifier::REVERSED));
-    let mut rows: Vec<Row> = s
-        .report
-        .streets
-        .iter()
-        .map(|g| {
-            Row::new(vec![
-                crate::text::clean(&g.name),
-                g.counts.total.to_string(),
-                g.counts.covered.to_string(),
-                percent(g.counts.coverage_rate),
-                percent(g.counts.work_coverage_rate),
-            ])
-        })
-        .collect();
-    let c = &s.report.counts;
-    rows.push(
-        Row::new(vec![
-            tr("全区", "district").to_string(),
-            c.total.to_string(),
-            c.covered.to_string(),
-            percent(c.coverage_rate),
-            percent(c.work_coverage_rate),
-        ])
-        .style(Style::new().add_modifier(Modifier::BOLD)),
-    );
-    let mut block = Block::default()
-        .borders(Borders::ALL)
-        .title(Line::from(tr(" 覆盖情况 ", " Coverage ")));
-    block = if s.ascii {
-        block.border_set(ratatui::symbols::border::Set {
-            top_left: "+",
-            top_right: "+",
-            bottom_left: "+",
-            bottom_right: "+",
-            vertical_left: "|",
-            vertical_right: "|",
-            horizontal_top: "-",
-            horizontal_bottom: "-",
-        })
-    } else {
-        block.border_type(s.border)
+    app.all_tasks = config.user.office.is_empty();
+    let env = Env {
+        store,
+        actor,
+        small_enterprise: config.report.small_enterprise_employees,
+        hire_due_days: config.alerts.hire_due_days,
     };
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(12),
-            Constraint::Length(6),
-            Constraint::Length(8),
-            Constraint::Length(8),
-            Constraint::Length(10),
-        ],
-    )
-    .header(header)
-    .block(block);
-    f.render_widget(table, main);
-    f.render_widget(Paragraph::new(tr("q 退出", "q quit")), bottom);
+    Ok((app, env))
 }
 
-/// Runs until q / Esc / Ctrl-C. The terminal is restored on return and on panic.
+enum Loaded {
+    Orgs(data::OrgData),
+    Failed(String),
+}
+
+fn spawn_loader(path: std::path::PathBuf, today: Date, tx: mpsc::Sender<Loaded>) {
+    std::thread::spawn(move || {
+        let msg = match Store::open(&path).and_then(|s| data::orgs(s.conn(), today)) {
+            Ok(d) => Loaded::Orgs(d),
+            Err(e) => Loaded::Failed(e.to_string()),
+        };
+        let _ = tx.send(msg);
+    });
+}
+
+/// Runs until the user quits. The terminal is restored on return, on panic
+/// (ratatui's hook), and on SIGHUP/SIGTERM (an SSH connection dropping).
 pub fn run(store: Store, today: Date, config: &Config) -> Result<()> {
     if !std::io::stdout().is_terminal() {
         return Err(Error::Refused(
@@ -139,23 +99,89 @@ pub fn run(store: Store, today: Date, config: &Config) -> Result<()> {
             .into(),
         ));
     }
-    let screen = Screen::load(&store, today, config)?;
+    let path = store.path().to_path_buf();
+    let (mut app, mut env) = prepare(
+        store,
+        today,
+        config,
+        theme::Theme::from_env(&config.ui.border),
+    )?;
+    env.load(&mut app, None)?;
+    app.orgs.loading = true;
+    app.orgs.total_hint = env.store.count("orgs")?;
+    let (tx, rx) = mpsc::channel();
+    spawn_loader(path.clone(), today, tx.clone());
+
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(sig, Arc::clone(&stop))?;
+    }
     let mut terminal = ratatui::init();
-    let result = (|| -> Result<()> {
-        loop {
-            terminal.draw(|f| draw(f, &screen))?;
+    let result = event_loop(&mut terminal, &mut app, &mut env, &rx, &tx, &path, &stop);
+    ratatui::restore();
+    result
+}
+
+#[allow(clippy::too_many_arguments)]
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    env: &mut Env,
+    rx: &mpsc::Receiver<Loaded>,
+    tx: &mpsc::Sender<Loaded>,
+    path: &std::path::Path,
+    stop: &AtomicBool,
+) -> Result<()> {
+    let mut dirty = true;
+    let mut version = data::data_version(env.store.conn())?;
+    let mut checked = Instant::now();
+    loop {
+        if dirty {
+            let size = terminal.size()?;
+            app.page = ui::page_height(
+                ratatui::layout::Rect::new(0, 0, size.width, size.height),
+                app.focus,
+            );
+            let mut out = std::io::stdout();
+            // one frame, one synchronized update: no tearing over slow links
+            crossterm::queue!(out, crossterm::terminal::BeginSynchronizedUpdate)?;
+            terminal.draw(|f| ui::draw(f, app))?;
+            crossterm::queue!(out, crossterm::terminal::EndSynchronizedUpdate)?;
+            out.flush()?;
+            dirty = false;
+        }
+        if app.quit || stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        if event::poll(Duration::from_millis(200))? {
             match event::read()? {
-                Event::Key(k) if k.kind == KeyEventKind::Press => {
-                    let ctrl_c =
-                        k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
-                    if matches!(k.code, KeyCode::Char('q') | KeyCode::Esc) || ctrl_c {
-                        return Ok(());
-                    }
+                Event::Key(k) if k.kind != KeyEventKind::Release => {
+                    let effects = update::on_key(app, k);
+                    env.run(app, effects);
+                    dirty = true;
                 }
+                Event::Resize(..) => dirty = true,
                 _ => {}
             }
         }
-    })();
-    ratatui::restore();
-    result
+        while let Ok(msg) = rx.try_recv() {
+            match msg {
+                Loaded::Orgs(d) => effects::install_orgs(app, d),
+                Loaded::Failed(e) => app.message = Some(e),
+            }
+            dirty = true;
+        }
+        // Another session's commit: reload within about a second, no keypress needed.
+        if checked.elapsed() >= Duration::from_millis(500) {
+            checked = Instant::now();
+            let v = data::data_version(env.store.conn())?;
+            if v != version {
+                version = v;
+                env.load(app, None)?;
+                env.refresh_detail(app)?;
+                spawn_loader(path.to_path_buf(), app.today, tx.clone());
+                dirty = true;
+            }
+        }
+    }
 }

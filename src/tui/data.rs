@@ -1,0 +1,127 @@
+//! What the panes show, read from the store. The UI draws from these rows and
+//! never touches the database itself.
+
+use rusqlite::{Connection, params};
+
+use crate::domain::Date;
+use crate::error::Result;
+use crate::store::read::{self, OrgFilter, OrgRow};
+use crate::text::clean;
+use crate::tui::search;
+
+#[derive(Debug, Clone)]
+pub struct TaskRow {
+    pub id: String,
+    pub kind: String,
+    pub org: String,
+    pub org_id: Option<String>,
+    pub stage: String,
+    pub office: String,
+    pub due_on: String,
+    pub overdue_days: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct AlertRow {
+    pub id: String,
+    pub rule: String,
+    pub org: String,
+    pub org_id: Option<String>,
+    pub raised_on: String,
+    pub due_on: Option<String>,
+    pub age_days: i64,
+}
+
+/// Organizations with their search keys, built together off the UI thread.
+pub struct OrgData {
+    pub rows: Vec<OrgRow>,
+    pub keys: Vec<String>,
+}
+
+pub fn orgs(conn: &Connection, today: Date) -> Result<OrgData> {
+    let mut rows = read::org_list(conn, today, &OrgFilter::default())?;
+    // Imported text never reaches the terminal as control sequences.
+    for r in &mut rows {
+        for s in [&mut r.name, &mut r.street, &mut r.address] {
+            *s = clean(s);
+        }
+        for s in [&mut r.code, &mut r.community, &mut r.instructor]
+            .into_iter()
+            .flatten()
+        {
+            *s = clean(s);
+        }
+    }
+    let keys = rows
+        .iter()
+        .map(|r| search::key(&r.name, r.code.as_deref().unwrap_or(""), &r.address))
+        .collect();
+    Ok(OrgData { rows, keys })
+}
+
+fn days(from: &str, to: Date) -> i64 {
+    Date::parse("date", from)
+        .map(|d| d.days_until(to))
+        .unwrap_or(0)
+}
+
+/// Open tasks, the given office's first, then by due date.
+pub fn tasks(conn: &Connection, today: Date, office: &str) -> Result<Vec<TaskRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.id, t.kind, COALESCE(o.name, c.name, ''), t.org_id, t.stage, COALESCE(t.office, ''), COALESCE(t.due_on, '')
+         FROM tasks t LEFT JOIN orgs o ON o.id = t.org_id LEFT JOIN communities c ON c.id = t.community_id
+         WHERE t.deleted = 0 AND t.closed_on IS NULL AND COALESCE(t.stage, '') <> 'closed'
+         ORDER BY (COALESCE(t.office, '') = ?1) DESC, t.due_on, t.id",
+    )?;
+    let rows = stmt.query_map(params![office], |r| {
+        Ok(TaskRow {
+            id: r.get(0)?,
+            kind: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            org: r.get(2)?,
+            org_id: r.get(3)?,
+            stage: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+            office: r.get(5)?,
+            due_on: r.get(6)?,
+            overdue_days: 0,
+        })
+    })?;
+    let mut out: Vec<TaskRow> = rows.collect::<rusqlite::Result<_>>()?;
+    for t in &mut out {
+        t.org = clean(&t.org);
+        t.overdue_days = days(&t.due_on, today).max(0);
+    }
+    Ok(out)
+}
+
+/// Open alerts grouped by rule (rules in order of their oldest alert), oldest first.
+pub fn alerts(conn: &Connection, today: Date) -> Result<Vec<AlertRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, COALESCE(a.rule, ''), COALESCE(o.name, a.subject, ''), a.org_id, COALESCE(a.raised_on, ''), a.due_on
+         FROM alerts a LEFT JOIN orgs o ON o.id = a.org_id
+         WHERE a.resolved_on IS NULL AND COALESCE(a.state, 'open') IN ('open', 'escalated')
+            OR (a.state = 'snoozed' AND a.until_on <= ?1 AND a.resolved_on IS NULL)
+         ORDER BY (SELECT MIN(b.raised_on) FROM alerts b WHERE b.rule = a.rule AND b.resolved_on IS NULL), a.rule, a.raised_on, a.id",
+    )?;
+    let rows = stmt.query_map([today.to_string()], |r| {
+        Ok(AlertRow {
+            id: r.get(0)?,
+            rule: r.get(1)?,
+            org: r.get(2)?,
+            org_id: r.get(3)?,
+            raised_on: r.get(4)?,
+            due_on: r.get(5)?,
+            age_days: 0,
+        })
+    })?;
+    let mut out: Vec<AlertRow> = rows.collect::<rusqlite::Result<_>>()?;
+    for a in &mut out {
+        a.org = clean(&a.org);
+        a.age_days = days(&a.raised_on, today).max(0);
+    }
+    Ok(out)
+}
+
+/// SQLite's counter of commits by other connections: cheap to poll.
+pub fn data_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+}

@@ -1,0 +1,275 @@
+//! A form: labelled fields (text via ratatui-textarea, choices, yes/no flags),
+//! one focused; messages inline by the field. What each form writes is in
+//! `forms`.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+
+use crate::i18n::tr;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormKind {
+    EditOrg,
+    AddOrg,
+    Survey,
+    Hire,
+    FoundBranch,
+    Assign,
+    Transfer,
+}
+
+impl FormKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            FormKind::EditOrg => tr("编辑组织", "Edit organization"),
+            FormKind::AddOrg => tr("新增组织", "Add organization"),
+            FormKind::Survey => tr("记录摸排", "Record a survey"),
+            FormKind::Hire => tr("记录新进人员", "Record a hire"),
+            FormKind::FoundBranch => tr("组建党组织", "Found a party organization"),
+            FormKind::Assign => tr("选派党建指导员", "Assign an instructor"),
+            FormKind::Transfer => tr("转入组织关系", "Transfer a relation"),
+        }
+    }
+}
+
+pub enum FieldKind {
+    Text,
+    /// (value, label) options; the first is the default.
+    Choice(Vec<(String, String)>),
+    Flag,
+    /// Shown, not edited (e.g. the organizations a branch will cover).
+    Info(String),
+}
+
+pub struct Field {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub kind: FieldKind,
+    pub input: TextArea<'static>,
+    pub choice: usize,
+    pub flag: bool,
+    pub error: Option<String>,
+}
+
+impl Field {
+    pub fn text(key: &'static str, label: &'static str, value: &str) -> Field {
+        let mut input = TextArea::new(vec![value.to_string()]);
+        input.move_cursor(ratatui_textarea::CursorMove::End);
+        Field {
+            key,
+            label,
+            kind: FieldKind::Text,
+            input,
+            choice: 0,
+            flag: false,
+            error: None,
+        }
+    }
+
+    pub fn choice(
+        key: &'static str,
+        label: &'static str,
+        options: Vec<(String, String)>,
+        selected: usize,
+    ) -> Field {
+        let mut f = Field::text(key, label, "");
+        f.choice = selected.min(options.len().saturating_sub(1));
+        f.kind = FieldKind::Choice(options);
+        f
+    }
+
+    pub fn flag(key: &'static str, label: &'static str, value: bool) -> Field {
+        let mut f = Field::text(key, label, "");
+        f.kind = FieldKind::Flag;
+        f.flag = value;
+        f
+    }
+
+    pub fn info(key: &'static str, label: &'static str, text: String) -> Field {
+        let mut f = Field::text(key, label, "");
+        f.kind = FieldKind::Info(text);
+        f
+    }
+
+    /// The field's value as the command builders read it.
+    pub fn value(&self) -> String {
+        match &self.kind {
+            FieldKind::Text => self.input.lines().join(""),
+            FieldKind::Choice(o) => o.get(self.choice).map(|c| c.0.clone()).unwrap_or_default(),
+            FieldKind::Flag => {
+                if self.flag {
+                    "yes".into()
+                } else {
+                    "no".into()
+                }
+            }
+            FieldKind::Info(_) => String::new(),
+        }
+    }
+
+    /// What the field shows.
+    pub fn display(&self) -> String {
+        match &self.kind {
+            FieldKind::Text => self.input.lines().join(""),
+            FieldKind::Choice(o) => o
+                .get(self.choice)
+                .map(|c| format!("‹ {} ›", c.1))
+                .unwrap_or_default(),
+            FieldKind::Flag => {
+                if self.flag {
+                    tr("[x] 是", "[x] yes").into()
+                } else {
+                    tr("[ ] 否", "[ ] no").into()
+                }
+            }
+            FieldKind::Info(s) => s.clone(),
+        }
+    }
+
+    fn editable(&self) -> bool {
+        !matches!(self.kind, FieldKind::Info(_))
+    }
+}
+
+pub struct Form {
+    pub kind: FormKind,
+    /// The organization the form is about, if any.
+    pub org: Option<String>,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// Field values when the form opened, to notice another session's change.
+    pub original: Vec<(&'static str, String)>,
+    /// Fields another session changed since the form opened: (label, theirs, yours).
+    pub conflict: Option<Vec<(String, String, String)>>,
+    pub message: Option<String>,
+    pub dirty: bool,
+}
+
+/// What a key did to the form.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FormInput {
+    Edited,
+    Submit,
+    Cancel,
+    Ignored,
+}
+
+impl Form {
+    pub fn new(kind: FormKind, org: Option<String>, fields: Vec<Field>) -> Form {
+        let mut f = Form {
+            kind,
+            org,
+            fields,
+            focus: 0,
+            original: Vec::new(),
+            conflict: None,
+            message: None,
+            dirty: false,
+        };
+        f.focus = f.fields.iter().position(Field::editable).unwrap_or(0);
+        f
+    }
+
+    pub fn get(&self, key: &str) -> String {
+        self.fields
+            .iter()
+            .find(|f| f.key == key)
+            .map(Field::value)
+            .unwrap_or_default()
+    }
+
+    pub fn field_mut(&mut self, key: &str) -> Option<&mut Field> {
+        self.fields.iter_mut().find(|f| f.key == key)
+    }
+
+    fn step(&mut self, forward: bool) {
+        let n = self.fields.len();
+        for k in 1..=n {
+            let i = if forward {
+                (self.focus + k) % n
+            } else {
+                (self.focus + n - k) % n
+            };
+            if self.fields[i].editable() {
+                self.focus = i;
+                return;
+            }
+        }
+    }
+
+    pub fn input(&mut self, key: KeyEvent) -> FormInput {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('s') if ctrl => return FormInput::Submit,
+            KeyCode::Esc => return FormInput::Cancel,
+            KeyCode::Tab | KeyCode::Down | KeyCode::Enter => {
+                self.step(true);
+                return FormInput::Edited;
+            }
+            KeyCode::BackTab | KeyCode::Up => {
+                self.step(false);
+                return FormInput::Edited;
+            }
+            _ => {}
+        }
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return FormInput::Ignored;
+        };
+        let changed = match &field.kind {
+            FieldKind::Choice(o) => {
+                let n = o.len().max(1);
+                match key.code {
+                    KeyCode::Right | KeyCode::Char(' ') | KeyCode::Char('l') => {
+                        field.choice = (field.choice + 1) % n;
+                        true
+                    }
+                    KeyCode::Left | KeyCode::Char('h') => {
+                        field.choice = (field.choice + n - 1) % n;
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            FieldKind::Flag => match key.code {
+                KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right => {
+                    field.flag = !field.flag;
+                    true
+                }
+                KeyCode::Char('y') => {
+                    field.flag = true;
+                    true
+                }
+                KeyCode::Char('n') => {
+                    field.flag = false;
+                    true
+                }
+                _ => false,
+            },
+            FieldKind::Text => field.input.input(key),
+            FieldKind::Info(_) => false,
+        };
+        if changed {
+            field.error = None;
+            self.dirty = true;
+            FormInput::Edited
+        } else {
+            FormInput::Ignored
+        }
+    }
+
+    /// Puts an error by the field it names, or at the bottom of the form.
+    pub fn show_error(&mut self, field: Option<&str>, msg: String) {
+        let key = field.map(|f| match f {
+            "on" | "hired-on" | "hired_on" => "date",
+            "covers" | "mode" => f,
+            other => other,
+        });
+        match key.and_then(|k| self.fields.iter().position(|x| x.key == k)) {
+            Some(i) => {
+                self.fields[i].error = Some(msg);
+                self.focus = i;
+            }
+            None => self.message = Some(msg),
+        }
+    }
+}

@@ -1,0 +1,534 @@
+//! The forms for the ledger's write commands: what each asks, and the domain
+//! command it becomes. Saving goes through `Store::apply`, the one write path.
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::form::{Field, Form, FormKind};
+use crate::domain::command::{NewBranch, NewOrg, NewPerson, OrgField};
+use crate::domain::kinds::*;
+use crate::domain::{Command, Date, Id};
+use crate::error::{Error, Result};
+use crate::i18n::tr;
+use crate::store::{Actor, Store, resolve};
+
+fn vocab<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| (code(*v).to_string(), label(*v).to_string()))
+        .collect()
+}
+
+/// The editable facts of an organization, as the edit form shows them.
+fn org_facts(conn: &Connection, org: &str) -> Result<Vec<(&'static str, String)>> {
+    Ok(conn.query_row(
+        "SELECT name, COALESCE(employees, ''), COALESCE(industry, ''), COALESCE(address, ''),
+                COALESCE(contact, ''), COALESCE(phone, ''), COALESCE(identity_check, 0)
+         FROM orgs WHERE id = ?1",
+        [org],
+        |r| {
+            let emp: rusqlite::types::Value = r.get(1)?;
+            let emp = match emp {
+                rusqlite::types::Value::Integer(n) => n.to_string(),
+                _ => String::new(),
+            };
+            Ok(vec![
+                ("name", r.get::<_, Option<String>>(0)?.unwrap_or_default()),
+                ("employees", emp),
+                ("industry", r.get(2)?),
+                ("address", r.get(3)?),
+                ("contact", r.get(4)?),
+                ("phone", r.get(5)?),
+                (
+                    "identity_check",
+                    if r.get::<_, i64>(6)? != 0 {
+                        "yes".into()
+                    } else {
+                        "no".into()
+                    },
+                ),
+            ])
+        },
+    )?)
+}
+
+fn need_org(org: Option<&str>) -> Result<&str> {
+    org.ok_or_else(|| Error::Refused(tr("请先选择一个组织", "select an organization first").into()))
+}
+
+/// Builds the form `kind` for organization `org` (and the marked ones, for a branch).
+pub fn open(
+    conn: &Connection,
+    kind: FormKind,
+    org: Option<&str>,
+    marked: &[String],
+    today: Date,
+) -> Result<Form> {
+    let date = || Field::text("date", tr("日期", "date"), &today.to_string());
+    let form = match kind {
+        FormKind::EditOrg => {
+            let org = need_org(org)?;
+            let facts = org_facts(conn, org)?;
+            let get = |k: &str| {
+                facts
+                    .iter()
+                    .find(|f| f.0 == k)
+                    .map(|f| f.1.clone())
+                    .unwrap_or_default()
+            };
+            let fields = vec![
+                Field::text("name", tr("名称", "name"), &get("name")),
+                Field::text(
+                    "employees",
+                    tr("从业人员数", "employees"),
+                    &get("employees"),
+                ),
+                Field::text("industry", tr("行业", "industry"), &get("industry")),
+                Field::text("address", tr("地址", "address"), &get("address")),
+                Field::text("contact", tr("联系人", "contact"), &get("contact")),
+                Field::text("phone", tr("电话", "phone"), &get("phone")),
+                Field::flag(
+                    "identity_check",
+                    tr("新进人员政治身份识别", "new-hire identity check"),
+                    get("identity_check") == "yes",
+                ),
+            ];
+            let mut f = Form::new(kind, Some(org.to_string()), fields);
+            f.original = facts;
+            f
+        }
+        FormKind::AddOrg => {
+            let streets: Vec<(String, String)> = crate::store::read::streets(conn)?
+                .into_iter()
+                .map(|(id, n)| (id.0, n))
+                .collect();
+            let kinds = vocab(OrgKind::ALL, OrgKind::code, OrgKind::label);
+            let fields = vec![
+                Field::text("name", tr("名称", "name"), ""),
+                Field::choice("street", tr("街道", "street"), streets, 0),
+                Field::choice("kind", tr("类型", "kind"), kinds, 0),
+                Field::text("code", tr("统一社会信用代码", "credit code"), ""),
+                Field::text("employees", tr("从业人员数", "employees"), ""),
+                Field::text("industry", tr("行业", "industry"), ""),
+                Field::text("address", tr("地址", "address"), ""),
+                date(),
+            ];
+            Form::new(kind, None, fields)
+        }
+        FormKind::Survey => {
+            let org = need_org(org)?;
+            let facts = org_facts(conn, org)?;
+            let get = |k: &str| {
+                facts
+                    .iter()
+                    .find(|f| f.0 == k)
+                    .map(|f| f.1.clone())
+                    .unwrap_or_default()
+            };
+            let fields = vec![
+                Field::info("org", tr("组织", "organization"), get("name")),
+                Field::text(
+                    "employees",
+                    tr("从业人员数", "employees"),
+                    &get("employees"),
+                ),
+                Field::flag(
+                    "identity_check",
+                    tr("新进人员政治身份识别", "new-hire identity check"),
+                    get("identity_check") == "yes",
+                ),
+                Field::text("note", tr("备注", "note"), ""),
+                date(),
+            ];
+            Form::new(kind, Some(org.to_string()), fields)
+        }
+        FormKind::Hire => {
+            let org = need_org(org)?;
+            let statuses = vocab(Political::ALL, Political::code, Political::label);
+            let relations = vocab(Relation::ALL, Relation::code, Relation::label);
+            let fields = vec![
+                Field::info("org", tr("组织", "organization"), org_name(conn, org)?),
+                Field::text("name", tr("姓名", "name"), ""),
+                Field::choice("status", tr("政治面貌", "political status"), statuses, 0),
+                Field::choice("relation", tr("组织关系所在", "relation"), relations, 1),
+                Field::flag("manager", tr("管理人员", "manager"), false),
+                Field::text("phone", tr("电话", "phone"), ""),
+                date(),
+            ];
+            Form::new(kind, Some(org.to_string()), fields)
+        }
+        FormKind::FoundBranch => {
+            let mut covers: Vec<String> = marked.to_vec();
+            if let Some(o) = org {
+                if !covers.iter().any(|c| c == o) {
+                    covers.insert(0, o.to_string());
+                }
+            }
+            if covers.is_empty() {
+                return Err(Error::Refused(
+                    tr(
+                        "请先选择或标记（空格）组织",
+                        "select or mark (space) organizations first",
+                    )
+                    .into(),
+                ));
+            }
+            let names: Vec<String> = covers
+                .iter()
+                .map(|c| org_name(conn, c))
+                .collect::<Result<_>>()?;
+            let mode = if covers.len() > 1 { 1 } else { 0 };
+            let modes = vocab(Mode::ALL, Mode::code, Mode::label);
+            let name = if covers.len() == 1 {
+                format!("{}党支部", names[0])
+            } else {
+                String::new()
+            };
+            let fields = vec![
+                Field::info("covers", tr("覆盖组织", "covers"), names.join("、")),
+                Field::text("name", tr("党组织名称", "name"), &name),
+                Field::choice("mode", tr("组建方式", "mode"), modes, mode),
+                Field::text("secretary", tr("书记", "secretary"), ""),
+                date(),
+            ];
+            let mut f = Form::new(kind, org.map(str::to_string), fields);
+            f.original = covers.into_iter().map(|c| ("cover", c)).collect();
+            f
+        }
+        FormKind::Assign => {
+            let org = need_org(org)?;
+            let fields = vec![
+                Field::info("org", tr("组织", "organization"), org_name(conn, org)?),
+                Field::choice(
+                    "instructor",
+                    tr("党建指导员", "instructor"),
+                    instructor_candidates(conn, org)?,
+                    0,
+                ),
+                date(),
+            ];
+            Form::new(kind, Some(org.to_string()), fields)
+        }
+        FormKind::Transfer => {
+            let org = need_org(org)?;
+            let persons = members_to_transfer(conn, org)?;
+            if persons.is_empty() {
+                return Err(Error::Refused(
+                    tr(
+                        "该组织没有需要转入组织关系的党员",
+                        "no member of this organization has a relation to transfer",
+                    )
+                    .into(),
+                ));
+            }
+            let fields = vec![
+                Field::choice("person", tr("党员", "member"), persons, 0),
+                Field::choice(
+                    "branch",
+                    tr("转入党组织", "into"),
+                    branches_for(conn, org)?,
+                    0,
+                ),
+                date(),
+            ];
+            Form::new(kind, Some(org.to_string()), fields)
+        }
+    };
+    Ok(form)
+}
+
+fn org_name(conn: &Connection, org: &str) -> Result<String> {
+    Ok(conn
+        .query_row("SELECT name FROM orgs WHERE id = ?1", [org], |r| {
+            r.get::<_, Option<String>>(0)
+        })
+        .optional()?
+        .flatten()
+        .unwrap_or_default())
+}
+
+/// Instructors for `org`: same industry first, then by source, then name.
+pub fn instructor_candidates(conn: &Connection, org: &str) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT i.id, i.name, i.source, COALESCE(i.industry, ''),
+                (SELECT COUNT(*) FROM assignments a WHERE a.instructor_id = i.id AND a.deleted = 0 AND a.to_on IS NULL)
+         FROM instructors i WHERE i.deleted = 0
+         ORDER BY (COALESCE(i.industry, '') <> '' AND i.industry = (SELECT industry FROM orgs WHERE id = ?1)) DESC,
+                  CASE i.source WHEN 'street' THEN 0 WHEN 'community' THEN 1 WHEN 'district-dept' THEN 2 ELSE 3 END,
+                  i.name",
+    )?;
+    let rows = stmt.query_map([org], |r| {
+        let source: String = r.get(2)?;
+        let industry: String = r.get(3)?;
+        let n: i64 = r.get(4)?;
+        let src = Source::parse(&source).map(|s| s.label()).unwrap_or("");
+        let ind = if industry.is_empty() {
+            String::new()
+        } else {
+            format!(" · {industry}")
+        };
+        Ok((
+            r.get::<_, String>(0)?,
+            format!("{} · {src}{ind} · {n}", r.get::<_, String>(1)?),
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn members_to_transfer(conn: &Connection, org: &str) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, name, COALESCE(relation, '') FROM persons WHERE org_id = ?1 AND deleted = 0
+         AND status IN ('formal', 'probationary') AND COALESCE(relation, '') <> 'branch' ORDER BY name",
+    )?;
+    let rows = stmt.query_map([org], |r| {
+        let rel: String = r.get(2)?;
+        let rel = Relation::parse(&rel).map(|x| x.label()).unwrap_or("");
+        Ok((
+            r.get::<_, String>(0)?,
+            format!("{} ({rel})", r.get::<_, String>(1)?),
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Party organizations covering `org` first, then the others in its street.
+fn branches_for(conn: &Connection, org: &str) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT p.id, p.name FROM party_orgs p WHERE p.deleted = 0 AND p.dissolved_on IS NULL
+           AND p.street_id = (SELECT street_id FROM orgs WHERE id = ?1)
+         ORDER BY EXISTS (SELECT 1 FROM links l WHERE l.party_org_id = p.id AND l.org_id = ?1 AND l.to_on IS NULL) DESC, p.name",
+    )?;
+    let rows = stmt.query_map([org], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn number(field: &str, s: &str) -> Result<Option<i64>> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let n: i64 = t
+        .parse()
+        .map_err(|_| Error::invalid(field, s, tr("应为整数", "expected a whole number")))?;
+    crate::store::check_employees(n).map(Some)
+}
+
+fn date_of(form: &Form, today: Date) -> Result<Date> {
+    let d = form.get("date");
+    if d.trim().is_empty() {
+        Ok(today)
+    } else {
+        Date::parse("date", &d)
+    }
+}
+
+/// The result of saving a form.
+pub enum Saved {
+    Done(String),
+    /// Another session changed these fields since the form opened.
+    Stale(Vec<(String, String, String)>),
+}
+
+/// Fields of an edit form that another session changed since it opened.
+fn stale_fields(conn: &Connection, form: &Form) -> Result<Vec<(String, String, String)>> {
+    let Some(org) = form.org.as_deref() else {
+        return Ok(Vec::new());
+    };
+    let now = org_facts(conn, org)?;
+    let mut out = Vec::new();
+    for (k, was) in &form.original {
+        let cur = now
+            .iter()
+            .find(|f| f.0 == *k)
+            .map(|f| f.1.clone())
+            .unwrap_or_default();
+        let mine = form.get(k);
+        if cur != *was && mine != cur {
+            let label = form
+                .fields
+                .iter()
+                .find(|f| f.key == *k)
+                .map(|f| f.label)
+                .unwrap_or(k);
+            out.push((label.to_string(), cur, mine));
+        }
+    }
+    Ok(out)
+}
+
+/// Builds the command and applies it. `force` overwrites another session's change
+/// (the user saw it and chose to).
+pub fn save(
+    store: &mut Store,
+    actor: &Actor,
+    form: &Form,
+    today: Date,
+    force: bool,
+) -> Result<Saved> {
+    let conn = store.conn();
+    if form.kind == FormKind::EditOrg && !force {
+        let stale = stale_fields(conn, form)?;
+        if !stale.is_empty() {
+            return Ok(Saved::Stale(stale));
+        }
+    }
+    let on = date_of(form, today)?;
+    let org = || {
+        form.org
+            .clone()
+            .map(Id)
+            .ok_or_else(|| Error::Refused("no organization".into()))
+    };
+    let cmd = match form.kind {
+        FormKind::EditOrg => {
+            let mut fields = Vec::new();
+            for (k, was) in &form.original {
+                let v = form.get(k);
+                if v == *was {
+                    continue;
+                }
+                fields.push(match *k {
+                    "name" => OrgField::Name(v),
+                    "employees" => match number("employees", &v)? {
+                        Some(n) => OrgField::Employees(n),
+                        None => {
+                            return Err(Error::invalid(
+                                "employees",
+                                v,
+                                tr("不能为空", "must not be empty"),
+                            ));
+                        }
+                    },
+                    "industry" => OrgField::Industry(v),
+                    "address" => OrgField::Address(v),
+                    "contact" => OrgField::Contact(v),
+                    "phone" => OrgField::Phone(v),
+                    _ => OrgField::IdentityCheck(v == "yes"),
+                });
+            }
+            if fields.is_empty() {
+                return Ok(Saved::Done(tr("没有改动", "nothing changed").into()));
+            }
+            Command::SetOrg {
+                org: org()?,
+                fields,
+            }
+        }
+        FormKind::AddOrg => Command::AddOrg(NewOrg {
+            id: Id::new(),
+            name: form.get("name"),
+            code: Some(form.get("code")).filter(|c| !c.trim().is_empty()),
+            kind: OrgKind::parse(&form.get("kind"))?,
+            status: RegStatus::Active,
+            street: Id(form.get("street")),
+            community: None,
+            building: None,
+            address: form.get("address"),
+            industry: form.get("industry"),
+            employees: number("employees", &form.get("employees"))?,
+            legal_rep_member: false,
+            identity_check: false,
+            contact: String::new(),
+            phone: String::new(),
+            entered_on: on,
+        }),
+        FormKind::Survey => Command::Survey {
+            id: Id::new(),
+            org: org()?,
+            employees: number("employees", &form.get("employees"))?,
+            identity_check: Some(form.get("identity_check") == "yes"),
+            note: form.get("note"),
+        },
+        FormKind::Hire => {
+            let status = Political::parse(&form.get("status"))?;
+            Command::AddPerson(NewPerson {
+                id: Id::new(),
+                org: org()?,
+                name: form.get("name"),
+                phone: form.get("phone"),
+                status,
+                hired_on: Some(on),
+                relation: if status.is_member() {
+                    Some(Relation::parse(&form.get("relation"))?)
+                } else {
+                    None
+                },
+                branch: None,
+                floating: false,
+                manager: form.get("manager") == "yes",
+            })
+        }
+        FormKind::FoundBranch => {
+            let covers: Vec<Id> = form
+                .original
+                .iter()
+                .filter(|(k, _)| *k == "cover")
+                .map(|(_, v)| Id(v.clone()))
+                .collect();
+            let first = covers
+                .first()
+                .cloned()
+                .ok_or_else(|| Error::invalid("covers", "0", "empty"))?;
+            let street: String = conn.query_row(
+                "SELECT street_id FROM orgs WHERE id = ?1",
+                [first.as_str()],
+                |r| r.get(0),
+            )?;
+            let mode = Mode::parse(&form.get("mode"))?;
+            let building = if mode == Mode::Building {
+                conn.query_row(
+                    "SELECT building_id FROM orgs WHERE id = ?1",
+                    [first.as_str()],
+                    |r| r.get::<_, Option<String>>(0),
+                )?
+                .map(Id)
+            } else {
+                None
+            };
+            Command::FoundBranch(NewBranch {
+                id: Id::new(),
+                name: form.get("name"),
+                mode,
+                level: Level::Branch,
+                street: Id(street),
+                building,
+                secretary: form.get("secretary"),
+                covers,
+            })
+        }
+        FormKind::Assign => {
+            let ins = form.get("instructor");
+            if ins.is_empty() {
+                return Err(Error::invalid(
+                    "instructor",
+                    "",
+                    tr("请先在命令行添加指导员", "add an instructor first"),
+                ));
+            }
+            Command::Assign {
+                id: Id::new(),
+                instructor: Id(ins),
+                org: org()?,
+            }
+        }
+        FormKind::Transfer => Command::Transfer {
+            id: Id::new(),
+            person: resolve::person(conn, &form.get("person"), None)?,
+            branch: Id(form.get("branch")),
+        },
+    };
+    store.apply(actor, on, cmd, None)?;
+    Ok(Saved::Done(tr("已保存", "saved").into()))
+}
+
+/// Field values of an organization now, to refresh an edit form after a conflict.
+pub fn reload_original(conn: &Connection, form: &mut Form) -> Result<()> {
+    if let Some(org) = form.org.clone() {
+        form.original = org_facts(conn, &org)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,214 @@
+//! The app's state. Rendering is a function of it; `update` changes it.
+
+use std::collections::BTreeSet;
+
+use super::data::{AlertRow, TaskRow};
+use super::form::Form;
+use super::keymap::{Chord, Keymap};
+use super::search::Index;
+use super::theme::Theme;
+use crate::domain::Date;
+use crate::report::coverage::CoverageReport;
+use crate::store::read::{OrgDetail, OrgRow};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Orgs,
+    Tasks,
+    Alerts,
+}
+
+impl Pane {
+    pub fn next(self) -> Pane {
+        match self {
+            Pane::Orgs => Pane::Tasks,
+            Pane::Tasks => Pane::Alerts,
+            Pane::Alerts => Pane::Orgs,
+        }
+    }
+    pub fn prev(self) -> Pane {
+        self.next().next()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sort {
+    Name,
+    Street,
+    Employees,
+    Coverage,
+    LastSurvey,
+}
+
+impl Sort {
+    pub fn next(self) -> Sort {
+        match self {
+            Sort::Name => Sort::Street,
+            Sort::Street => Sort::Employees,
+            Sort::Employees => Sort::Coverage,
+            Sort::Coverage => Sort::LastSurvey,
+            Sort::LastSurvey => Sort::Name,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListPos {
+    pub selected: usize,
+    pub offset: usize,
+}
+
+impl ListPos {
+    pub fn clamp(&mut self, len: usize) {
+        if len == 0 {
+            self.selected = 0;
+        } else if self.selected >= len {
+            self.selected = len - 1;
+        }
+    }
+    /// Keeps the selection inside a window of `height` rows.
+    pub fn scroll_into_view(&mut self, height: usize) {
+        let h = height.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + h {
+            self.offset = self.selected + 1 - h;
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct Orgs {
+    pub rows: Vec<OrgRow>,
+    pub index: Option<Index>,
+    /// Row indexes shown, after search, facets and sort.
+    pub visible: Vec<u32>,
+    pub query: String,
+    pub searching: bool,
+    pub street: Option<String>,
+    pub coverage: Option<String>,
+    pub kind: Option<String>,
+    pub marked: BTreeSet<String>,
+    pub pos: ListPos,
+    pub loading: bool,
+    pub total_hint: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Facet {
+    Street,
+    Coverage,
+    Kind,
+}
+
+pub struct Picker {
+    pub facet: Facet,
+    pub options: Vec<(String, String)>,
+    pub pos: ListPos,
+}
+
+pub enum Overlay {
+    None,
+    Help { filter: String, pos: ListPos },
+    Palette { filter: String, pos: ListPos },
+    Picker(Picker),
+    Form(Box<Form>),
+    ConfirmQuit,
+}
+
+pub struct Dashboard {
+    pub report: CoverageReport,
+    /// (month label, coverage rate) for the last twelve month ends.
+    pub trend: Vec<(String, f64)>,
+    pub paragraph: String,
+}
+
+pub enum View {
+    Main,
+    Detail(Box<OrgDetail>),
+    Dashboard(Box<Dashboard>),
+}
+
+pub struct App {
+    pub today: Date,
+    pub demo: bool,
+    pub district: String,
+    pub user: String,
+    pub office: String,
+    pub office_label: String,
+    pub scope: String,
+    pub sync: String,
+    pub focus: Pane,
+    pub view: View,
+    pub overlay: Overlay,
+    pub orgs: Orgs,
+    pub orgs_sort: Sort,
+    pub tasks: Vec<TaskRow>,
+    pub tasks_pos: ListPos,
+    pub all_tasks: bool,
+    pub alerts: Vec<AlertRow>,
+    pub alerts_pos: ListPos,
+    pub pending: Vec<Chord>,
+    pub message: Option<String>,
+    pub quit: bool,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    /// Rows a list shows at once (from the last layout), for paging.
+    pub page: usize,
+    pub detail_scroll: u16,
+}
+
+impl App {
+    pub fn new(today: Date, keymap: Keymap, theme: Theme) -> App {
+        App {
+            today,
+            demo: false,
+            district: String::new(),
+            user: String::new(),
+            office: String::new(),
+            office_label: String::new(),
+            scope: String::new(),
+            sync: String::new(),
+            focus: Pane::Orgs,
+            view: View::Main,
+            overlay: Overlay::None,
+            orgs: Orgs::default(),
+            orgs_sort: Sort::Street,
+            tasks: Vec::new(),
+            tasks_pos: ListPos::default(),
+            all_tasks: true,
+            alerts: Vec::new(),
+            alerts_pos: ListPos::default(),
+            pending: Vec::new(),
+            message: None,
+            quit: false,
+            keymap,
+            theme,
+            page: 10,
+            detail_scroll: 0,
+        }
+    }
+
+    pub fn selected_org(&self) -> Option<&OrgRow> {
+        let i = *self.orgs.visible.get(self.orgs.pos.selected)?;
+        self.orgs.rows.get(i as usize)
+    }
+
+    /// Tasks shown: all, or only the user's office's.
+    pub fn visible_tasks(&self) -> Vec<&TaskRow> {
+        self.tasks
+            .iter()
+            .filter(|t| self.all_tasks || self.office.is_empty() || t.office == self.office)
+            .collect()
+    }
+}
+
+impl App {
+    pub fn overlay_is_none(&self) -> bool {
+        matches!(self.overlay, Overlay::None)
+    }
+
+    pub fn lang_is_zh(&self) -> bool {
+        crate::i18n::current() == crate::i18n::Lang::Zh
+    }
+}

@@ -1,0 +1,255 @@
+//! The three panes of the main screen. Only the rows in view are built, so a
+//! frame costs the same with 900 organizations or 100,000.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+
+use crate::domain::kinds::{Coverage, Stage, TaskKind};
+use crate::i18n::tr;
+use crate::tui::state::{App, ListPos, Pane};
+
+fn window(pos: &ListPos, len: usize, height: usize) -> (usize, usize) {
+    let mut p = *pos;
+    p.clamp(len);
+    p.scroll_into_view(height);
+    let start = p.offset.min(len);
+    (start, (start + height).min(len))
+}
+
+fn coverage_label(code: &str) -> &'static str {
+    Coverage::parse(code).map(|c| c.label()).unwrap_or("")
+}
+
+pub fn orgs(f: &mut Frame, area: Rect, app: &App) {
+    let o = &app.orgs;
+    let focused = app.focus == Pane::Orgs;
+    let mut title = format!(" {} ({}) ", tr("组织", "Organizations"), o.visible.len());
+    let mut facets: Vec<String> = Vec::new();
+    if let Some(s) = &o.street {
+        facets.push(s.clone());
+    }
+    if let Some(c) = &o.coverage {
+        facets.push(coverage_label(c).to_string());
+    }
+    if let Some(k) = &o.kind {
+        facets.push(
+            crate::domain::kinds::OrgKind::parse(k)
+                .map(|k| k.label().to_string())
+                .unwrap_or_default(),
+        );
+    }
+    if !facets.is_empty() {
+        title.push_str(&format!("[{}] ", facets.join(" ")));
+    }
+    let block = app.theme.block(title, focused);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let search_line = o.searching || !o.query.is_empty();
+    let (search_area, table_area) = if search_line {
+        (
+            Rect { height: 1, ..inner },
+            Rect {
+                y: inner.y + 1,
+                height: inner.height.saturating_sub(1),
+                ..inner
+            },
+        )
+    } else {
+        (Rect { height: 0, ..inner }, inner)
+    };
+    if search_line {
+        let text = format!("/{}", o.query);
+        f.render_widget(
+            Paragraph::new(text.clone()).style(app.theme.accent()),
+            search_area,
+        );
+        if o.searching && app.overlay_is_none() {
+            // the real cursor, so an input method's candidate window opens here
+            let x = search_area.x
+                + (crate::text::width(&text) as u16).min(search_area.width.saturating_sub(1));
+            f.set_cursor_position((x, search_area.y));
+        }
+    }
+    if o.loading && o.rows.is_empty() {
+        let msg = format!("{} ({})", tr("正在载入…", "loading…"), o.total_hint);
+        f.render_widget(Paragraph::new(msg).style(app.theme.dim()), table_area);
+        return;
+    }
+    let height = table_area.height.saturating_sub(1) as usize;
+    let (start, end) = window(&o.pos, o.visible.len(), height);
+    let w = table_area.width;
+    let wide = w >= 96;
+    let mid = w >= 64;
+    let mut header = vec![tr("名称", "Name")];
+    let mut widths = vec![Constraint::Min(16)];
+    if mid {
+        header.push(tr("街道/社区", "Street/Community"));
+        widths.push(Constraint::Length(if wide { 20 } else { 12 }));
+        header.push(tr("人数", "Staff"));
+        widths.push(Constraint::Length(5));
+        header.push(tr("党员", "Mbrs"));
+        widths.push(Constraint::Length(4));
+    }
+    header.push(tr("覆盖", "Coverage"));
+    widths.push(Constraint::Length(if app.lang_is_zh() { 8 } else { 15 }));
+    if wide {
+        header.push(tr("指导员", "Instructor"));
+        widths.push(Constraint::Length(8));
+        header.push(tr("最近摸排", "Surveyed"));
+        widths.push(Constraint::Length(10));
+    }
+    let rows: Vec<Row> = (start..end)
+        .filter_map(|k| {
+            let r = o.rows.get(*o.visible.get(k)? as usize)?;
+            let marked = o.marked.contains(&r.id);
+            let name = if marked {
+                format!("✓ {}", r.name)
+            } else {
+                r.name.clone()
+            };
+            let mut cells = vec![Cell::from(name)];
+            if mid {
+                let place = if wide {
+                    format!("{}/{}", r.street, r.community.clone().unwrap_or_default())
+                } else {
+                    r.street.trim_end_matches("街道").to_string()
+                };
+                cells.push(Cell::from(place));
+                cells.push(Cell::from(
+                    r.employees.map(|e| e.to_string()).unwrap_or_default(),
+                ));
+                cells.push(Cell::from(r.members.to_string()));
+            }
+            cells.push(Cell::from(coverage_label(&r.coverage)));
+            if wide {
+                cells.push(Cell::from(r.instructor.clone().unwrap_or_default()));
+                cells.push(Cell::from(r.last_survey_on.clone().unwrap_or_default()));
+            }
+            let row = Row::new(cells);
+            Some(if k == o.pos.selected && focused {
+                row.style(app.theme.selected())
+            } else {
+                row
+            })
+        })
+        .collect();
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(app.theme.header()))
+        .column_spacing(1);
+    f.render_widget(table, table_area);
+}
+
+pub fn tasks(f: &mut Frame, area: Rect, app: &App) {
+    let focused = app.focus == Pane::Tasks;
+    let list = app.visible_tasks();
+    let which = if app.all_tasks {
+        tr("全部", "all")
+    } else {
+        tr("本办", "mine")
+    };
+    let block = app.theme.block(
+        format!(" {} ({}) {which} ", tr("摸排任务", "Tasks"), list.len()),
+        focused,
+    );
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let height = inner.height.saturating_sub(1) as usize;
+    let (start, end) = window(&app.tasks_pos, list.len(), height);
+    let narrow = inner.width < 56;
+    let rows: Vec<Row> = (start..end)
+        .filter_map(|k| {
+            let t = list.get(k)?;
+            let kind = TaskKind::parse(&t.kind).map(|x| x.label()).unwrap_or("");
+            let stage = Stage::parse(&t.stage).map(|x| x.label()).unwrap_or("");
+            let due = match (t.overdue_days > 0, narrow) {
+                (true, false) => Line::from(Span::styled(
+                    format!("{} +{}", &t.due_on, t.overdue_days),
+                    app.theme.warn(),
+                )),
+                (true, true) => Line::from(Span::styled(t.due_on.clone(), app.theme.warn())),
+                _ => Line::from(t.due_on.clone()),
+            };
+            let mut cells = vec![Cell::from(t.org.clone())];
+            if !narrow {
+                cells.push(Cell::from(kind));
+            }
+            cells.push(Cell::from(stage));
+            cells.push(Cell::from(due));
+            let row = Row::new(cells);
+            Some(if k == app.tasks_pos.selected && focused {
+                row.style(app.theme.selected())
+            } else {
+                row
+            })
+        })
+        .collect();
+    let mut header = vec![tr("组织", "Org")];
+    let mut widths = vec![Constraint::Min(8)];
+    if !narrow {
+        header.push(tr("类型", "Kind"));
+        widths.push(Constraint::Length(10));
+    }
+    header.extend([tr("环节", "Stage"), tr("期限", "Due")]);
+    widths.extend([
+        Constraint::Length(11),
+        Constraint::Length(if narrow { 10 } else { 16 }),
+    ]);
+    f.render_widget(
+        Table::new(rows, widths)
+            .header(Row::new(header).style(app.theme.header()))
+            .column_spacing(1),
+        inner,
+    );
+}
+
+pub fn alerts(f: &mut Frame, area: Rect, app: &App) {
+    let focused = app.focus == Pane::Alerts;
+    let block = app.theme.block(
+        format!(" {} ({}) ", tr("第一时间提醒", "Alerts"), app.alerts.len()),
+        focused,
+    );
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let height = inner.height as usize;
+    let (start, end) = window(&app.alerts_pos, app.alerts.len(), height);
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for a in &app.alerts {
+        *counts.entry(a.rule.as_str()).or_default() += 1;
+    }
+    let rows: Vec<Row> = (start..end)
+        .filter_map(|k| {
+            let a = app.alerts.get(k)?;
+            let first_of_rule = k == 0 || app.alerts.get(k - 1).is_some_and(|p| p.rule != a.rule);
+            let rule = if first_of_rule {
+                format!("{} ({})", a.rule, counts.get(a.rule.as_str()).unwrap_or(&0))
+            } else {
+                String::new()
+            };
+            let row = Row::new(vec![
+                Cell::from(rule),
+                Cell::from(a.org.clone()),
+                Cell::from(format!("{}{}", a.age_days, tr("天", "d"))),
+            ]);
+            Some(if k == app.alerts_pos.selected && focused {
+                row.style(app.theme.selected())
+            } else {
+                row
+            })
+        })
+        .collect();
+    if rows.is_empty() {
+        f.render_widget(
+            Paragraph::new(tr("暂无提醒", "no open alerts")).style(app.theme.dim()),
+            inner,
+        );
+        return;
+    }
+    let widths = [
+        Constraint::Length(18),
+        Constraint::Min(10),
+        Constraint::Length(6),
+    ];
+    f.render_widget(Table::new(rows, widths).column_spacing(1), inner);
+}

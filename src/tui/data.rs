@@ -35,7 +35,7 @@ pub struct AlertRow {
 /// Organizations with their search keys, built together off the UI thread.
 pub struct OrgData {
     pub rows: Vec<OrgRow>,
-    pub keys: Vec<String>,
+    pub keys: Vec<search::Key>,
 }
 
 pub fn orgs(conn: &Connection, today: Date) -> Result<OrgData> {

@@ -143,6 +143,8 @@ pub struct Form {
     pub conflict: Option<Vec<(String, String, String)>>,
     pub message: Option<String>,
     pub dirty: bool,
+    /// Ctrl-C with unsaved input: the next key says whether to quit.
+    pub confirm_quit: bool,
 }
 
 /// What a key did to the form.
@@ -165,6 +167,7 @@ impl Form {
             conflict: None,
             message: None,
             dirty: false,
+            confirm_quit: false,
         };
         f.focus = f.fields.iter().position(Field::editable).unwrap_or(0);
         f

@@ -347,7 +347,8 @@ fn stale_fields(conn: &Connection, form: &Form) -> Result<Vec<(String, String, S
             .map(|f| f.1.clone())
             .unwrap_or_default();
         let mine = form.get(k);
-        if cur != *was && mine != cur {
+        // only fields this user changed can collide; the others are not written
+        if mine != *was && cur != *was && mine != cur {
             let label = form
                 .fields
                 .iter()

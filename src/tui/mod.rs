@@ -9,6 +9,7 @@ pub mod effects;
 pub mod form;
 pub mod forms;
 pub mod keymap;
+pub mod present;
 pub mod search;
 pub mod state;
 pub mod theme;
@@ -116,15 +117,16 @@ pub fn run(store: Store, today: Date, config: &Config) -> Result<()> {
     for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
         signal_hook::flag::register(sig, Arc::clone(&stop))?;
     }
-    let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, &mut app, &mut env, &rx, &tx, &path, &stop);
+    let terminal = ratatui::init();
+    let result = present::Presenter::new(terminal)
+        .and_then(|mut p| event_loop(&mut p, &mut app, &mut env, &rx, &tx, &path, &stop));
     ratatui::restore();
     result
 }
 
 #[allow(clippy::too_many_arguments)]
 fn event_loop(
-    terminal: &mut ratatui::DefaultTerminal,
+    screen: &mut present::Presenter<ratatui::backend::CrosstermBackend<std::io::Stdout>>,
     app: &mut App,
     env: &mut Env,
     rx: &mpsc::Receiver<Loaded>,
@@ -137,17 +139,18 @@ fn event_loop(
     let mut checked = Instant::now();
     loop {
         if dirty {
-            let size = terminal.size()?;
-            app.page = ui::page_height(
-                ratatui::layout::Rect::new(0, 0, size.width, size.height),
-                app.focus,
-            );
-            let mut out = std::io::stdout();
-            // one frame, one synchronized update: no tearing over slow links
-            crossterm::queue!(out, crossterm::terminal::BeginSynchronizedUpdate)?;
-            terminal.draw(|f| ui::draw(f, app))?;
-            crossterm::queue!(out, crossterm::terminal::EndSynchronizedUpdate)?;
-            out.flush()?;
+            app.page = ui::page_height(screen.area()?, app.focus);
+            screen.present(app, |t, draw| {
+                // one frame, one synchronized update: no tearing over slow links
+                crossterm::queue!(
+                    t.backend_mut(),
+                    crossterm::terminal::BeginSynchronizedUpdate
+                )?;
+                draw(t)?;
+                crossterm::queue!(t.backend_mut(), crossterm::terminal::EndSynchronizedUpdate)?;
+                t.backend_mut().flush()?;
+                Ok(())
+            })?;
             dirty = false;
         }
         if app.quit || stop.load(Ordering::Relaxed) {
@@ -160,7 +163,10 @@ fn event_loop(
                     env.run(app, effects);
                     dirty = true;
                 }
-                Event::Resize(..) => dirty = true,
+                Event::Resize(..) => {
+                    screen.invalidate();
+                    dirty = true;
+                }
                 _ => {}
             }
         }

@@ -1,10 +1,13 @@
 //! Filter-as-you-type over organizations: name, credit code, address, and the
 //! name's pinyin — full spelling and initials, with the other readings of
 //! characters that have several (长 chang/zhang), so `wdxzl` finds 万达写字楼.
-//! Keys are built once when rows load (off the UI thread); nucleo-matcher ranks.
+//! Keys are built once when rows load (off the UI thread). Each word of the
+//! query must occur in the key (substring, not scattered letters: across long
+//! pinyin strings fuzzy matching finds almost anything); nucleo-matcher ranks
+//! the matches.
 
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32String};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
 use pinyin::ToPinyinMulti;
 
 /// Readings of a name: (full pinyin, initials) for each combination of the
@@ -32,7 +35,7 @@ pub fn readings(name: &str) -> Vec<(String, String)> {
                 distinct.push(o);
             }
         }
-        if distinct.len() > 1 && branched < 3 && out.len() < 8 {
+        if distinct.len() > 1 && branched < 2 {
             branched += 1;
             let mut next = Vec::new();
             for o in &out {
@@ -61,29 +64,45 @@ pub fn initials(name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The string one row is matched against.
-pub fn key(name: &str, code: &str, address: &str) -> String {
-    let mut k = format!("{name} {code} {address}");
-    for (full, ini) in readings(name) {
-        k.push(' ');
-        k.push_str(&full);
-        k.push(' ');
-        k.push_str(&ini);
-    }
-    k
+/// What one row is matched against: its text (name, code, address) and its
+/// pinyin in ASCII (initials first, then full spellings), lower case.
+pub struct Key {
+    pub text: String,
+    pub pinyin: String,
 }
 
+pub fn key(name: &str, code: &str, address: &str) -> Key {
+    let rs = readings(name);
+    let mut pinyin = String::new();
+    for (_, ini) in &rs {
+        pinyin.push_str(ini);
+        pinyin.push(' ');
+    }
+    for (full, _) in &rs {
+        pinyin.push_str(full);
+        pinyin.push(' ');
+    }
+    Key {
+        text: format!("{name} {} {address}", code.to_ascii_lowercase()),
+        pinyin,
+    }
+}
+
+/// Above this many matches, rows keep their list order instead of being
+/// ranked: a one-letter query says too little to rank 100,000 rows by.
+const RANK_LIMIT: usize = 5000;
+
 pub struct Index {
-    keys: Vec<Utf32String>,
+    keys: Vec<Key>,
     matcher: Matcher,
     /// The last query and its matches, to narrow when the query only grows.
     last: Option<(String, Vec<u32>)>,
 }
 
 impl Index {
-    pub fn new(keys: Vec<String>) -> Index {
+    pub fn new(keys: Vec<Key>) -> Index {
         Index {
-            keys: keys.into_iter().map(Utf32String::from).collect(),
+            keys,
             matcher: Matcher::new(Config::DEFAULT),
             last: None,
         }
@@ -97,36 +116,58 @@ impl Index {
         self.keys.is_empty()
     }
 
-    /// Row indexes matching `query`, best first (ties keep row order).
+    /// Row indexes matching every word of `query` (as a substring of the text
+    /// or, for ASCII words, of the pinyin), best first when few enough to rank.
     pub fn filter(&mut self, query: &str) -> Vec<u32> {
-        let q = query.trim();
+        let q = query.trim().to_lowercase();
         if q.is_empty() {
             self.last = None;
             return (0..self.keys.len() as u32).collect();
         }
-        let pattern = Pattern::new(
-            q,
-            CaseMatching::Ignore,
-            Normalization::Smart,
-            AtomKind::Fuzzy,
-        );
+        let words: Vec<&str> = q.split_whitespace().collect();
         // A longer query matches a subset of what its prefix matched.
         let candidates: Vec<u32> = match &self.last {
-            Some((prev, hits)) if q.starts_with(prev.as_str()) && !prev.is_empty() => hits.clone(),
+            Some((prev, hits)) if q.starts_with(prev.as_str()) && !prev.contains(' ') => {
+                hits.clone()
+            }
             _ => (0..self.keys.len() as u32).collect(),
         };
-        let mut scored: Vec<(u32, u32)> = candidates
+        let keys = &self.keys;
+        let hits: Vec<u32> = candidates
             .into_iter()
-            .filter_map(|i| {
-                let key = self.keys.get(i as usize)?;
-                pattern
-                    .score(key.slice(..), &mut self.matcher)
-                    .map(|s| (s, i))
+            .filter(|&i| {
+                keys.get(i as usize).is_some_and(|k| {
+                    words
+                        .iter()
+                        .all(|w| k.text.contains(w) || (w.is_ascii() && k.pinyin.contains(w)))
+                })
             })
             .collect();
-        let hits: Vec<u32> = scored.iter().map(|(_, i)| *i).collect();
+        self.last = Some((q.clone(), hits.clone()));
+        if hits.len() > RANK_LIMIT {
+            return hits;
+        }
+        let pattern = Pattern::new(
+            &q,
+            CaseMatching::Ignore,
+            Normalization::Smart,
+            AtomKind::Substring,
+        );
+        let mut buf = Vec::new();
+        let mut scored: Vec<(u32, u32)> = hits
+            .iter()
+            .map(|&i| {
+                let k = &keys[i as usize];
+                let text = pattern
+                    .score(Utf32Str::new(&k.text, &mut buf), &mut self.matcher)
+                    .unwrap_or(0);
+                let py = pattern
+                    .score(Utf32Str::new(&k.pinyin, &mut buf), &mut self.matcher)
+                    .unwrap_or(0);
+                (text.max(py), i)
+            })
+            .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        self.last = Some((q.to_string(), hits));
         scored.into_iter().map(|(_, i)| i).collect()
     }
 }
@@ -160,12 +201,12 @@ mod tests {
             "常德恒达物流有限公司",
             "武陵区华信协会",
         ];
-        let keys: Vec<String> = names.iter().map(|n| key(n, "", "")).collect();
-        let mut a = Index::new(keys.clone());
+        let keys = || names.iter().map(|n| key(n, "", "")).collect::<Vec<_>>();
+        let mut a = Index::new(keys());
         a.filter("h");
         a.filter("hx");
         let narrowed = a.filter("hxs");
-        let mut b = Index::new(keys);
+        let mut b = Index::new(keys());
         assert_eq!(narrowed, b.filter("hxs"));
     }
 }

@@ -113,7 +113,6 @@ pub enum Overlay {
     Palette { filter: String, pos: ListPos },
     Picker(Picker),
     Form(Box<Form>),
-    ConfirmQuit,
 }
 
 pub struct Dashboard {

@@ -38,24 +38,17 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let palette = matches!(app.overlay, Overlay::Palette { .. });
     let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
     match &mut app.overlay {
-        Overlay::ConfirmQuit => {
-            match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => app.quit = true,
-                _ => app.overlay = Overlay::None,
-            }
-            return vec![];
-        }
         Overlay::Form(form) => {
+            if form.confirm_quit {
+                form.confirm_quit = false;
+                if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+                    app.quit = true;
+                }
+                return vec![];
+            }
             if ctrl_c {
                 if form.dirty {
-                    // keep the form; ask first
-                    app.message = Some(
-                        tr(
-                            "表单有未保存内容：按 Esc 放弃或 Ctrl-S 保存",
-                            "the form has unsaved input: Esc discards, Ctrl-S saves",
-                        )
-                        .into(),
-                    );
+                    form.confirm_quit = true;
                 } else {
                     app.quit = true;
                 }
@@ -250,12 +243,19 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
             (View::Main, Pane::Alerts) => {
-                if let Some(id) = app
-                    .alerts
-                    .get(app.alerts_pos.selected)
-                    .and_then(|a| a.org_id.clone())
-                {
-                    return vec![Effect::OpenDetail(id)];
+                if let Some(a) = app.alerts.get(app.alerts_pos.selected) {
+                    let hint = resolving_action(&a.rule).and_then(|act| {
+                        let key = app.keymap.key_for(super::action::Scope::Detail, act)?;
+                        Some(format!(
+                            "{}: {key} {}",
+                            tr("处理", "to resolve"),
+                            act.describe()
+                        ))
+                    });
+                    if let Some(id) = a.org_id.clone() {
+                        app.message = hint;
+                        return vec![Effect::OpenDetail(id)];
+                    }
                 }
             }
             _ => {}
@@ -318,6 +318,22 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Refresh => return vec![Effect::Reload],
     }
     vec![]
+}
+
+/// The action that resolves an alert of `rule`, offered when it is opened.
+pub fn resolving_action(rule: &str) -> Option<Action> {
+    match rule {
+        "new_member_hire" | "branch_eligible" | "joint_branch_too_broad" => {
+            Some(Action::FoundBranch)
+        }
+        "instructor_missing" | "instructor_visit_overdue" => Some(Action::AssignInstructor),
+        "relation_not_transferred" => Some(Action::Transfer),
+        "identity_check_missing"
+        | "ledger_stale"
+        | "deregistered_active"
+        | "registration_missing" => Some(Action::Survey),
+        _ => None,
+    }
 }
 
 pub fn sort_label(s: Sort) -> &'static str {

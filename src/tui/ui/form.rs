@@ -29,7 +29,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &Form) {
         .as_ref()
         .map(|c| c.len() as u16 + 3)
         .unwrap_or(0)
-        + u16::from(form.message.is_some());
+        + u16::from(form.message.is_some())
+        + u16::from(form.confirm_quit);
     let h = form.fields.len() as u16 + errors + extra + 4;
     let rect = centered(area, 72.min(area.width.saturating_sub(2)), h);
     f.render_widget(Clear, rect);
@@ -121,6 +122,15 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &Form) {
         lines.push(Line::from(tr(
             "Ctrl-S 仍用您的值 · r 载入最新 · Esc 返回编辑",
             "Ctrl-S keep yours · r load theirs · Esc back to editing",
+        )));
+    }
+    if form.confirm_quit {
+        lines.push(Line::from(Span::styled(
+            tr(
+                "表单有未保存内容，确定退出？(y/N)",
+                "The form has unsaved input. Quit? (y/N)",
+            ),
+            app.theme.warn(),
         )));
     }
     if let Some(m) = &form.message {

@@ -4,7 +4,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Row, Table};
 
 use super::form::centered;
@@ -126,17 +125,4 @@ pub fn picker(f: &mut Frame, area: Rect, app: &App, p: &Picker) {
         rows,
         &p.pos,
     );
-}
-
-pub fn confirm(f: &mut Frame, area: Rect, app: &App, text: &str) {
-    let rect = centered(
-        area,
-        (crate::text::width(text) as u16 + 4).min(area.width),
-        3,
-    );
-    f.render_widget(Clear, rect);
-    let block = app.theme.block(String::new(), true);
-    let inner = block.inner(rect);
-    f.render_widget(block, rect);
-    f.render_widget(Paragraph::new(Line::from(text.to_string())), inner);
 }

@@ -95,15 +95,6 @@ pub fn draw(f: &mut Frame, app: &App) {
         Overlay::Palette { filter, pos } => lists::palette(f, area, app, filter, pos),
         Overlay::Picker(p) => lists::picker(f, area, app, p),
         Overlay::Form(form) => form::draw(f, area, app, form),
-        Overlay::ConfirmQuit => lists::confirm(
-            f,
-            area,
-            app,
-            tr(
-                "表单有未保存内容，确定退出？(y/N)",
-                "The form has unsaved input. Quit? (y/N)",
-            ),
-        ),
     }
 }
 

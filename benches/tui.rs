@@ -1,0 +1,145 @@
+//! The terminal app with 100,000 organizations: loading rows and building the
+//! pinyin index (off the UI thread), filtering per keystroke, drawing one
+//! frame, and the first frame of the real binary in a pseudo-terminal.
+
+mod common;
+
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+use common::{ORGS, district, district_path};
+use criterion::{Criterion, criterion_group, criterion_main};
+use liangxin::config::Config;
+use liangxin::tui::action::Action;
+use liangxin::tui::theme::Theme;
+use liangxin::tui::{data, effects, prepare, search, ui, update};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn bench(c: &mut Criterion) {
+    let store = district();
+    let today = liangxin::domain::Date::parse("d", "2022-09-30").expect("date");
+    let mut g = c.benchmark_group("tui_100k");
+    g.sample_size(10);
+    g.bench_function("load_rows_and_pinyin_index", |b| {
+        b.iter(|| data::orgs(store.conn(), today).expect("rows"))
+    });
+
+    let loaded = data::orgs(store.conn(), today).expect("rows");
+    assert_eq!(loaded.rows.len(), ORGS);
+    let keys = || data::orgs(store.conn(), today).expect("rows").keys;
+    g.sample_size(30);
+    // A keystroke on an empty query is a full pass; later ones narrow.
+    g.bench_function("filter_first_keystroke", |b| {
+        let mut ix = search::Index::new(keys());
+        b.iter(|| {
+            ix.filter("");
+            ix.filter("c")
+        })
+    });
+    g.bench_function("filter_pinyin_initials_typed", |b| {
+        let mut ix = search::Index::new(keys());
+        // per iteration: five keystrokes of "cdhxs"; criterion reports the total
+        b.iter(|| {
+            ix.filter("");
+            for q in ["c", "cd", "cdh", "cdhx", "cdhxs"] {
+                ix.filter(q);
+            }
+        })
+    });
+
+    let (mut app, _env) = prepare(
+        liangxin::store::Store::open(&district_path()).expect("open"),
+        today,
+        &Config::default(),
+        Theme::new("rounded", false),
+    )
+    .expect("app");
+    effects::install_orgs(&mut app, loaded);
+    let mut term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    app.page = ui::page_height(ratatui::layout::Rect::new(0, 0, 120, 40), app.focus);
+    g.bench_function("render_frame_120x40", |b| {
+        b.iter(|| {
+            update::update(&mut app, Action::Down);
+            term.draw(|f| ui::draw(f, &app)).expect("draw");
+        })
+    });
+    g.finish();
+
+    let mut s = c.benchmark_group("startup_100k");
+    s.sample_size(10);
+    s.measurement_time(Duration::from_secs(20));
+    s.bench_function("first_frame_in_pty", |b| {
+        b.iter_custom(|n| (0..n).map(|_| first_frame()).sum())
+    });
+    s.finish();
+    eprintln!(
+        "resident memory after loading {ORGS} organizations: {} MB",
+        resident_mb()
+    );
+}
+
+/// Spawns the release binary in a pseudo-terminal and waits for the first bytes
+/// of the first frame.
+fn first_frame() -> Duration {
+    let (t, _) = spawn_until(|bytes| bytes.windows(3).any(|w| w == "╭".as_bytes()), false);
+    t
+}
+
+fn spawn_until(done: impl Fn(&[u8]) -> bool, measure_rss: bool) -> (Duration, u64) {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 40,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("pty");
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_liangxin"));
+    cmd.args([
+        "--db",
+        district_path().to_str().expect("path"),
+        "--today",
+        "2022-09-30",
+    ]);
+    cmd.env("TERM", "xterm-256color");
+    let start = Instant::now();
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn");
+    let mut reader = pair.master.try_clone_reader().expect("reader");
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 65536];
+    let elapsed = loop {
+        let n = reader.read(&mut buf).expect("read");
+        seen.extend_from_slice(&buf[..n]);
+        if done(&seen) {
+            break start.elapsed();
+        }
+    };
+    let mut rss = 0;
+    if measure_rss {
+        std::thread::sleep(Duration::from_secs(3));
+        if let Some(pid) = child.process_id() {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+            rss = status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|k| k.parse::<u64>().ok())
+                .unwrap_or(0);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    (elapsed, rss / 1024)
+}
+
+/// Resident memory of the app once the organizations have loaded (the pane
+/// title shows the full count).
+fn resident_mb() -> u64 {
+    let marker = format!("({ORGS})");
+    spawn_until(move |b| String::from_utf8_lossy(b).contains(&marker), true).1
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -12,7 +12,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use liangxin::config::Config;
 use liangxin::tui::action::Action;
 use liangxin::tui::theme::Theme;
-use liangxin::tui::{data, effects, prepare, search, ui, update};
+use liangxin::tui::{data, effects, prepare, ui, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -25,25 +25,22 @@ fn bench(c: &mut Criterion) {
         b.iter(|| data::orgs(store.conn(), today).expect("rows"))
     });
 
-    let loaded = data::orgs(store.conn(), today).expect("rows");
+    let mut loaded = data::orgs(store.conn(), today).expect("rows");
     assert_eq!(loaded.rows.len(), ORGS);
-    let keys = || data::orgs(store.conn(), today).expect("rows").keys;
     g.sample_size(30);
     // A keystroke on an empty query is a full pass; later ones narrow.
     g.bench_function("filter_first_keystroke", |b| {
-        let mut ix = search::Index::new(keys());
         b.iter(|| {
-            ix.filter("");
-            ix.filter("c")
+            loaded.index.filter("", &loaded.rows);
+            loaded.index.filter("c", &loaded.rows).len()
         })
     });
     g.bench_function("filter_pinyin_initials_typed", |b| {
-        let mut ix = search::Index::new(keys());
         // per iteration: five keystrokes of "cdhxs"; criterion reports the total
         b.iter(|| {
-            ix.filter("");
+            loaded.index.filter("", &loaded.rows);
             for q in ["c", "cd", "cdh", "cdhx", "cdhxs"] {
-                ix.filter(q);
+                loaded.index.filter(q, &loaded.rows);
             }
         })
     });

@@ -39,7 +39,7 @@ fn a_commit_by_another_session_changes_data_version_and_shows_on_reload() {
         .orgs
         .rows
         .iter()
-        .find(|r| r.name == "常德甲公司")
+        .find(|r| &*r.name == "常德甲公司")
         .and_then(|r| r.employees);
     assert_eq!(before, Some(12));
 
@@ -67,7 +67,7 @@ fn a_commit_by_another_session_changes_data_version_and_shows_on_reload() {
         .orgs
         .rows
         .iter()
-        .find(|r| r.name == "常德甲公司")
+        .find(|r| &*r.name == "常德甲公司")
         .and_then(|r| r.employees);
     assert_eq!(after, Some(77));
 }

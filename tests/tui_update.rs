@@ -8,7 +8,6 @@ use liangxin::store::read::OrgRow;
 use liangxin::tui::data::OrgData;
 use liangxin::tui::effects::install_orgs;
 use liangxin::tui::keymap::Keymap;
-use liangxin::tui::search;
 use liangxin::tui::state::{App, Overlay, Pane};
 use liangxin::tui::theme::Theme;
 use liangxin::tui::update::{Effect, on_key};
@@ -42,8 +41,7 @@ fn app() -> App {
         row(2, "湖南恒达物流有限公司", "丹阳街道", "none"),
         row(3, "长庚社区服务中心", "长庚街道", "own"),
     ];
-    let keys = rows.iter().map(|r| search::key(&r.name, "", "")).collect();
-    install_orgs(&mut app, OrgData { rows, keys });
+    install_orgs(&mut app, OrgData::from_rows(rows));
     app
 }
 
@@ -59,7 +57,7 @@ fn typed(app: &mut App, s: &str) {
 
 fn selected(app: &App) -> String {
     app.selected_org()
-        .map(|r| r.name.clone())
+        .map(|r| r.name.to_string())
         .unwrap_or_default()
 }
 
@@ -106,10 +104,8 @@ fn search_by_initials_narrows_and_esc_restores() {
     assert!(!a.orgs.searching);
     assert_eq!(a.orgs.visible.len(), 4);
     // Enter on a row asks for its detail
-    assert_eq!(
-        key(&mut a, KeyCode::Enter),
-        vec![Effect::OpenDetail(a.selected_org().unwrap().id.clone())]
-    );
+    let id = a.selected_org().unwrap().id.to_string();
+    assert_eq!(key(&mut a, KeyCode::Enter), vec![Effect::OpenDetail(id)]);
 }
 
 #[test]

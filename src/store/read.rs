@@ -120,6 +120,18 @@ fn org_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrgRow> {
     })
 }
 
+/// Calls `each` for every organization operating on `day`, by street then
+/// name, without collecting them (the terminal app keeps a compact copy).
+pub fn org_rows_each(conn: &Connection, day: Date, mut each: impl FnMut(OrgRow)) -> Result<()> {
+    let sql = format!("{} {ORG_ROW_SELECT} ORDER BY s.name, o.name", classify());
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([day.to_string()])?;
+    while let Some(r) = rows.next()? {
+        each(org_row(r)?);
+    }
+    Ok(())
+}
+
 /// Organizations operating on `day`, by street then name.
 pub fn org_list(conn: &Connection, day: Date, f: &OrgFilter) -> Result<Vec<OrgRow>> {
     let sql = format!(

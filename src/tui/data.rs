@@ -5,7 +5,10 @@ use rusqlite::{Connection, params};
 
 use crate::domain::Date;
 use crate::error::Result;
-use crate::store::read::{self, OrgFilter, OrgRow};
+use std::collections::HashMap;
+
+use crate::domain::kinds::{Coverage, OrgKind};
+use crate::store::read::{self, OrgRow};
 use crate::text::clean;
 use crate::tui::search;
 
@@ -32,31 +35,109 @@ pub struct AlertRow {
     pub age_days: i64,
 }
 
-/// Organizations with their search keys, built together off the UI thread.
+/// One organization as the list shows it: interned places and names, enums
+/// for codes, so 100,000 rows stay small in memory.
+#[derive(Debug, Clone)]
+pub struct ListRow {
+    pub id: Box<str>,
+    pub name: Box<str>,
+    pub code: Option<Box<str>>,
+    pub address: Box<str>,
+    pub kind: OrgKind,
+    pub coverage: Coverage,
+    /// Indexes into `Names`; `NONE` when absent.
+    pub street: u32,
+    pub community: u32,
+    pub instructor: u32,
+    pub employees: Option<i64>,
+    pub members: u32,
+    pub last_survey: Option<Date>,
+}
+
+pub const NONE: u32 = u32::MAX;
+
+/// Street, community and instructor names, stored once.
+#[derive(Default)]
+pub struct Names {
+    list: Vec<Box<str>>,
+    map: HashMap<Box<str>, u32>,
+}
+
+impl Names {
+    pub fn intern(&mut self, s: Option<&str>) -> u32 {
+        let Some(s) = s else { return NONE };
+        if let Some(i) = self.map.get(s) {
+            return *i;
+        }
+        let i = self.list.len() as u32;
+        self.list.push(s.into());
+        self.map.insert(s.into(), i);
+        i
+    }
+
+    pub fn get(&self, i: u32) -> &str {
+        self.list.get(i as usize).map(|s| &**s).unwrap_or("")
+    }
+}
+
+/// Organizations with their names and search index, built together off the UI thread.
+#[derive(Default)]
 pub struct OrgData {
-    pub rows: Vec<OrgRow>,
-    pub keys: Vec<search::Key>,
+    pub rows: Vec<ListRow>,
+    pub names: Names,
+    pub index: search::Index,
+}
+
+impl OrgData {
+    /// Adds one row; imported text never reaches the terminal as control sequences.
+    pub fn push(&mut self, r: OrgRow) {
+        let name = clean(&r.name);
+        self.index.push(&name);
+        let row = ListRow {
+            id: r.id.into(),
+            code: r.code.map(|c| clean(&c).into()),
+            address: clean(&r.address).into(),
+            kind: OrgKind::parse(&r.kind).unwrap_or(OrgKind::Enterprise),
+            coverage: Coverage::parse(&r.coverage).unwrap_or(Coverage::Uncovered),
+            street: self.names.intern(Some(&clean(&r.street))),
+            community: self.names.intern(r.community.map(|c| clean(&c)).as_deref()),
+            instructor: self
+                .names
+                .intern(r.instructor.map(|c| clean(&c)).as_deref()),
+            employees: r.employees,
+            members: r.members.max(0) as u32,
+            last_survey: r
+                .last_survey_on
+                .and_then(|d| Date::parse("last_survey_on", &d).ok()),
+            name: name.into(),
+        };
+        self.rows.push(row);
+    }
+
+    pub fn from_rows(rows: Vec<OrgRow>) -> OrgData {
+        let mut d = OrgData::default();
+        for r in rows {
+            d.push(r);
+        }
+        d
+    }
+}
+
+impl search::Searchable for ListRow {
+    fn texts(&self) -> [&str; 3] {
+        [
+            &self.name,
+            self.code.as_deref().unwrap_or(""),
+            &self.address,
+        ]
+    }
 }
 
 pub fn orgs(conn: &Connection, today: Date) -> Result<OrgData> {
-    let mut rows = read::org_list(conn, today, &OrgFilter::default())?;
-    // Imported text never reaches the terminal as control sequences.
-    for r in &mut rows {
-        for s in [&mut r.name, &mut r.street, &mut r.address] {
-            *s = clean(s);
-        }
-        for s in [&mut r.code, &mut r.community, &mut r.instructor]
-            .into_iter()
-            .flatten()
-        {
-            *s = clean(s);
-        }
-    }
-    let keys = rows
-        .iter()
-        .map(|r| search::key(&r.name, r.code.as_deref().unwrap_or(""), &r.address))
-        .collect();
-    Ok(OrgData { rows, keys })
+    let mut d = OrgData::default();
+    read::org_rows_each(conn, today, |r| d.push(r))?;
+    d.rows.shrink_to_fit();
+    Ok(d)
 }
 
 fn days(from: &str, to: Date) -> i64 {

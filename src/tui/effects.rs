@@ -65,7 +65,7 @@ impl Env {
             Effect::OpenForm(kind) => {
                 let org = match &app.view {
                     View::Detail(d) => Some(d.row.id.clone()),
-                    _ => app.selected_org().map(|o| o.id.clone()),
+                    _ => app.selected_org().map(|o| o.id.to_string()),
                 };
                 let marked: Vec<String> = app.orgs.marked.iter().cloned().collect();
                 let form =
@@ -183,9 +183,10 @@ fn reload_form(conn: &rusqlite::Connection, form: &mut Form, _today: Date) -> Re
 
 /// Puts freshly loaded organizations in place, keeping the selection.
 pub fn install_orgs(app: &mut App, d: data::OrgData) {
-    let keep = app.selected_org().map(|o| o.id.clone());
-    app.orgs.index = Some(super::search::Index::new(d.keys));
+    let keep = app.selected_org().map(|o| o.id.to_string());
+    app.orgs.index = d.index;
     app.orgs.rows = d.rows;
+    app.orgs.names = d.names;
     app.orgs.loading = false;
     refilter_keep(app, keep);
 }

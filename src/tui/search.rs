@@ -64,14 +64,8 @@ pub fn initials(name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// What one row is matched against: its text (name, code, address) and its
-/// pinyin in ASCII (initials first, then full spellings), lower case.
-pub struct Key {
-    pub text: String,
-    pub pinyin: String,
-}
-
-pub fn key(name: &str, code: &str, address: &str) -> Key {
+/// A row's pinyin in ASCII: initials first, then full spellings.
+pub fn pinyin_key(name: &str) -> Box<str> {
     let rs = readings(name);
     let mut pinyin = String::new();
     for (_, ini) in &rs {
@@ -82,64 +76,83 @@ pub fn key(name: &str, code: &str, address: &str) -> Key {
         pinyin.push_str(full);
         pinyin.push(' ');
     }
-    Key {
-        text: format!("{name} {} {address}", code.to_ascii_lowercase()),
-        pinyin,
-    }
+    pinyin.into()
 }
 
 /// Above this many matches, rows keep their list order instead of being
 /// ranked: a one-letter query says too little to rank 100,000 rows by.
 const RANK_LIMIT: usize = 5000;
 
+/// The text of a row a query is matched against: name, credit code, address.
+pub trait Searchable {
+    fn texts(&self) -> [&str; 3];
+}
+
 pub struct Index {
-    keys: Vec<Key>,
+    pinyin: Vec<Box<str>>,
     matcher: Matcher,
     /// The last query and its matches, to narrow when the query only grows.
     last: Option<(String, Vec<u32>)>,
 }
 
-impl Index {
-    pub fn new(keys: Vec<Key>) -> Index {
+impl Default for Index {
+    fn default() -> Self {
         Index {
-            keys,
+            pinyin: Vec::new(),
             matcher: Matcher::new(Config::DEFAULT),
             last: None,
         }
     }
+}
+
+impl Index {
+    /// Adds the next row's name.
+    pub fn push(&mut self, name: &str) {
+        self.pinyin.push(pinyin_key(name));
+    }
 
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.pinyin.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.pinyin.is_empty()
     }
 
     /// Row indexes matching every word of `query` (as a substring of the text
     /// or, for ASCII words, of the pinyin), best first when few enough to rank.
-    pub fn filter(&mut self, query: &str) -> Vec<u32> {
+    pub fn filter<R: Searchable>(&mut self, query: &str, rows: &[R]) -> Vec<u32> {
         let q = query.trim().to_lowercase();
+        let n = self.pinyin.len().min(rows.len()) as u32;
         if q.is_empty() {
             self.last = None;
-            return (0..self.keys.len() as u32).collect();
+            return (0..n).collect();
         }
-        let words: Vec<&str> = q.split_whitespace().collect();
+        // (as typed in lower case, upper case for credit codes, ASCII at all)
+        let words: Vec<(&str, String, bool)> = q
+            .split_whitespace()
+            .map(|w| (w, w.to_ascii_uppercase(), w.is_ascii()))
+            .collect();
         // A longer query matches a subset of what its prefix matched.
         let candidates: Vec<u32> = match &self.last {
             Some((prev, hits)) if q.starts_with(prev.as_str()) && !prev.contains(' ') => {
                 hits.clone()
             }
-            _ => (0..self.keys.len() as u32).collect(),
+            _ => (0..n).collect(),
         };
-        let keys = &self.keys;
+        let pinyin = &self.pinyin;
         let hits: Vec<u32> = candidates
             .into_iter()
             .filter(|&i| {
-                keys.get(i as usize).is_some_and(|k| {
-                    words
-                        .iter()
-                        .all(|w| k.text.contains(w) || (w.is_ascii() && k.pinyin.contains(w)))
+                let (Some(row), Some(py)) = (rows.get(i as usize), pinyin.get(i as usize)) else {
+                    return false;
+                };
+                let [name, code, address] = row.texts();
+                words.iter().all(|(w, upper, ascii)| {
+                    (*ascii && py.contains(w))
+                        || name.contains(w)
+                        || address.contains(w)
+                        || code.contains(upper.as_str())
                 })
             })
             .collect();
@@ -157,14 +170,17 @@ impl Index {
         let mut scored: Vec<(u32, u32)> = hits
             .iter()
             .map(|&i| {
-                let k = &keys[i as usize];
-                let text = pattern
-                    .score(Utf32Str::new(&k.text, &mut buf), &mut self.matcher)
+                let name = rows[i as usize].texts()[0];
+                let a = pattern
+                    .score(Utf32Str::new(name, &mut buf), &mut self.matcher)
                     .unwrap_or(0);
-                let py = pattern
-                    .score(Utf32Str::new(&k.pinyin, &mut buf), &mut self.matcher)
+                let b = pattern
+                    .score(
+                        Utf32Str::new(&pinyin[i as usize], &mut buf),
+                        &mut self.matcher,
+                    )
                     .unwrap_or(0);
-                (text.max(py), i)
+                (a.max(b), i)
             })
             .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -176,37 +192,54 @@ impl Index {
 mod tests {
     use super::*;
 
+    struct Row(&'static str, &'static str);
+    impl Searchable for Row {
+        fn texts(&self) -> [&str; 3] {
+            [self.0, "", self.1]
+        }
+    }
+
+    fn index(rows: &[Row]) -> Index {
+        let mut ix = Index::default();
+        for r in rows {
+            ix.push(r.0);
+        }
+        ix
+    }
+
     #[test]
     fn initials_and_full_pinyin_find_a_name() {
-        let mut ix = Index::new(vec![
-            key("常德市武陵区星光商贸有限公司", "", ""),
-            key("万达写字楼物业管理有限公司", "", "武陵大道"),
-            key("长庚社区服务中心", "", ""),
-        ]);
-        assert_eq!(ix.filter("wdxzl").first(), Some(&1));
-        assert_eq!(ix.filter("wandaxiezilou").first(), Some(&1));
-        assert_eq!(ix.filter("万达").first(), Some(&1));
+        let rows = [
+            Row("常德市武陵区星光商贸有限公司", ""),
+            Row("万达写字楼物业管理有限公司", "武陵大道208号"),
+            Row("长庚社区服务中心", ""),
+        ];
+        let mut ix = index(&rows);
+        assert_eq!(ix.filter("wdxzl", &rows).first(), Some(&1));
+        assert_eq!(ix.filter("wandaxiezilou", &rows).first(), Some(&1));
+        assert_eq!(ix.filter("万达", &rows).first(), Some(&1));
+        assert_eq!(ix.filter("208", &rows), vec![1], "the address");
         // 长 reads chang or zhang: both find it
-        assert!(ix.filter("cgsq").contains(&2));
-        assert!(ix.filter("zgsq").contains(&2));
-        assert!(ix.filter("qqqqzzz").is_empty());
-        assert_eq!(ix.filter("").len(), 3);
+        assert!(ix.filter("cgsq", &rows).contains(&2));
+        assert!(ix.filter("zgsq", &rows).contains(&2));
+        assert!(ix.filter("qqqqzzz", &rows).is_empty());
+        assert_eq!(ix.filter("", &rows).len(), 3);
     }
 
     #[test]
     fn narrowing_gives_the_same_answer_as_a_fresh_search() {
-        let names = [
-            "常德华鑫商贸有限公司",
-            "湖南华盛建材有限公司",
-            "常德恒达物流有限公司",
-            "武陵区华信协会",
+        let rows = [
+            Row("常德华鑫商贸有限公司", ""),
+            Row("湖南华盛建材有限公司", ""),
+            Row("常德恒达物流有限公司", ""),
+            Row("武陵区华信协会", ""),
         ];
-        let keys = || names.iter().map(|n| key(n, "", "")).collect::<Vec<_>>();
-        let mut a = Index::new(keys());
-        a.filter("h");
-        a.filter("hx");
-        let narrowed = a.filter("hxs");
-        let mut b = Index::new(keys());
-        assert_eq!(narrowed, b.filter("hxs"));
+        let mut a = index(&rows);
+        a.filter("h", &rows);
+        a.filter("hx", &rows);
+        let narrowed = a.filter("hxs", &rows);
+        let mut b = index(&rows);
+        assert_eq!(narrowed, b.filter("hxs", &rows));
+        assert!(!narrowed.is_empty());
     }
 }

@@ -2,14 +2,14 @@
 
 use std::collections::BTreeSet;
 
-use super::data::{AlertRow, TaskRow};
+use super::data::{AlertRow, ListRow, Names, TaskRow};
 use super::form::Form;
 use super::keymap::{Chord, Keymap};
 use super::search::Index;
 use super::theme::Theme;
 use crate::domain::Date;
 use crate::report::coverage::CoverageReport;
-use crate::store::read::{OrgDetail, OrgRow};
+use crate::store::read::OrgDetail;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pane {
@@ -79,8 +79,9 @@ impl ListPos {
 
 #[derive(Default)]
 pub struct Orgs {
-    pub rows: Vec<OrgRow>,
-    pub index: Option<Index>,
+    pub rows: Vec<ListRow>,
+    pub names: Names,
+    pub index: Index,
     /// Row indexes shown, after search, facets and sort.
     pub visible: Vec<u32>,
     pub query: String,
@@ -188,7 +189,7 @@ impl App {
         }
     }
 
-    pub fn selected_org(&self) -> Option<&OrgRow> {
+    pub fn selected_org(&self) -> Option<&ListRow> {
         let i = *self.orgs.visible.get(self.orgs.pos.selected)?;
         self.orgs.rows.get(i as usize)
     }

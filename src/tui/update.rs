@@ -230,7 +230,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Open => match (&app.view, app.focus) {
             (View::Main, Pane::Orgs) => {
                 if let Some(o) = app.selected_org() {
-                    return vec![Effect::OpenDetail(o.id.clone())];
+                    return vec![Effect::OpenDetail(o.id.to_string())];
                 }
             }
             (View::Main, Pane::Tasks) => {
@@ -301,7 +301,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.tasks_pos = ListPos::default();
         }
         Action::Mark => {
-            if let Some(id) = app.selected_org().map(|o| o.id.clone()) {
+            if let Some(id) = app.selected_org().map(|o| o.id.to_string()) {
                 if !app.orgs.marked.remove(&id) {
                     app.orgs.marked.insert(id);
                 }
@@ -350,7 +350,12 @@ fn open_picker(app: &mut App, action: Action) {
     let any = (String::new(), tr("（全部）", "(all)").to_string());
     let (facet, mut options) = match action {
         Action::FilterStreet => {
-            let mut s: Vec<String> = app.orgs.rows.iter().map(|r| r.street.clone()).collect();
+            let mut s: Vec<String> = app
+                .orgs
+                .rows
+                .iter()
+                .map(|r| app.orgs.names.get(r.street).to_string())
+                .collect();
             s.sort();
             s.dedup();
             (
@@ -384,24 +389,22 @@ fn open_picker(app: &mut App, action: Action) {
 /// Recomputes the visible organizations: search, then facets, then sort (a
 /// search keeps its ranking unless another sort was chosen).
 pub fn refilter(app: &mut App) {
-    let keep = app.selected_org().map(|o| o.id.clone());
+    let keep = app.selected_org().map(|o| o.id.to_string());
     refilter_keep(app, keep);
 }
 
 /// Like `refilter`, keeping the organization `keep` selected if still shown.
 pub fn refilter_keep(app: &mut App, keep: Option<String>) {
     let o = &mut app.orgs;
-    let mut ids: Vec<u32> = match o.index.as_mut() {
-        Some(ix) => ix.filter(&o.query),
-        None => (0..o.rows.len() as u32).collect(),
-    };
+    let mut ids: Vec<u32> = o.index.filter(&o.query, &o.rows);
+    let names = &o.names;
     ids.retain(|&i| {
         let Some(r) = o.rows.get(i as usize) else {
             return false;
         };
-        o.street.as_ref().is_none_or(|s| &r.street == s)
-            && o.coverage.as_ref().is_none_or(|c| &r.coverage == c)
-            && o.kind.as_ref().is_none_or(|k| &r.kind == k)
+        o.street.as_ref().is_none_or(|s| names.get(r.street) == s)
+            && o.coverage.as_ref().is_none_or(|c| r.coverage.code() == c)
+            && o.kind.as_ref().is_none_or(|k| r.kind.code() == k)
     });
     let ranked = !o.query.trim().is_empty();
     let rows = &o.rows;
@@ -409,19 +412,19 @@ pub fn refilter_keep(app: &mut App, keep: Option<String>) {
     match app.orgs_sort {
         Sort::Name if ranked => {}
         Sort::Name => ids.sort_by(|a, b| key(a).name.cmp(&key(b).name)),
-        Sort::Street => {
-            ids.sort_by(|a, b| (&key(a).street, &key(a).name).cmp(&(&key(b).street, &key(b).name)))
-        }
+        Sort::Street => ids.sort_by(|a, b| {
+            (names.get(key(a).street), &key(a).name).cmp(&(names.get(key(b).street), &key(b).name))
+        }),
         Sort::Employees => ids.sort_by_key(|i| std::cmp::Reverse(key(i).employees)),
-        Sort::Coverage => ids.sort_by_key(|i| coverage_rank(&key(i).coverage)),
-        Sort::LastSurvey => ids.sort_by(|a, b| key(a).last_survey_on.cmp(&key(b).last_survey_on)),
+        Sort::Coverage => ids.sort_by_key(|i| coverage_rank(key(i).coverage)),
+        Sort::LastSurvey => ids.sort_by_key(|i| key(i).last_survey),
     }
     o.visible = ids;
     o.pos.selected = keep
         .and_then(|id| {
             o.visible
                 .iter()
-                .position(|&i| o.rows.get(i as usize).is_some_and(|r| r.id == id))
+                .position(|&i| o.rows.get(i as usize).is_some_and(|r| *r.id == *id))
         })
         .filter(|_| !ranked)
         .unwrap_or(0);
@@ -429,13 +432,13 @@ pub fn refilter_keep(app: &mut App, keep: Option<String>) {
     app.orgs.pos.scroll_into_view(page);
 }
 
-fn coverage_rank(c: &str) -> u8 {
+fn coverage_rank(c: Coverage) -> u8 {
     match c {
-        "none" => 0,
-        "instructor" => 1,
-        "joint" => 2,
-        "building" => 3,
-        _ => 4,
+        Coverage::Uncovered => 0,
+        Coverage::Instructor => 1,
+        Coverage::Joint => 2,
+        Coverage::Building => 3,
+        Coverage::Own => 4,
     }
 }
 

@@ -103,18 +103,19 @@ pub fn orgs(f: &mut Frame, area: Rect, app: &App) {
     let rows: Vec<Row> = (start..end)
         .filter_map(|k| {
             let r = o.rows.get(*o.visible.get(k)? as usize)?;
-            let marked = o.marked.contains(&r.id);
+            let marked = o.marked.contains(&*r.id);
             let name = if marked {
                 format!("✓ {}", r.name)
             } else {
-                r.name.clone()
+                r.name.to_string()
             };
             let mut cells = vec![Cell::from(name)];
+            let street = o.names.get(r.street);
             if mid {
                 let place = if wide {
-                    format!("{}/{}", r.street, r.community.clone().unwrap_or_default())
+                    format!("{street}/{}", o.names.get(r.community))
                 } else {
-                    r.street.trim_end_matches("街道").to_string()
+                    street.trim_end_matches("街道").to_string()
                 };
                 cells.push(Cell::from(place));
                 cells.push(Cell::from(
@@ -122,10 +123,12 @@ pub fn orgs(f: &mut Frame, area: Rect, app: &App) {
                 ));
                 cells.push(Cell::from(r.members.to_string()));
             }
-            cells.push(Cell::from(coverage_label(&r.coverage)));
+            cells.push(Cell::from(r.coverage.label()));
             if wide {
-                cells.push(Cell::from(r.instructor.clone().unwrap_or_default()));
-                cells.push(Cell::from(r.last_survey_on.clone().unwrap_or_default()));
+                cells.push(Cell::from(o.names.get(r.instructor).to_string()));
+                cells.push(Cell::from(
+                    r.last_survey.map(|d| d.to_string()).unwrap_or_default(),
+                ));
             }
             let row = Row::new(cells);
             Some(if k == o.pos.selected && focused {

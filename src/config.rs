@@ -20,6 +20,7 @@ pub struct Config {
     pub alerts: Alerts,
     pub report: Report,
     pub ui: Ui,
+    pub backup: Backup,
     /// Action name → key sequences, e.g. `quit = ["ctrl-q"]`.
     pub keys: std::collections::BTreeMap<String, Vec<String>>,
 }
@@ -80,6 +81,24 @@ impl Default for Report {
     fn default() -> Self {
         Report {
             small_enterprise_employees: 100,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Backup {
+    /// Where `backup` without -o writes (default: `backups` in the data directory).
+    pub dir: Option<PathBuf>,
+    /// How many daily backups to keep there (0 keeps all).
+    pub keep: usize,
+}
+
+impl Default for Backup {
+    fn default() -> Self {
+        Backup {
+            dir: None,
+            keep: 14,
         }
     }
 }

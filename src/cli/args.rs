@@ -73,6 +73,19 @@ pub enum Cmd {
     Instructor(InstructorCmd),
     #[command(subcommand)]
     Report(ReportCmd),
+    /// Check the database: integrity, foreign keys, the audit hash chain.
+    Check {
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+    /// Copy the database safely while others write (default: into the
+    /// configured backup directory, keeping the newest `backup.keep`).
+    Backup {
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+    /// Replace the database with a backup that passes `check`.
+    Restore { file: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]

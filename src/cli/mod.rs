@@ -1,6 +1,7 @@
 //! The command line: parse (clap), build the context, call one function per
 //! subcommand group. Every write goes through `Store::apply`.
 
+mod admin;
 mod args;
 mod ledger;
 mod people;
@@ -126,6 +127,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Cmd::Branch(c)) => people::branch(&ctx, c),
         Some(Cmd::Instructor(c)) => people::instructor(&ctx, c),
         Some(Cmd::Report(c)) => reports::report(&ctx, c),
+        Some(Cmd::Check { format }) => admin::check(&ctx, &format),
+        Some(Cmd::Backup { output }) => admin::backup(&ctx, output),
+        Some(Cmd::Restore { file }) => admin::restore(&ctx, &file),
     }
 }
 

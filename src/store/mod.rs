@@ -2,6 +2,7 @@
 //! command handlers (`apply`), reference resolution and read queries.
 
 mod apply;
+pub mod check;
 pub use apply::{employees as check_employees, text as check_text};
 pub mod read;
 pub mod resolve;
@@ -105,6 +106,52 @@ impl Store {
             Some(s) => Ok(Some(Date::parse("demo_date", &s)?)),
             None => Ok(None),
         }
+    }
+
+    /// Copies the database to `dest` with SQLite's online backup: safe while
+    /// other sessions write. `dest` must not exist.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(Error::invalid(
+                "output",
+                dest.display().to_string(),
+                tr("文件已存在", "already exists"),
+            ));
+        }
+        create_private(dest)?;
+        let mut out = Connection::open(dest)?;
+        let b = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
+        b.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
+        Ok(())
+    }
+
+    /// Replaces this database's contents with `src` (which must pass `check`).
+    pub fn restore_from(&mut self, src: &Path) -> Result<check::Report> {
+        let from = Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| not_a_db(&src.display().to_string(), e))?;
+        let version: i64 = from
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| not_a_db(&src.display().to_string(), e))?;
+        if version > schema::SCHEMA_VERSION {
+            return Err(Error::Refused(format!(
+                "{}: {}",
+                src.display(),
+                tr(
+                    "由更新版本的 liangxin 写入，请先升级",
+                    "was written by a newer liangxin; upgrade first"
+                )
+            )));
+        }
+        let report = check::run(&from).map_err(|e| match e {
+            Error::Db(d) => not_a_db(&src.display().to_string(), d),
+            other => other,
+        })?;
+        if !report.ok() {
+            return Ok(report);
+        }
+        let b = rusqlite::backup::Backup::new(&from, &mut self.conn)?;
+        b.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
+        Ok(report)
     }
 
     pub fn count(&self, table: &str) -> Result<i64> {

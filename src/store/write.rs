@@ -225,9 +225,7 @@ impl Store {
         body: impl FnOnce(&mut Writer<'_>) -> Result<()>,
     ) -> Result<Applied> {
         let site = self.site.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = begin_immediate(&self.conn)?;
         // Sequence and clock come from the database inside the write lock, so
         // many processes on one file never hand out the same number.
         let seq: i64 = tx.query_row(
@@ -264,6 +262,37 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(applied)
+    }
+}
+
+/// Takes the write lock. The busy timeout already waits; a writer still
+/// locked out after that retries with backoff, then says so plainly rather
+/// than "database is locked".
+fn begin_immediate(conn: &rusqlite::Connection) -> Result<Transaction<'_>> {
+    let mut wait = std::time::Duration::from_millis(50);
+    let mut tries = 0;
+    loop {
+        match Transaction::new_unchecked(conn, TransactionBehavior::Immediate) {
+            Ok(tx) => return Ok(tx),
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && tries < 5 =>
+            {
+                tries += 1;
+                std::thread::sleep(wait);
+                wait *= 2;
+            }
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {
+                return Err(Error::Refused(
+                    crate::i18n::tr(
+                        "数据库正忙（其他会话正在写入），未做任何改动，请稍后重试",
+                        "the database is busy (another session is writing); nothing was changed; try again",
+                    )
+                    .into(),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
 }
 

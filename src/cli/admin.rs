@@ -1,0 +1,103 @@
+//! `check`, `backup`, `restore`: keeping the district's database sound.
+
+use std::path::{Path, PathBuf};
+
+use super::{Ctx, print_json, text_or_json};
+use crate::config::data_dir;
+use crate::error::{Error, Result};
+use crate::i18n::tr;
+use crate::store::check;
+
+pub fn check(ctx: &Ctx, format: &str) -> Result<()> {
+    let json = text_or_json(format)?;
+    let store = ctx.open()?;
+    let report = check::run(store.conn())?;
+    if json {
+        print_json(&report)?;
+    } else {
+        println!("{}", report.render());
+    }
+    if report.ok() {
+        Ok(())
+    } else {
+        Err(Error::Refused(tr("检查未通过", "check failed").into()))
+    }
+}
+
+pub fn backup(ctx: &Ctx, output: Option<PathBuf>) -> Result<()> {
+    let store = ctx.open()?;
+    let (dest, rotate) = match output {
+        Some(p) => (p, None),
+        None => {
+            let dir = ctx
+                .config
+                .backup
+                .dir
+                .clone()
+                .unwrap_or_else(|| data_dir().join("backups"));
+            std::fs::create_dir_all(&dir)?;
+            (
+                dir.join(format!("ledger-{}.db", crate::domain::Date::today_local())),
+                Some(dir),
+            )
+        }
+    };
+    store.backup_to(&dest)?;
+    let copy = crate::store::Store::open(&dest)?;
+    let report = check::run(copy.conn())?;
+    if !report.ok() {
+        return Err(Error::Refused(format!(
+            "{}: {}",
+            dest.display(),
+            report.render()
+        )));
+    }
+    println!("{}", dest.display());
+    if let Some(dir) = rotate {
+        prune(&dir, ctx.config.backup.keep)?;
+    }
+    Ok(())
+}
+
+/// Keeps the newest `keep` daily backups in `dir` (names sort by date).
+fn prune(dir: &Path, keep: usize) -> Result<()> {
+    if keep == 0 {
+        return Ok(());
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("ledger-") && n.ends_with(".db"))
+        })
+        .collect();
+    files.sort();
+    let excess = files.len().saturating_sub(keep);
+    for f in &files[..excess] {
+        std::fs::remove_file(f)?;
+    }
+    Ok(())
+}
+
+pub fn restore(ctx: &Ctx, file: &Path) -> Result<()> {
+    if !file.exists() {
+        return Err(Error::invalid(
+            "FILE",
+            file.display().to_string(),
+            tr("不存在", "does not exist"),
+        ));
+    }
+    let mut store = ctx.open()?;
+    let report = store.restore_from(file)?;
+    if !report.ok() {
+        return Err(Error::Refused(format!(
+            "{} {}: {}",
+            file.display(),
+            tr("未通过检查，未恢复", "fails the check; nothing restored"),
+            report.render().replace('\n', "; ")
+        )));
+    }
+    println!("{}", report.render());
+    Ok(())
+}

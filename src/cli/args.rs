@@ -73,6 +73,8 @@ pub enum Cmd {
     Instructor(InstructorCmd),
     #[command(subcommand)]
     Report(ReportCmd),
+    #[command(subcommand)]
+    User(UserCmd),
     /// Check the database: integrity, foreign keys, the audit hash chain.
     Check {
         #[arg(long, default_value = "text")]
@@ -287,6 +289,37 @@ pub enum InstructorCmd {
         org: String,
         #[arg(long, default_value = "")]
         note: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct UserArgs {
+    /// The OS user name (on a shared server, who is acting).
+    pub os_user: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// community | economic | party | district
+    #[arg(long)]
+    pub office: Option<String>,
+    /// district | street | community | read-only
+    #[arg(long)]
+    pub role: Option<String>,
+    #[arg(long)]
+    pub street: Option<String>,
+    #[arg(long)]
+    pub community: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// Register a user (the first user of a database gets the district role).
+    Add(UserArgs),
+    /// Change a user's name, office, role or scope.
+    Set(UserArgs),
+    /// List users.
+    List {
+        #[arg(long, default_value = "text")]
+        format: String,
     },
 }
 

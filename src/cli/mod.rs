@@ -7,6 +7,7 @@ mod ledger;
 mod people;
 mod reports;
 mod setup;
+mod users;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -127,6 +128,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Cmd::Branch(c)) => people::branch(&ctx, c),
         Some(Cmd::Instructor(c)) => people::instructor(&ctx, c),
         Some(Cmd::Report(c)) => reports::report(&ctx, c),
+        Some(Cmd::User(c)) => users::user(&ctx, c),
         Some(Cmd::Check { format }) => admin::check(&ctx, &format),
         Some(Cmd::Backup { output }) => admin::backup(&ctx, output),
         Some(Cmd::Restore { file }) => admin::restore(&ctx, &file),

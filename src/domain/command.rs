@@ -95,6 +95,17 @@ pub struct NewTask {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+pub struct NewUser {
+    pub id: Id,
+    pub os_user: String,
+    pub name: String,
+    pub office: Option<Office>,
+    pub role: Role,
+    pub street: Option<Id>,
+    pub community: Option<Id>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     AddStreet {
         id: Id,
@@ -159,6 +170,15 @@ pub enum Command {
         note: String,
     },
     AddTask(NewTask),
+    AddUser(NewUser),
+    SetUser {
+        user: Id,
+        name: Option<String>,
+        office: Option<Office>,
+        role: Option<Role>,
+        street: Option<Option<Id>>,
+        community: Option<Option<Id>>,
+    },
 }
 
 impl Command {
@@ -182,6 +202,8 @@ impl Command {
             Command::Assign { .. } => "instructor.assign",
             Command::Visit { .. } => "instructor.visit",
             Command::AddTask(_) => "task.add",
+            Command::AddUser(_) => "user.add",
+            Command::SetUser { .. } => "user.set",
         }
     }
 }

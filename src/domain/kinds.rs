@@ -159,6 +159,15 @@ impl Coverage {
     }
 }
 
+vocab!(
+    /// What a user may change: everything, one street, one community, nothing.
+    Role, "role" {
+    District = "district", "区级", "district";
+    Street = "street", "街道", "street";
+    Community = "community", "社区", "community";
+    ReadOnly = "read-only", "只读", "read-only";
+});
+
 /// A yes/no field on the command line (`yes|no`, also 是/否, true/false, 1/0).
 pub fn parse_bool(field: &str, s: &str) -> Result<bool, Error> {
     match s.trim().to_ascii_lowercase().as_str() {

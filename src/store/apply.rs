@@ -6,8 +6,8 @@ use rusqlite::{OptionalExtension, params};
 use super::Val;
 use super::resolve::require;
 use super::write::Writer;
-use crate::domain::command::{NewBranch, NewOrg, NewPerson, OrgField};
-use crate::domain::kinds::{Mode, Political, Relation};
+use crate::domain::command::{NewBranch, NewOrg, NewPerson, NewUser, OrgField};
+use crate::domain::kinds::{Mode, Political, Relation, Role};
 use crate::domain::{Command, Id, uscc};
 use crate::error::{Error, Noun, Result};
 use crate::i18n::tr;
@@ -269,6 +269,39 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
                     ("note", note.into()),
                 ],
             )
+        }
+        Command::AddUser(u) => add_user(w, u),
+        Command::SetUser {
+            user,
+            name,
+            office,
+            role,
+            street,
+            community,
+        } => {
+            require_user(w, &user)?;
+            let (cur_role, cur_street, cur_community): (String, Option<String>, Option<String>) =
+                w.tx.query_row(
+                    "SELECT role, street_id, community_id FROM users WHERE id = ?1",
+                    [&user.0],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )?;
+            let role = role.unwrap_or(Role::parse(&cur_role)?);
+            let street = street.unwrap_or(cur_street.map(Id));
+            let community = community.unwrap_or(cur_community.map(Id));
+            let (street, community) = user_place(w, role, street, community)?;
+            let mut f: Vec<(&'static str, Val)> = vec![
+                ("role", role.code().into()),
+                ("street_id", street.as_ref().into()),
+                ("community_id", community.as_ref().into()),
+            ];
+            if let Some(n) = name {
+                f.push(("name", text("name", &n, true)?.into()));
+            }
+            if let Some(o) = office {
+                f.push(("office", o.code().into()));
+            }
+            w.update("users", &user, &f)
         }
         Command::AddTask(t) => {
             if let Some(o) = &t.org {
@@ -742,4 +775,99 @@ fn assignment_active(w: &Writer<'_>, instructor: &Id, org: &Id) -> Result<bool> 
              AND from_on <= ?3 AND (to_on IS NULL OR to_on > ?3)",
         )?
         .exists(params![instructor.as_str(), org.as_str(), d])?)
+}
+
+fn require_user(w: &Writer<'_>, user: &Id) -> Result<()> {
+    if w.tx
+        .prepare_cached("SELECT 1 FROM users WHERE id = ?1 AND deleted = 0")?
+        .exists([&user.0])?
+    {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "user",
+            user.as_str(),
+            tr("不存在", "does not exist"),
+        ))
+    }
+}
+
+/// A street user needs a street; a community user a community (whose street
+/// becomes theirs too); district and read-only users need neither.
+fn user_place(
+    w: &Writer<'_>,
+    role: Role,
+    street: Option<Id>,
+    community: Option<Id>,
+) -> Result<(Option<Id>, Option<Id>)> {
+    match role {
+        Role::Street => {
+            let s = street.ok_or_else(|| {
+                Error::invalid(
+                    "street",
+                    "",
+                    tr("街道用户需指定街道", "a street user needs --street"),
+                )
+            })?;
+            require(w.tx, Noun::Street, &s)?;
+            Ok((Some(s), None))
+        }
+        Role::Community => {
+            let c = community.ok_or_else(|| {
+                Error::invalid(
+                    "community",
+                    "",
+                    tr("社区用户需指定社区", "a community user needs --community"),
+                )
+            })?;
+            require(w.tx, Noun::Community, &c)?;
+            let s: Option<String> = w.tx.query_row(
+                "SELECT street_id FROM communities WHERE id = ?1",
+                [&c.0],
+                |r| r.get(0),
+            )?;
+            Ok((s.map(Id), Some(c)))
+        }
+        Role::District | Role::ReadOnly => Ok((None, None)),
+    }
+}
+
+fn add_user(w: &mut Writer<'_>, u: NewUser) -> Result<()> {
+    let os_user = text("os_user", &u.os_user, true)?;
+    if w.tx
+        .prepare_cached("SELECT 1 FROM users WHERE os_user = ?1 AND deleted = 0")?
+        .exists([&os_user])?
+    {
+        return Err(Error::invalid(
+            "os_user",
+            &os_user,
+            tr("已登记", "is already a user"),
+        ));
+    }
+    let first = !w
+        .tx
+        .prepare_cached("SELECT 1 FROM users WHERE deleted = 0")?
+        .exists([])?;
+    // The first user of a database administers it.
+    let role = if first { Role::District } else { u.role };
+    if first && u.role != Role::District {
+        w.warn(
+            tr(
+                "第一个用户设为区级角色",
+                "the first user is given the district role",
+            )
+            .into(),
+        );
+    }
+    let (street, community) = user_place(w, role, u.street, u.community)?;
+    let name = text("name", &u.name, false)?;
+    let fields = [
+        ("os_user", os_user.clone().into()),
+        ("name", if name.is_empty() { os_user } else { name }.into()),
+        ("office", u.office.map(|o| o.code()).into()),
+        ("role", role.code().into()),
+        ("street_id", street.as_ref().into()),
+        ("community_id", community.as_ref().into()),
+    ];
+    w.insert("users", &u.id, &fields)
 }

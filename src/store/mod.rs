@@ -7,6 +7,7 @@ pub use apply::{employees as check_employees, text as check_text};
 pub mod read;
 pub mod resolve;
 pub mod schema;
+pub mod scope;
 mod val;
 pub mod write;
 

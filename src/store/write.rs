@@ -179,7 +179,7 @@ impl Writer<'_> {
 }
 
 impl Store {
-    /// Applies one command as of `on`.
+    /// Applies one command as of `on`, if the acting user may.
     pub fn apply(
         &mut self,
         actor: &Actor,
@@ -188,6 +188,10 @@ impl Store {
         reason: Option<&str>,
     ) -> Result<Applied> {
         let action = cmd.name();
+        if let Err(e) = super::scope::check(&self.conn, actor, &cmd) {
+            self.audit_refusal(actor, action, &e, on)?;
+            return Err(e);
+        }
         let detail = format!("{cmd:?}");
         self.run(actor, action, &detail, reason, on, |w| {
             super::apply::apply(w, cmd)
@@ -195,15 +199,23 @@ impl Store {
     }
 
     /// Applies many dated commands in one transaction with one audit record
-    /// (building the demo district, generating a synthetic one).
+    /// (building the demo district, generating a synthetic one, an import).
     pub fn apply_batch(
         &mut self,
         actor: &Actor,
         action: &str,
         cmds: Vec<(Date, Command)>,
     ) -> Result<Applied> {
-        let detail = format!("{} commands", cmds.len());
         let first_on = cmds.first().map(|(d, _)| *d).unwrap_or(Date::today_local());
+        if super::scope::acting_user(&self.conn, actor)?.is_some() {
+            for (_, c) in &cmds {
+                if let Err(e) = super::scope::check(&self.conn, actor, c) {
+                    self.audit_refusal(actor, action, &e, first_on)?;
+                    return Err(e);
+                }
+            }
+        }
+        let detail = format!("{} commands", cmds.len());
         self.run(actor, action, &detail, None, first_on, |w| {
             for (on, cmd) in cmds {
                 w.on = on;
@@ -211,6 +223,32 @@ impl Store {
             }
             Ok(())
         })
+    }
+
+    /// A refused write leaves a trace: an audit record and nothing else.
+    fn audit_refusal(&mut self, actor: &Actor, action: &str, why: &Error, on: Date) -> Result<()> {
+        let site = self.site.clone();
+        let tx = begin_immediate(&self.conn)?;
+        let seq: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(seq), 0) FROM oplog WHERE site_id = ?1",
+            [&site],
+            |r| r.get(0),
+        )?;
+        let refused = format!("refused:{action}");
+        append_audit(
+            &tx,
+            actor,
+            &refused,
+            &why.to_string(),
+            None,
+            on,
+            &site,
+            seq + 1,
+            seq,
+            0,
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// The transaction every write goes through. Nothing is written unless all

@@ -82,7 +82,7 @@ fn places(
             .flatten()
             .unwrap_or_default()))
     };
-    let branch = |id: &Id| -> Result<(Option<String>, Option<String>)> {
+    let branch = |id: &Id| -> Result<Place> {
         let s: Option<String> = conn
             .query_row(
                 "SELECT street_id FROM party_orgs WHERE id = ?1",

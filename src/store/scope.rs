@@ -55,13 +55,13 @@ pub fn acting_user(conn: &Connection, actor: &Actor) -> Result<Option<User>> {
     }
 }
 
-/// (street, community) of the organizations and party organizations a
-/// command touches; `None` means it touches the district as a whole.
-fn places(
-    conn: &Connection,
-    cmd: &Command,
-) -> Result<Option<Vec<(Option<String>, Option<String>)>>> {
-    let org = |id: &Id| -> Result<(Option<String>, Option<String>)> {
+/// (street id, community id) of one place a command touches.
+type Place = (Option<String>, Option<String>);
+
+/// The places of the organizations and party organizations a command
+/// touches; `None` means it touches the district as a whole.
+fn places(conn: &Connection, cmd: &Command) -> Result<Option<Vec<Place>>> {
+    let org = |id: &Id| -> Result<Place> {
         Ok(conn
             .query_row(
                 "SELECT street_id, community_id FROM orgs WHERE id = ?1",

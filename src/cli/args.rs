@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use super::args_loop::{AlertCmd, AlertsArgs, ImportArgs, TaskCmd, TasksArgs, TasksSub};
+
 #[derive(Parser, Debug)]
 #[command(
     name = "liangxin",
@@ -73,6 +75,21 @@ pub enum Cmd {
     Instructor(InstructorCmd),
     #[command(subcommand)]
     Report(ReportCmd),
+    /// Survey tasks (open ones), or `tasks generate`.
+    Tasks(TasksArgs),
+    #[command(subcommand)]
+    Task(TaskCmd),
+    /// First-time alerts, brought up to date first.
+    Alerts(AlertsArgs),
+    #[command(subcommand)]
+    Alert(AlertCmd),
+    /// The daily checklist for your scope (street, community, office).
+    Today {
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+    /// Import a market-supervision registration list (CSV or XLSX).
+    Import(ImportArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -300,6 +317,15 @@ pub enum ReportCmd {
         to: String,
         #[arg(long)]
         street: Option<String>,
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+    /// Days from raised to resolved, per alert rule, for alerts raised in a period.
+    Response {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
         #[arg(long, default_value = "text")]
         format: String,
     },

@@ -1,11 +1,15 @@
 //! The command line: parse (clap), build the context, call one function per
 //! subcommand group. Every write goes through `Store::apply`.
 
+mod alerts;
 mod args;
+mod args_loop;
+mod import;
 mod ledger;
 mod people;
 mod reports;
 mod setup;
+mod tasks;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -126,6 +130,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Cmd::Branch(c)) => people::branch(&ctx, c),
         Some(Cmd::Instructor(c)) => people::instructor(&ctx, c),
         Some(Cmd::Report(c)) => reports::report(&ctx, c),
+        Some(Cmd::Tasks(a)) => tasks::list(&ctx, a),
+        Some(Cmd::Task(c)) => tasks::task(&ctx, c),
+        Some(Cmd::Alerts(a)) => alerts::list(&ctx, a),
+        Some(Cmd::Alert(c)) => alerts::alert(&ctx, c),
+        Some(Cmd::Today { format }) => alerts::today(&ctx, &format),
+        Some(Cmd::Import(a)) => import::run(&ctx, a),
     }
 }
 

@@ -270,6 +270,14 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
                 ],
             )
         }
+        Command::AdvanceTask { .. }
+        | Command::CloseTask { .. }
+        | Command::ReassignTask { .. }
+        | Command::RaiseAlert(_)
+        | Command::ResolveAlert { .. }
+        | Command::SnoozeAlert { .. }
+        | Command::DismissAlert { .. }
+        | Command::ImportOrg(_) => super::apply_loop::apply(w, cmd),
         Command::AddTask(t) => {
             if let Some(o) = &t.org {
                 require(w.tx, Noun::Org, o)?;
@@ -286,6 +294,7 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
                 ("office", t.stage.office().map(|o| o.code()).into()),
                 ("due_on", t.due_on.into()),
                 ("created_on", on.into()),
+                ("stage_on", on.into()),
                 ("note", text("note", &t.note, false)?.into()),
             ];
             w.insert("tasks", &t.id, &fields)
@@ -314,7 +323,7 @@ fn no_duplicate_name(w: &Writer<'_>, table: &str, name: &str, street: Option<&Id
     Ok(())
 }
 
-fn code_field(w: &mut Writer<'_>, raw: &str, except: Option<&Id>) -> Result<String> {
+pub(super) fn code_field(w: &mut Writer<'_>, raw: &str, except: Option<&Id>) -> Result<String> {
     let (code, check) = uscc::parse("code", raw)?;
     if let uscc::Check::Mismatch { expected } = check {
         w.warn(format!(
@@ -343,7 +352,7 @@ fn code_field(w: &mut Writer<'_>, raw: &str, except: Option<&Id>) -> Result<Stri
     Ok(code)
 }
 
-fn place_check(
+pub(super) fn place_check(
     w: &Writer<'_>,
     street: &Id,
     community: Option<&Id>,
@@ -427,7 +436,16 @@ fn set_org(w: &mut Writer<'_>, org: &Id, fields: Vec<OrgField>) -> Result<()> {
             OrgField::Code(None) => out.push(("code", Val::Null)),
             OrgField::Code(Some(v)) => out.push(("code", code_field(w, &v, Some(org))?.into())),
             OrgField::Kind(k) => out.push(("kind", k.code().into())),
-            OrgField::Status(s) => out.push(("status", s.code().into())),
+            OrgField::Status(s) => {
+                let cur: Option<String> =
+                    w.tx.query_row("SELECT status FROM orgs WHERE id = ?1", [&org.0], |r| {
+                        r.get(0)
+                    })?;
+                if cur.as_deref() != Some(s.code()) {
+                    out.push(("status", s.code().into()));
+                    out.push(("status_on", w.on.into()));
+                }
+            }
             OrgField::Street(s) => {
                 if s != street {
                     // a new street makes the old community and building meaningless

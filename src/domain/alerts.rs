@@ -1,0 +1,496 @@
+//! The first-time alert rules as pure functions over dated facts. Each rule
+//! yields episodes: raised on the day the triggering fact became true, and
+//! resolved on the day the data stopped matching (when the ledger's dates tell
+//! it). The store compares them with the alerts it holds (`store::alerts`).
+
+use super::Date;
+use crate::config::Alerts as Limits;
+
+pub use super::kinds::Rule;
+
+/// `[from, to)`; `to` is the first day no longer in force.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Span {
+    pub from: Date,
+    pub to: Option<Date>,
+}
+
+impl Span {
+    pub fn holds(&self, d: Date) -> bool {
+        self.from <= d && self.to.is_none_or(|t| t > d)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Cover {
+    pub span: Span,
+    pub standalone: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub id: String,
+    pub hired: Date,
+    pub left: Option<Date>,
+    pub formal: bool,
+    /// The relation sits at the residence or elsewhere now.
+    pub outside: bool,
+    /// Days the relation was transferred in from outside.
+    pub transfers: Vec<Date>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SurveyFact {
+    pub on: Date,
+    pub employees: Option<i64>,
+    pub identity_check: Option<bool>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Assignment {
+    pub id: String,
+    pub span: Span,
+    pub visits: Vec<Date>,
+}
+
+#[derive(Clone, Debug)]
+pub struct OrgFacts {
+    pub id: String,
+    pub entered: Date,
+    pub closed: Option<Date>,
+    pub enterprise: bool,
+    pub employees: Option<i64>,
+    pub identity_check: bool,
+    /// Deregistered or revoked, and since when.
+    pub gone: Option<Date>,
+    pub surveys: Vec<SurveyFact>,
+    pub covers: Vec<Cover>,
+    pub assignments: Vec<Assignment>,
+    pub members: Vec<Member>,
+    /// The first registration-check task, when one was made.
+    pub registration_task: Option<Date>,
+}
+
+#[derive(Clone, Debug)]
+pub struct JointFacts {
+    pub id: String,
+    pub life: Span,
+    pub links: Vec<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TaskFacts {
+    pub id: String,
+    pub org: Option<String>,
+    /// The day it was made and each day its stage changed.
+    pub steps: Vec<Date>,
+    pub closed: Option<Date>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub rule: Rule,
+    pub subject: String,
+    pub org: Option<String>,
+    pub raised: Date,
+    pub due: Option<Date>,
+    pub resolved: Option<Date>,
+}
+
+impl OrgFacts {
+    fn covered(&self, d: Date) -> bool {
+        self.covers.iter().any(|c| c.span.holds(d))
+    }
+    fn instructed(&self, d: Date) -> bool {
+        self.assignments.iter().any(|a| a.span.holds(d))
+    }
+    fn operating(&self, d: Date) -> bool {
+        self.entered <= d && self.closed.is_none_or(|c| c > d)
+    }
+    /// The first day after `d` (up to `today`) on which `f` starts to hold.
+    fn first_start(
+        &self,
+        starts: impl Iterator<Item = Date>,
+        d: Date,
+        today: Date,
+    ) -> Option<Date> {
+        starts
+            .chain(self.closed)
+            .filter(|s| *s >= d && *s <= today)
+            .min()
+    }
+}
+
+fn finding(
+    rule: Rule,
+    subject: &str,
+    org: &str,
+    raised: Date,
+    due: Option<Date>,
+    resolved: Option<Date>,
+) -> Finding {
+    Finding {
+        rule,
+        subject: subject.to_string(),
+        org: Some(org.to_string()),
+        raised,
+        due,
+        resolved,
+    }
+}
+
+/// Episodes of "nothing happened for more than `interval` days" over the
+/// sorted days something happened; `end` closes the watch (a closed task).
+pub fn gaps(
+    days: &[Date],
+    interval: i64,
+    end: Option<Date>,
+    today: Date,
+) -> Vec<(Date, Option<Date>)> {
+    let mut out = Vec::new();
+    let mut days: Vec<Date> = days.iter().copied().filter(|d| *d <= today).collect();
+    days.sort();
+    days.dedup();
+    let end = end.filter(|e| *e <= today);
+    for (i, &a) in days.iter().enumerate() {
+        let raised = a.add_days(interval + 1);
+        let next = days.get(i + 1).copied().or(end);
+        match next {
+            Some(b) if b >= raised => out.push((raised, Some(b))),
+            Some(_) => {}
+            None if raised <= today => out.push((raised, None)),
+            None => {}
+        }
+    }
+    out
+}
+
+/// A party member newly hired by an organization with no party organization;
+/// resolved when a party organization covers it.
+pub fn new_member_hire(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
+    let mut hires: Vec<Date> = o
+        .members
+        .iter()
+        .map(|m| m.hired)
+        .filter(|h| *h >= o.entered && *h <= today && o.operating(*h))
+        .collect();
+    hires.sort();
+    let mut out: Vec<Finding> = Vec::new();
+    for h in hires {
+        if o.covered(h) {
+            continue;
+        }
+        if let Some(last) = out.last() {
+            if last.resolved.is_none_or(|r| h < r) {
+                continue;
+            }
+        }
+        let resolved = o.first_start(o.covers.iter().map(|c| c.span.from), h, today);
+        out.push(finding(
+            Rule::NewMemberHire,
+            &o.id,
+            &o.id,
+            h,
+            Some(h.add_days(l.hire_due_days)),
+            resolved,
+        ));
+    }
+    out
+}
+
+/// An enterprise of `identity_check_employees` or more without a new-hire
+/// political-identity check: raised by the survey that found it so.
+pub fn identity_check_missing(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
+    if !o.enterprise {
+        return Vec::new();
+    }
+    let big = |n: Option<i64>| n.is_some_and(|n| n >= l.identity_check_employees);
+    let mut out = Vec::new();
+    let mut open: Option<Date> = None;
+    let mut surveyed = false;
+    for s in o.surveys.iter().filter(|s| s.on <= today) {
+        surveyed |= s.identity_check.is_some();
+        let missing = big(s.employees) && s.identity_check == Some(false);
+        let fixed = s.identity_check == Some(true)
+            || s.employees.is_some_and(|n| n < l.identity_check_employees);
+        match open {
+            None if missing => open = Some(s.on),
+            Some(r) if fixed => {
+                out.push(finding(
+                    Rule::IdentityCheckMissing,
+                    &o.id,
+                    &o.id,
+                    r,
+                    None,
+                    Some(s.on),
+                ));
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    let now = o.operating(today) && big(o.employees) && !o.identity_check;
+    match open {
+        Some(r) if now => out.push(finding(
+            Rule::IdentityCheckMissing,
+            &o.id,
+            &o.id,
+            r,
+            None,
+            None,
+        )),
+        None if now && !surveyed => out.push(finding(
+            Rule::IdentityCheckMissing,
+            &o.id,
+            &o.id,
+            o.entered,
+            None,
+            None,
+        )),
+        _ => {}
+    }
+    out
+}
+
+/// Surveyed for the first time with no party organization and no instructor.
+pub fn instructor_missing(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
+    let Some(first) = o.surveys.iter().map(|s| s.on).filter(|d| *d <= today).min() else {
+        return Vec::new();
+    };
+    if !o.operating(first) || o.covered(first) || o.instructed(first) {
+        return Vec::new();
+    }
+    let starts = o
+        .covers
+        .iter()
+        .map(|c| c.span.from)
+        .chain(o.assignments.iter().map(|a| a.span.from));
+    let resolved = o.first_start(starts, first, today);
+    vec![finding(
+        Rule::InstructorMissing,
+        &o.id,
+        &o.id,
+        first,
+        Some(first.add_days(l.instructor_due_days)),
+        resolved,
+    )]
+}
+
+/// Whether an open instructor_missing alert raised on `raised` is escalated.
+pub fn escalated(rule: Rule, raised: Date, l: &Limits, today: Date) -> bool {
+    rule == Rule::InstructorMissing && raised.add_days(l.instructor_escalate_days) <= today
+}
+
+/// An instructor who has not visited for more than `visit_interval_days`.
+pub fn instructor_visit_overdue(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for a in &o.assignments {
+        let mut days = vec![a.span.from];
+        days.extend(a.visits.iter().copied().filter(|v| *v >= a.span.from));
+        let end = match (a.span.to, o.closed) {
+            (Some(t), Some(c)) => Some(t.min(c)),
+            (t, c) => t.or(c),
+        };
+        for (raised, resolved) in gaps(&days, l.visit_interval_days, end, today) {
+            out.push(finding(
+                Rule::InstructorVisitOverdue,
+                &a.id,
+                &o.id,
+                raised,
+                None,
+                resolved,
+            ));
+        }
+    }
+    out
+}
+
+/// A member whose relation still sits at the residence or elsewhere while a
+/// party organization in the district covers the employer.
+pub fn relation_not_transferred(o: &OrgFacts, today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let cover_at = |d: Date| {
+        o.covers
+            .iter()
+            .filter(|c| c.span.holds(d))
+            .map(|c| c.span.from)
+            .min()
+    };
+    for m in &o.members {
+        if m.hired > today {
+            continue;
+        }
+        for &t in m.transfers.iter().filter(|t| **t <= today) {
+            if let Some(from) = cover_at(t) {
+                let raised = from.max(m.hired);
+                if raised < t {
+                    out.push(finding(
+                        Rule::RelationNotTransferred,
+                        &m.id,
+                        &o.id,
+                        raised,
+                        None,
+                        Some(t),
+                    ));
+                }
+            }
+        }
+        let present = m.left.is_none_or(|d| d > today) && o.operating(today);
+        if m.outside && present {
+            if let Some(from) = cover_at(today) {
+                out.push(finding(
+                    Rule::RelationNotTransferred,
+                    &m.id,
+                    &o.id,
+                    from.max(m.hired),
+                    None,
+                    None,
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// `branch_min_members` or more formal members and no own branch.
+pub fn branch_eligible(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
+    let mut hired: Vec<Date> = o
+        .members
+        .iter()
+        .filter(|m| m.formal && m.hired <= today && m.left.is_none_or(|d| d > today))
+        .map(|m| m.hired)
+        .collect();
+    hired.sort();
+    let Some(&nth) = usize::try_from(l.branch_min_members - 1)
+        .ok()
+        .and_then(|i| hired.get(i))
+    else {
+        return Vec::new();
+    };
+    let raised = nth.max(o.entered);
+    let own = |d: Date| o.covers.iter().any(|c| c.standalone && c.span.holds(d));
+    if own(raised) || !o.operating(raised) {
+        return Vec::new();
+    }
+    let starts = o
+        .covers
+        .iter()
+        .filter(|c| c.standalone)
+        .map(|c| c.span.from);
+    let resolved = o.first_start(starts, raised, today);
+    vec![finding(
+        Rule::BranchEligible,
+        &o.id,
+        &o.id,
+        raised,
+        None,
+        resolved,
+    )]
+}
+
+/// A joint branch covering more than `joint_branch_max_orgs` organizations.
+pub fn joint_branch_too_broad(b: &JointFacts, l: &Limits, today: Date) -> Vec<Finding> {
+    if !b.life.holds(today) {
+        return Vec::new();
+    }
+    let mut from: Vec<Date> = b
+        .links
+        .iter()
+        .filter(|s| s.holds(today))
+        .map(|s| s.from)
+        .collect();
+    if (from.len() as i64) <= l.joint_branch_max_orgs {
+        return Vec::new();
+    }
+    from.sort();
+    let raised = from[l.joint_branch_max_orgs.max(0) as usize].max(b.life.from);
+    vec![Finding {
+        rule: Rule::JointBranchTooBroad,
+        subject: b.id.clone(),
+        org: None,
+        raised,
+        due: None,
+        resolved: None,
+    }]
+}
+
+/// A ledger row not verified (entered or surveyed) for more than `stale_days`.
+pub fn ledger_stale(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
+    let mut days = vec![o.entered];
+    days.extend(o.surveys.iter().map(|s| s.on));
+    gaps(&days, l.stale_days, o.closed, today)
+        .into_iter()
+        .map(|(r, x)| finding(Rule::LedgerStale, &o.id, &o.id, r, None, x))
+        .collect()
+}
+
+/// Registered with market supervision, entered from the registration list,
+/// and not yet verified by a survey.
+pub fn registration_missing(o: &OrgFacts, today: Date) -> Vec<Finding> {
+    let Some(made) = o.registration_task.filter(|d| *d <= today) else {
+        return Vec::new();
+    };
+    let surveyed = o
+        .surveys
+        .iter()
+        .map(|s| s.on)
+        .filter(|d| *d >= made && *d <= today)
+        .min();
+    let resolved = surveyed.or(o.closed.filter(|c| *c <= today));
+    vec![finding(
+        Rule::RegistrationMissing,
+        &o.id,
+        &o.id,
+        made,
+        None,
+        resolved,
+    )]
+}
+
+/// Deregistered or revoked by market supervision, still operating in the ledger.
+pub fn deregistered_active(o: &OrgFacts, today: Date) -> Vec<Finding> {
+    let Some(since) = o.gone.filter(|d| *d <= today) else {
+        return Vec::new();
+    };
+    let resolved = o.closed.filter(|c| *c <= today).map(|c| c.max(since));
+    if resolved == Some(since) {
+        return Vec::new();
+    }
+    vec![finding(
+        Rule::DeregisteredActive,
+        &o.id,
+        &o.id,
+        since,
+        None,
+        resolved,
+    )]
+}
+
+/// A loop stage held more than `stage_overdue_days`.
+pub fn stage_overdue(t: &TaskFacts, l: &Limits, today: Date) -> Vec<Finding> {
+    gaps(&t.steps, l.stage_overdue_days, t.closed, today)
+        .into_iter()
+        .map(|(raised, resolved)| Finding {
+            rule: Rule::StageOverdue,
+            subject: t.id.clone(),
+            org: t.org.clone(),
+            raised,
+            due: None,
+            resolved,
+        })
+        .collect()
+}
+
+/// Every rule over one organization.
+pub fn for_org(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
+    let mut out = new_member_hire(o, l, today);
+    out.extend(identity_check_missing(o, l, today));
+    out.extend(instructor_missing(o, l, today));
+    out.extend(instructor_visit_overdue(o, l, today));
+    out.extend(relation_not_transferred(o, today));
+    out.extend(branch_eligible(o, l, today));
+    out.extend(ledger_stale(o, l, today));
+    out.extend(registration_missing(o, today));
+    out.extend(deregistered_active(o, today));
+    out
+}

@@ -141,6 +141,14 @@ pub fn response(ctx: &Ctx, from: &str, to: &str, format: &str) -> Result<()> {
     }
 }
 
+/// Raised since yesterday, or first noticed since yesterday and still
+/// running against a deadline (a hire entered a few days late). A first
+/// evaluation of an old ledger notices much that is long past: not "new".
+fn is_new(a: &AlertRow, since: &str) -> bool {
+    let noticed = a.noticed_on.as_deref().is_some_and(|n| n >= since);
+    a.raised_on.as_str() >= since || noticed && a.due_on.as_deref().is_some_and(|d| d >= since)
+}
+
 /// How many items of a list `today` prints before "… and N more".
 const SHOWN: usize = 8;
 
@@ -179,11 +187,7 @@ pub fn today(ctx: &Ctx, format: &str) -> Result<()> {
     let since = today.add_days(-1).to_string();
     let new: Vec<&AlertRow> = open
         .iter()
-        .filter(|a| {
-            a.state == "open"
-                && (a.raised_on >= since
-                    || a.noticed_on.as_deref().is_some_and(|n| n >= since.as_str()))
-        })
+        .filter(|a| a.state == "open" && is_new(a, &since))
         .collect();
     let mut by_rule: BTreeMap<String, usize> = BTreeMap::new();
     for a in open.iter().filter(|a| a.state == "open") {

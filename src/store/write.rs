@@ -202,12 +202,26 @@ impl Store {
         action: &str,
         cmds: Vec<(Date, Command)>,
     ) -> Result<Applied> {
+        self.apply_batch_with(actor, action, cmds, &mut |_, _| {})
+    }
+
+    /// `apply_batch`, telling `progress(done, total)` as commands are applied
+    /// (an import's progress bar).
+    pub fn apply_batch_with(
+        &mut self,
+        actor: &Actor,
+        action: &str,
+        cmds: Vec<(Date, Command)>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Applied> {
         let detail = format!("{} commands", cmds.len());
         let first_on = cmds.first().map(|(d, _)| *d).unwrap_or(Date::today_local());
+        let total = cmds.len();
         self.run(actor, action, &detail, None, first_on, |w| {
-            for (on, cmd) in cmds {
+            for (i, (on, cmd)) in cmds.into_iter().enumerate() {
                 w.on = on;
                 super::apply::apply(w, cmd)?;
+                progress(i + 1, total);
             }
             Ok(())
         })

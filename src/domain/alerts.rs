@@ -481,6 +481,41 @@ pub fn stage_overdue(t: &TaskFacts, l: &Limits, today: Date) -> Vec<Finding> {
         .collect()
 }
 
+/// For alerts that ended without an episode saying when (the fact that
+/// raised them predates the ledger's dates): the last day the data was put
+/// right, per (rule, subject). The store resolves on that day, else today.
+pub fn fixes(o: &OrgFacts, l: &Limits, today: Date) -> Vec<(Rule, String, Date)> {
+    let mut out = Vec::new();
+    let fix = o
+        .surveys
+        .iter()
+        .filter(|s| s.on <= today)
+        .filter(|s| {
+            s.identity_check == Some(true)
+                || s.employees.is_some_and(|n| n < l.identity_check_employees)
+        })
+        .map(|s| s.on)
+        .max();
+    if let Some(d) = fix {
+        out.push((Rule::IdentityCheckMissing, o.id.clone(), d));
+    }
+    if let Some(c) = o.closed.filter(|c| *c <= today) {
+        out.push((Rule::DeregisteredActive, o.id.clone(), c));
+    }
+    out
+}
+
+/// The last day a joint branch's coverage shrank (or it was dissolved).
+pub fn joint_fix(b: &JointFacts, today: Date) -> Option<(Rule, String, Date)> {
+    b.links
+        .iter()
+        .filter_map(|s| s.to)
+        .chain(b.life.to)
+        .filter(|d| *d <= today)
+        .max()
+        .map(|d| (Rule::JointBranchTooBroad, b.id.clone(), d))
+}
+
 /// Every rule over one organization.
 pub fn for_org(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
     let mut out = new_member_hire(o, l, today);

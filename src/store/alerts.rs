@@ -14,21 +14,36 @@ use crate::domain::command::NewAlert;
 use crate::domain::{Command, Date, Id};
 use crate::error::Result;
 
-/// Everything the rules find as of `today`.
-pub fn findings(conn: &Connection, l: &Limits, today: Date) -> Result<Vec<Finding>> {
+/// What the rules find as of `today`, and the days data was put right.
+pub struct Found {
+    pub findings: Vec<Finding>,
+    pub fixes: HashMap<(Rule, String), Date>,
+}
+
+pub fn findings(conn: &Connection, l: &Limits, today: Date) -> Result<Found> {
     let facts = alert_facts::load(conn)?;
     let mut out: Vec<Finding> = Vec::new();
+    let mut fixes = HashMap::new();
     for o in &facts.orgs {
         out.extend(rules::for_org(o, l, today));
+        for (r, s, d) in rules::fixes(o, l, today) {
+            fixes.insert((r, s), d);
+        }
     }
     for b in &facts.joints {
         out.extend(rules::joint_branch_too_broad(b, l, today));
+        if let Some((r, s, d)) = rules::joint_fix(b, today) {
+            fixes.insert((r, s), d);
+        }
     }
     for t in &facts.tasks {
         out.extend(rules::stage_overdue(t, l, today));
     }
     out.sort_by(|a, b| (a.raised, a.rule, &a.subject).cmp(&(b.raised, b.rule, &b.subject)));
-    Ok(out)
+    Ok(Found {
+        findings: out,
+        fixes,
+    })
 }
 
 struct Stored {
@@ -42,7 +57,7 @@ struct Stored {
 /// new episodes are raised (with the day their fact became true), stored ones
 /// the data no longer matches are resolved (on the day the data says, else
 /// `today`). Nothing to do gives no commands, so refreshing twice writes once.
-pub fn plan(conn: &Connection, found: &[Finding], today: Date) -> Result<Vec<Command>> {
+pub fn plan(conn: &Connection, found: &Found, today: Date) -> Result<Vec<Command>> {
     let mut stored: HashMap<(String, String), Vec<Stored>> = HashMap::new();
     let mut stmt = conn.prepare("SELECT id, rule, subject, raised_on, resolved_on FROM alerts")?;
     let rows = stmt.query_map([], |r| {
@@ -64,7 +79,7 @@ pub fn plan(conn: &Connection, found: &[Finding], today: Date) -> Result<Vec<Com
         });
     }
     let (mut resolves, mut raises) = (Vec::new(), Vec::new());
-    for f in found {
+    for f in &found.findings {
         let key = (f.rule.code().to_string(), f.subject.clone());
         let rows = stored.entry(key).or_default();
         let hit = rows
@@ -97,11 +112,18 @@ pub fn plan(conn: &Connection, found: &[Finding], today: Date) -> Result<Vec<Com
             })),
         }
     }
-    for rows in stored.values() {
+    for ((rule, subject), rows) in &stored {
+        let fix = Rule::parse(rule)
+            .ok()
+            .and_then(|r| found.fixes.get(&(r, subject.clone())))
+            .copied();
         for s in rows.iter().filter(|s| !s.seen && s.resolved.is_none()) {
+            let on = fix
+                .filter(|d| s.raised.is_none_or(|r| *d >= r) && *d <= today)
+                .unwrap_or(today);
             resolves.push(Command::ResolveAlert {
                 alert: Id(s.id.clone()),
-                on: today,
+                on,
             });
         }
     }

@@ -7,6 +7,11 @@ mod common;
 use common::{Ledger, small_ledger};
 use serde_json::Value;
 
+/// A command line written as one string (no argument holds a space).
+fn words(s: &str) -> Vec<&str> {
+    s.split(' ').collect()
+}
+
 /// A valid credit code for serial `n`.
 fn code(n: u32) -> String {
     let first = format!("91430702{n:09}");
@@ -25,15 +30,23 @@ fn show(l: &Ledger, org: &str) -> Value {
 }
 
 fn tasks_of(l: &Ledger, org_id: &str) -> Vec<Value> {
-    let v = l.json(&["--today", "2022-05-01", "tasks", "--format", "json"]);
-    v.as_array().unwrap().iter().filter(|t| t["org_id"] == org_id).cloned().collect()
+    let v = l.json(&words("--today 2022-05-01 tasks --format json"));
+    v.as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["org_id"] == org_id)
+        .cloned()
+        .collect()
 }
 
 #[test]
 fn gbk_csv_with_chinese_headers_in_an_odd_order() {
     let l = small_ledger();
     let (c1, c2) = (code(1), code(2));
-    let wide: String = c1.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap()).collect();
+    let wide: String = c1
+        .chars()
+        .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+        .collect();
     let text = format!(
         "住所,从业人数,所属社区,企业名称,登记状态,成立日期,统一社会信用代码,所属街道,备注\n\
          \u{3000}武陵大道  1号 ,１２,南坪社区,常德新甲公司,存续（在营）,2019/3/2,{wide},南坪街道,x\n\
@@ -57,13 +70,22 @@ fn gbk_csv_with_chinese_headers_in_an_odd_order() {
     assert_eq!(a["entered_on"], "2022-04-01");
     let t = tasks_of(&l, a["id"].as_str().unwrap());
     assert_eq!(t.len(), 1);
-    assert_eq!((t[0]["kind"].as_str(), t[0]["office"].as_str()), (Some("registration"), Some("economic")));
+    assert_eq!(
+        (t[0]["kind"].as_str(), t[0]["office"].as_str()),
+        (Some("registration"), Some("economic"))
+    );
     // matched by name: the missing code is taken, the address only listed
     let b = show(&l, "常德乙公司");
     assert_eq!(b["code"], c2.as_str());
     assert_eq!(b["address"], "");
-    assert!(out.contains("新地址8号") && out.contains("to verify"), "{out}");
-    assert!(tasks_of(&l, b["id"].as_str().unwrap()).is_empty(), "no task for a known organization");
+    assert!(
+        out.contains("新地址8号") && out.contains("to verify"),
+        "{out}"
+    );
+    assert!(
+        tasks_of(&l, b["id"].as_str().unwrap()).is_empty(),
+        "no task for a known organization"
+    );
     // street from the address; else unplaced with a task saying so
     assert_eq!(show(&l, "常德新乙公司")["street"], "南坪街道");
     let c = show(&l, "常德新丙公司");
@@ -93,7 +115,11 @@ fn utf8_with_bom_and_english_headers() {
     assert_eq!(o["employees"], 30);
     let est: String = l
         .conn()
-        .query_row("SELECT established_on FROM orgs WHERE name = '常德英文公司'", [], |r| r.get(0))
+        .query_row(
+            "SELECT established_on FROM orgs WHERE name = '常德英文公司'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(est, "2018-05-06");
 }
@@ -105,14 +131,27 @@ fn xlsx_with_a_title_row_dates_and_numbers() {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.write(0, 0, "武陵区市场主体名单").unwrap();
-    for (i, h) in ["所属街道", "企业名称", "从业人数", "成立日期", "信用代码", "登记状态"].iter().enumerate() {
+    for (i, h) in [
+        "所属街道",
+        "企业名称",
+        "从业人数",
+        "成立日期",
+        "信用代码",
+        "登记状态",
+    ]
+    .iter()
+    .enumerate()
+    {
         ws.write(1, i as u16, *h).unwrap();
     }
     let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2017, 8, 9).unwrap();
     let fmt = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
-    for (r, (name, n, c)) in [("常德表格甲公司", 25.0, code(4)), ("常德甲公司", 12.0, "911101080673385595".to_string())]
-        .into_iter()
-        .enumerate()
+    for (r, (name, n, c)) in [
+        ("常德表格甲公司", 25.0, code(4)),
+        ("常德甲公司", 12.0, "911101080673385595".to_string()),
+    ]
+    .into_iter()
+    .enumerate()
     {
         let r = r as u32 + 2;
         ws.write(r, 0, "南坪街道").unwrap();
@@ -120,20 +159,30 @@ fn xlsx_with_a_title_row_dates_and_numbers() {
         ws.write(r, 2, n).unwrap();
         ws.write_datetime_with_format(r, 3, &date, &fmt).unwrap();
         ws.write(r, 4, c).unwrap();
-        ws.write(r, 5, if r == 3 { "注销" } else { "存续" }).unwrap();
+        ws.write(r, 5, if r == 3 { "注销" } else { "存续" })
+            .unwrap();
     }
     wb.save(&path).unwrap();
     let out = l.ok(&["--on", "2022-04-01", "import", path.to_str().unwrap()]);
-    assert!(out.contains("XLSX") && out.contains("new 1") && out.contains("deregistered 1"), "{out}");
+    assert!(
+        out.contains("XLSX") && out.contains("new 1") && out.contains("deregistered 1"),
+        "{out}"
+    );
     assert_eq!(show(&l, "常德表格甲公司")["employees"], 25);
     let est: String = l
         .conn()
-        .query_row("SELECT established_on FROM orgs WHERE name = '常德表格甲公司'", [], |r| r.get(0))
+        .query_row(
+            "SELECT established_on FROM orgs WHERE name = '常德表格甲公司'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(est, "2017-08-09");
     // the deregistered one keeps operating in the ledger and raises the alert
     assert_eq!(show(&l, "常德甲公司")["status"], "deregistered");
-    let a = l.json(&["--today", "2022-04-02", "alerts", "--rule", "deregistered_active", "--format", "json"]);
+    let a = l.json(&words(
+        "--today 2022-04-02 alerts --rule deregistered_active --format json",
+    ));
     assert_eq!(a[0]["org"], "常德甲公司");
     assert_eq!(a[0]["raised_on"], "2022-04-01");
 }
@@ -185,8 +234,18 @@ fn empty_binary_and_nameless_files_are_refused_and_nothing_written() {
         ("empty.csv", Vec::new(), "empty"),
         ("blank.csv", b"\n\n  \n".to_vec(), "empty"),
         ("image.csv", png, "not a CSV or XLSX"),
-        ("noname.csv", "信用代码,住所\n911101080673385595,武陵大道\n".as_bytes().to_vec(), "no name column"),
-        ("fake.xlsx", b"PK\x03\x04 not really a zip".to_vec(), "spreadsheet"),
+        (
+            "noname.csv",
+            "信用代码,住所\n911101080673385595,武陵大道\n"
+                .as_bytes()
+                .to_vec(),
+            "no name column",
+        ),
+        (
+            "fake.xlsx",
+            b"PK\x03\x04 not really a zip".to_vec(),
+            "spreadsheet",
+        ),
     ];
     let before = l.counts();
     for (name, bytes, says) in cases {
@@ -204,19 +263,40 @@ fn empty_binary_and_nameless_files_are_refused_and_nothing_written() {
 #[test]
 fn dry_run_writes_nothing_and_reimport_changes_nothing() {
     let l = small_ledger();
-    let text = format!("企业名称,统一社会信用代码,从业人数\n常德新甲公司,{},12\n常德甲公司,911101080673385595,20\n", code(8));
+    let text = format!(
+        "企业名称,统一社会信用代码,从业人数\n常德新甲公司,{},12\n常德甲公司,911101080673385595,20\n",
+        code(8)
+    );
     let f = write(&l, "list.csv", text.as_bytes());
     let before = l.counts();
-    let dry = l.ok(&["--on", "2022-04-01", "import", &f, "--street", "南坪街道", "--dry-run"]);
+    let dry = l.ok(&[
+        "--on",
+        "2022-04-01",
+        "import",
+        &f,
+        "--street",
+        "南坪街道",
+        "--dry-run",
+    ]);
     assert_eq!(l.counts(), before, "dry run wrote");
     let real = l.ok(&["--on", "2022-04-01", "import", &f, "--street", "南坪街道"]);
-    assert!(dry.starts_with(real.trim_end()), "same summary:\n{dry}\n---\n{real}");
-    assert!(real.contains("new 1") && real.contains("employees: 12 → 20"), "{real}");
+    assert!(
+        dry.starts_with(real.trim_end()),
+        "same summary:\n{dry}\n---\n{real}"
+    );
+    assert!(
+        real.contains("new 1") && real.contains("employees: 12 → 20"),
+        "{real}"
+    );
     let after = l.counts();
     assert_ne!(after, before);
     let again = l.ok(&["--on", "2022-04-02", "import", &f, "--street", "南坪街道"]);
     assert!(again.contains("new 0"), "{again}");
-    assert_eq!(l.counts(), after, "importing the same file again changed something");
+    assert_eq!(
+        l.counts(),
+        after,
+        "importing the same file again changed something"
+    );
 }
 
 #[test]
@@ -242,11 +322,20 @@ fn a_process_killed_mid_import_leaves_the_database_as_it_was() {
     // Wait until the transaction is writing pages (the WAL grows), then kill.
     let t0 = std::time::Instant::now();
     while wal_len() < start + (1 << 20) && t0.elapsed() < std::time::Duration::from_secs(60) {
-        assert!(child.try_wait().unwrap().is_none(), "finished before it could be killed");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "finished before it could be killed"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    assert!(child.try_wait().unwrap().is_none(), "finished before it could be killed");
-    assert!(wal_len() >= start + (1 << 20), "killed before the transaction wrote");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "finished before it could be killed"
+    );
+    assert!(
+        wal_len() >= start + (1 << 20),
+        "killed before the transaction wrote"
+    );
     child.kill().unwrap();
     let status = child.wait().unwrap();
     assert!(!status.success());

@@ -6,18 +6,36 @@ mod common;
 use common::{Ledger, small_ledger};
 use serde_json::Value;
 
+/// A command line written as one string (no argument holds a space).
+fn words(s: &str) -> Vec<&str> {
+    s.split(' ').collect()
+}
+
 fn task(l: &Ledger, id: &str, today: &str) -> Value {
     let v = l.json(&["--today", today, "tasks", "--all", "--format", "json"]);
-    v.as_array().unwrap().iter().find(|t| t["id"] == id).expect("listed").clone()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id)
+        .expect("listed")
+        .clone()
 }
 
 #[test]
 fn one_task_through_every_stage_of_the_loop() {
     let l = small_ledger();
-    let id = l.ok(&["--on", "2022-03-01", "task", "add", "--kind", "ad-hoc", "--org", "常德甲公司", "--due", "2022-04-01"]);
+    let id = l.ok(&words(
+        "--on 2022-03-01 task add --kind ad-hoc --org 常德甲公司 --due 2022-04-01",
+    ));
     let id = id.trim().to_string();
     let t = task(&l, &id, "2022-03-01");
-    for (k, v) in [("kind", "ad-hoc"), ("org", "常德甲公司"), ("stage", "report"), ("office", "community"), ("due_on", "2022-04-01")] {
+    for (k, v) in [
+        ("kind", "ad-hoc"),
+        ("org", "常德甲公司"),
+        ("stage", "report"),
+        ("office", "community"),
+        ("due_on", "2022-04-01"),
+    ] {
         assert_eq!(t[k], v, "{k}: {t}");
     }
     // 社区 → 经济办 → 党建办 → 社区 → closed, each hand-over with its note
@@ -47,7 +65,15 @@ fn one_task_through_every_stage_of_the_loop() {
             .unwrap()
     };
     assert_eq!(steps.len(), 4);
-    assert_eq!(steps[0], ("report".into(), "survey".into(), Some("economic".into()), "第0步".into()));
+    assert_eq!(
+        steps[0],
+        (
+            "report".into(),
+            "survey".into(),
+            Some("economic".into()),
+            "第0步".into()
+        )
+    );
     assert_eq!(steps[3].1, "closed");
     // a closed task takes no more steps: refused, nothing written
     let before = l.counts();
@@ -55,34 +81,72 @@ fn one_task_through_every_stage_of_the_loop() {
     assert!(!o.ok && o.stderr.contains("closed"), "{}", o.stderr);
     assert_eq!(l.counts(), before);
     // and is gone from the default list
-    let open = l.json(&["--today", "2022-03-12", "tasks", "--format", "json"]);
-    assert!(open.as_array().unwrap().iter().all(|t| t["id"] != id.as_str()));
+    let open = l.json(&words("--today 2022-03-12 tasks --format json"));
+    assert!(
+        open.as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["id"] != id.as_str())
+    );
 }
 
 #[test]
 fn reassign_close_filters_and_overdue() {
     let l = small_ledger();
-    let a = l.ok(&["--on", "2022-03-01", "task", "add", "--kind", "organize", "--org", "常德乙公司", "--due", "2022-03-10"]);
-    let b = l.ok(&["--on", "2022-03-01", "task", "add", "--kind", "registration", "--org", "常德丙公司", "--due", "2022-03-20"]);
-    let c = l.ok(&["--on", "2022-03-01", "task", "add", "--kind", "ad-hoc", "--community", "南坪社区"]);
+    let a = l.ok(&words(
+        "--on 2022-03-01 task add --kind organize --org 常德乙公司 --due 2022-03-10",
+    ));
+    let b = l.ok(&words(
+        "--on 2022-03-01 task add --kind registration --org 常德丙公司 --due 2022-03-20",
+    ));
+    let c = l.ok(&words(
+        "--on 2022-03-01 task add --kind ad-hoc --community 南坪社区",
+    ));
     let (a, b, c) = (a.trim(), b.trim(), c.trim());
     assert_eq!(task(&l, a, "2022-03-01")["office"], "party");
     assert_eq!(task(&l, b, "2022-03-01")["office"], "economic");
     // default due date: the stage limit from --on
     assert_eq!(task(&l, c, "2022-03-01")["due_on"], "2022-03-15");
-    l.ok(&["--on", "2022-03-03", "task", "reassign", a, "--office", "district", "--note", "区里协调"]);
+    l.ok(&[
+        "--on",
+        "2022-03-03",
+        "task",
+        "reassign",
+        a,
+        "--office",
+        "district",
+        "--note",
+        "区里协调",
+    ]);
     let t = task(&l, a, "2022-03-03");
-    assert_eq!((t["stage"].as_str(), t["office"].as_str()), (Some("cover"), Some("district")));
+    assert_eq!(
+        (t["stage"].as_str(), t["office"].as_str()),
+        (Some("cover"), Some("district"))
+    );
     let ids = |args: &[&str]| -> Vec<String> {
         let mut all = vec!["--today", "2022-03-12", "tasks", "--format", "json"];
         all.extend(args);
-        l.json(&all).as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_string()).collect()
+        l.json(&all)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_str().unwrap().to_string())
+            .collect()
     };
     assert_eq!(ids(&["--office", "district"]), vec![a.to_string()]);
     assert_eq!(ids(&["--office", "economic"]), vec![b.to_string()]);
-    assert_eq!(ids(&["--due-before", "2022-03-16"]), vec![a.to_string(), c.to_string()]);
-    let v = l.json(&["--today", "2022-03-12", "tasks", "--format", "json"]);
-    let late: Vec<&str> = v.as_array().unwrap().iter().filter(|t| t["overdue"] == true).map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids(&["--due-before", "2022-03-16"]),
+        vec![a.to_string(), c.to_string()]
+    );
+    let v = l.json(&words("--today 2022-03-12 tasks --format json"));
+    let late: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["overdue"] == true)
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
     assert_eq!(late, vec![a]);
     l.ok(&["--on", "2022-03-12", "task", "close", b, "--note", "已核实"]);
     assert_eq!(task(&l, b, "2022-03-12")["stage"], "closed");
@@ -90,11 +154,29 @@ fn reassign_close_filters_and_overdue() {
     // bad input names the field and writes nothing
     let before = l.counts();
     for (args, field) in [
-        (vec!["task", "add", "--kind", "survey-all", "--org", "常德甲公司"], "kind"),
+        (
+            vec!["task", "add", "--kind", "survey-all", "--org", "常德甲公司"],
+            "kind",
+        ),
         (vec!["task", "add", "--kind", "ad-hoc"], "org"),
         (vec!["task", "reassign", a, "--office", "mayor"], "office"),
-        (vec!["task", "reassign", a, "--office", "district"], "office"),
-        (vec!["task", "add", "--kind", "ad-hoc", "--org", "常德甲公司", "--due", "2022-02-30"], "due"),
+        (
+            vec!["task", "reassign", a, "--office", "district"],
+            "office",
+        ),
+        (
+            vec![
+                "task",
+                "add",
+                "--kind",
+                "ad-hoc",
+                "--org",
+                "常德甲公司",
+                "--due",
+                "2022-02-30",
+            ],
+            "due",
+        ),
     ] {
         let o = l.run(&args);
         assert!(!o.ok && o.stderr.contains(field), "{args:?}: {}", o.stderr);
@@ -106,28 +188,51 @@ fn reassign_close_filters_and_overdue() {
 #[test]
 fn half_year_tasks_made_once_per_cycle() {
     let l = small_ledger();
-    l.ok(&["--on", "2022-07-05", "survey", "常德甲公司"]);
-    l.ok(&["--on", "2022-06-20", "survey", "常德乙公司"]);
+    l.ok(&words("--on 2022-07-05 survey 常德甲公司"));
+    l.ok(&words("--on 2022-06-20 survey 常德乙公司"));
     // 丁 closed before the cycle: not operating, no task
-    l.ok(&["--on", "2022-01-01", "org", "add", "--name", "常德丁公司", "--street", "南坪街道"]);
-    l.ok(&["--on", "2022-06-01", "org", "set", "常德丁公司", "closed_on=2022-06-01"]);
-    let out = l.ok(&["--today", "2022-09-30", "tasks", "generate"]);
+    l.ok(&words(
+        "--on 2022-01-01 org add --name 常德丁公司 --street 南坪街道",
+    ));
+    l.ok(&words(
+        "--on 2022-06-01 org set 常德丁公司 closed_on=2022-06-01",
+    ));
+    let out = l.ok(&words("--today 2022-09-30 tasks generate"));
     assert!(out.contains('2') && out.contains("2022-12-31"), "{out}");
-    let v = l.json(&["--today", "2022-09-30", "tasks", "--format", "json"]);
-    let mut orgs: Vec<&str> = v.as_array().unwrap().iter().map(|t| t["org"].as_str().unwrap()).collect();
+    let v = l.json(&words("--today 2022-09-30 tasks --format json"));
+    let mut orgs: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["org"].as_str().unwrap())
+        .collect();
     orgs.sort();
     // not verified since 2022-07-01: 乙 (June) and 丙 (never); 甲 was surveyed in July
     assert_eq!(orgs, vec!["常德丙公司", "常德乙公司"]);
     for t in v.as_array().unwrap() {
-        assert_eq!((t["kind"].as_str(), t["stage"].as_str(), t["office"].as_str()), (Some("half-year"), Some("survey"), Some("economic")));
+        assert_eq!(
+            (
+                t["kind"].as_str(),
+                t["stage"].as_str(),
+                t["office"].as_str()
+            ),
+            (Some("half-year"), Some("survey"), Some("economic"))
+        );
         assert_eq!(t["due_on"], "2022-12-31");
     }
     let before = l.counts();
-    l.ok(&["--today", "2022-10-15", "tasks", "generate"]);
+    l.ok(&words("--today 2022-10-15 tasks generate"));
     assert_eq!(l.counts(), before, "running it twice makes no duplicates");
     // the next cycle makes new ones
-    l.ok(&["--today", "2023-01-02", "tasks", "generate"]);
-    let v = l.json(&["--today", "2023-01-02", "tasks", "--due-before", "2023-07-01", "--format", "json"]);
-    let next: Vec<&Value> = v.as_array().unwrap().iter().filter(|t| t["due_on"] == "2023-06-30").collect();
+    l.ok(&words("--today 2023-01-02 tasks generate"));
+    let v = l.json(&words(
+        "--today 2023-01-02 tasks --due-before 2023-07-01 --format json",
+    ));
+    let next: Vec<&Value> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["due_on"] == "2023-06-30")
+        .collect();
     assert_eq!(next.len(), 3);
 }

@@ -30,6 +30,17 @@ fn rows<T>(
 
 type S = Option<String>;
 
+/// Rows of `N` text columns (ids and dates).
+fn texts<const N: usize>(conn: &Connection, sql: &str) -> Result<Vec<[S; N]>> {
+    rows(conn, sql, |r| {
+        let mut a: [S; N] = std::array::from_fn(|_| None);
+        for (i, x) in a.iter_mut().enumerate() {
+            *x = r.get(i)?;
+        }
+        Ok(a)
+    })
+}
+
 /// The earliest day the ledger can hold; stands in for a missing entry date.
 fn epoch() -> Date {
     Date(jiff::civil::date(1900, 1, 1))
@@ -102,22 +113,12 @@ pub fn load(conn: &Connection) -> Result<Facts> {
         }
     }
     let mut joints: HashMap<String, JointFacts> = HashMap::new();
-    for (org, pid, mode, from, to, founded, dissolved) in rows(
+    for [org, pid, mode, from, to, founded, dissolved] in texts::<7>(
         conn,
         "SELECT l.org_id, p.id, p.mode, l.from_on, l.to_on, p.founded_on, p.dissolved_on
          FROM links l JOIN party_orgs p ON p.id = l.party_org_id WHERE l.deleted = 0 AND p.deleted = 0",
-        |r| {
-            Ok((
-                r.get::<_, S>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, S>(2)?,
-                r.get::<_, S>(3)?,
-                r.get::<_, S>(4)?,
-                r.get::<_, S>(5)?,
-                r.get::<_, S>(6)?,
-            ))
-        },
     )? {
+        let pid = pid.unwrap_or_default(); // a primary key
         let (Some(from), Some(founded)) = (day(from), day(founded)) else {
             continue;
         };
@@ -152,19 +153,11 @@ pub fn load(conn: &Connection) -> Result<Facts> {
         }
     }
     let mut by_pair: HashMap<(String, String), (usize, usize)> = HashMap::new();
-    for (id, ins, org, from, to) in rows(
+    for [id, ins, org, from, to] in texts::<5>(
         conn,
         "SELECT id, instructor_id, org_id, from_on, to_on FROM assignments WHERE deleted = 0",
-        |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, S>(1)?,
-                r.get::<_, S>(2)?,
-                r.get::<_, S>(3)?,
-                r.get::<_, S>(4)?,
-            ))
-        },
     )? {
+        let id = id.unwrap_or_default(); // a primary key
         let (Some(org), Some(from)) = (org, day(from)) else {
             continue;
         };
@@ -180,32 +173,19 @@ pub fn load(conn: &Connection) -> Result<Facts> {
             });
         }
     }
-    for (ins, org, on) in rows(
-        conn,
-        "SELECT instructor_id, org_id, on_date FROM visits",
-        |r| Ok((r.get::<_, S>(0)?, r.get::<_, S>(1)?, r.get::<_, S>(2)?)),
-    )? {
+    for [ins, org, on] in texts::<3>(conn, "SELECT instructor_id, org_id, on_date FROM visits")? {
         let key = (ins.unwrap_or_default(), org.unwrap_or_default());
         if let (Some(&(i, k)), Some(on)) = (by_pair.get(&key), day(on)) {
             orgs[i].assignments[k].visits.push(on);
         }
     }
     let mut people: HashMap<String, (usize, usize)> = HashMap::new();
-    for (id, org, hired, left, status, relation) in rows(
+    for [id, org, hired, left, status, relation] in texts::<6>(
         conn,
         "SELECT id, org_id, hired_on, left_on, status, relation FROM persons
          WHERE deleted = 0 AND status IN ('formal', 'probationary')",
-        |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, S>(1)?,
-                r.get::<_, S>(2)?,
-                r.get::<_, S>(3)?,
-                r.get::<_, S>(4)?,
-                r.get::<_, S>(5)?,
-            ))
-        },
     )? {
+        let id = id.unwrap_or_default(); // a primary key
         let (Some(i), Some(hired)) = (org.as_deref().and_then(&mut at), day(hired)) else {
             continue;
         };
@@ -219,19 +199,17 @@ pub fn load(conn: &Connection) -> Result<Facts> {
             transfers: Vec::new(),
         });
     }
-    for (person, on) in rows(
+    for [person, on] in texts::<2>(
         conn,
         "SELECT person_id, on_date FROM transfers WHERE from_relation IN ('residence', 'elsewhere')",
-        |r| Ok((r.get::<_, S>(0)?, r.get::<_, S>(1)?)),
     )? {
         if let (Some(&(i, k)), Some(on)) = (person.and_then(|p| people.get(&p)), day(on)) {
             orgs[i].members[k].transfers.push(on);
         }
     }
-    for (org, made) in rows(
+    for [org, made] in texts::<2>(
         conn,
         "SELECT org_id, MIN(created_on) FROM tasks WHERE deleted = 0 AND kind = 'registration' GROUP BY org_id",
-        |r| Ok((r.get::<_, S>(0)?, r.get::<_, S>(1)?)),
     )? {
         if let Some(i) = org.as_deref().and_then(&mut at) {
             orgs[i].registration_task = day(made);
@@ -247,18 +225,11 @@ pub fn load(conn: &Connection) -> Result<Facts> {
 fn tasks(conn: &Connection) -> Result<Vec<TaskFacts>> {
     let mut out: Vec<TaskFacts> = Vec::new();
     let mut idx: HashMap<String, usize> = HashMap::new();
-    for (id, org, created, closed) in rows(
+    for [id, org, created, closed] in texts::<4>(
         conn,
         "SELECT id, org_id, created_on, closed_on FROM tasks WHERE deleted = 0",
-        |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, S>(1)?,
-                r.get::<_, S>(2)?,
-                r.get::<_, S>(3)?,
-            ))
-        },
     )? {
+        let id = id.unwrap_or_default(); // a primary key
         let Some(created) = day(created) else {
             continue;
         };
@@ -270,10 +241,9 @@ fn tasks(conn: &Connection) -> Result<Vec<TaskFacts>> {
             closed: day(closed),
         });
     }
-    for (task, on) in rows(
+    for [task, on] in texts::<2>(
         conn,
         "SELECT task_id, on_date FROM task_steps WHERE stage IS NOT from_stage ORDER BY on_date",
-        |r| Ok((r.get::<_, S>(0)?, r.get::<_, S>(1)?)),
     )? {
         if let (Some(&i), Some(on)) = (task.and_then(|t| idx.get(&t)), day(on)) {
             out[i].steps.push(on);

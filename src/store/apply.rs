@@ -323,7 +323,7 @@ fn no_duplicate_name(w: &Writer<'_>, table: &str, name: &str, street: Option<&Id
     Ok(())
 }
 
-pub(super) fn code_field(w: &mut Writer<'_>, raw: &str, except: Option<&Id>) -> Result<String> {
+fn code_field(w: &mut Writer<'_>, raw: &str, except: Option<&Id>) -> Result<String> {
     let (code, check) = uscc::parse("code", raw)?;
     if let uscc::Check::Mismatch { expected } = check {
         w.warn(format!(
@@ -352,7 +352,7 @@ pub(super) fn code_field(w: &mut Writer<'_>, raw: &str, except: Option<&Id>) -> 
     Ok(code)
 }
 
-pub(super) fn place_check(
+fn place_check(
     w: &Writer<'_>,
     street: &Id,
     community: Option<&Id>,
@@ -387,6 +387,12 @@ pub(super) fn place_check(
 }
 
 fn add_org(w: &mut Writer<'_>, o: NewOrg) -> Result<()> {
+    insert_org(w, o, true)
+}
+
+/// A new organization row; `placed` false leaves street and community empty
+/// (a registration-list row whose street is not known yet).
+pub(super) fn insert_org(w: &mut Writer<'_>, o: NewOrg, placed: bool) -> Result<()> {
     let name = text("name", &o.name, true)?;
     let code = match o.code.as_deref().filter(|c| !c.trim().is_empty()) {
         Some(c) => Some(code_field(w, c, None)?),
@@ -395,14 +401,16 @@ fn add_org(w: &mut Writer<'_>, o: NewOrg) -> Result<()> {
     if let Some(e) = o.employees {
         employees(e)?;
     }
-    place_check(w, &o.street, o.community.as_ref(), o.building.as_ref())?;
+    if placed {
+        place_check(w, &o.street, o.community.as_ref(), o.building.as_ref())?;
+    }
     let fields = [
         ("name", name.into()),
         ("code", code.into()),
         ("kind", o.kind.code().into()),
         ("status", o.status.code().into()),
-        ("street_id", (&o.street).into()),
-        ("community_id", o.community.as_ref().into()),
+        ("street_id", placed.then_some(&o.street).into()),
+        ("community_id", o.community.as_ref().filter(|_| placed).into()),
         ("building_id", o.building.as_ref().into()),
         ("address", text("address", &o.address, false)?.into()),
         ("industry", text("industry", &o.industry, false)?.into()),

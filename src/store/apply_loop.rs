@@ -5,9 +5,9 @@
 use rusqlite::OptionalExtension;
 
 use super::Val;
-use super::apply::{code_field, employees, place_check, text};
+use super::apply::{insert_org, text};
 use super::write::Writer;
-use crate::domain::command::{ImportedOrg, NewAlert};
+use crate::domain::command::{ImportedOrg, NewAlert, NewOrg};
 use crate::domain::kinds::{Office, RegStatus, Stage};
 use crate::domain::{Command, Id, workflow};
 use crate::error::{Error, Noun, Result};
@@ -203,36 +203,34 @@ fn raise(w: &mut Writer<'_>, a: NewAlert) -> Result<()> {
 }
 
 fn import_org(w: &mut Writer<'_>, o: ImportedOrg) -> Result<()> {
-    let name = text("name", &o.name, true)?;
-    let code = match o.code.as_deref().filter(|c| !c.trim().is_empty()) {
-        Some(c) => Some(code_field(w, c, None)?),
-        None => None,
-    };
-    if let Some(e) = o.employees {
-        employees(e)?;
-    }
-    if let Some(s) = &o.street {
-        place_check(w, s, o.community.as_ref(), None)?;
-    }
     let on = w.on;
+    let placed = o.street.is_some();
+    let org = NewOrg {
+        id: o.id.clone(),
+        name: o.name,
+        code: o.code,
+        kind: o.kind,
+        status: o.status,
+        street: o.street.unwrap_or_else(|| Id(String::new())),
+        community: o.community,
+        building: None,
+        address: o.address,
+        industry: String::new(),
+        employees: o.employees,
+        legal_rep_member: false,
+        identity_check: false,
+        contact: String::new(),
+        phone: String::new(),
+        entered_on: on,
+    };
+    insert_org(w, org, placed)?;
     let status_on = (o.status != RegStatus::Active).then_some(on);
-    let fields = [
-        ("name", name.into()),
-        ("code", code.into()),
-        ("kind", o.kind.code().into()),
-        ("status", o.status.code().into()),
-        ("status_on", status_on.into()),
-        ("street_id", o.street.as_ref().into()),
-        ("community_id", o.community.as_ref().into()),
-        ("address", text("address", &o.address, false)?.into()),
-        ("industry", "".into()),
-        ("employees", o.employees.into()),
-        ("legal_rep_member", false.into()),
-        ("identity_check", false.into()),
-        ("contact", "".into()),
-        ("phone", "".into()),
-        ("entered_on", on.into()),
-        ("established_on", o.established_on.into()),
-    ];
-    w.insert("orgs", &o.id, &fields)
+    w.update(
+        "orgs",
+        &o.id,
+        &[
+            ("status_on", status_on.into()),
+            ("established_on", o.established_on.into()),
+        ],
+    )
 }

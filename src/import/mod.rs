@@ -35,7 +35,11 @@ fn refuse(path: &Path, why: &str) -> Error {
 /// Reads and normalizes a CSV or XLSX file. Refuses a file that is neither,
 /// is empty, or has no recognizable name column.
 pub fn read(path: &Path, enc: Encoding) -> Result<Sheet> {
-    let bytes = std::fs::read(path)?;
+    read_bytes(path, std::fs::read(path)?, enc)
+}
+
+/// `read` over bytes already in hand; `path` names them in messages.
+pub fn read_bytes(path: &Path, bytes: Vec<u8>, enc: Encoding) -> Result<Sheet> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(refuse(path, tr("文件为空", "the file is empty")));
     }
@@ -193,4 +197,38 @@ pub fn parse_rows(sheet: &Sheet) -> (Vec<RegRow>, Vec<BadRow>) {
     }
     bad.sort_by_key(|b| b.line);
     (keep, bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Whatever a file holds, reading and parsing it answers (rows or a
+        /// refusal) and never panics.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            for enc in [Encoding::Auto, Encoding::Utf8, Encoding::Gb18030] {
+                if let Ok(sheet) = read_bytes(Path::new("x"), bytes.clone(), enc) {
+                    let _ = parse_rows(&sheet);
+                }
+            }
+        }
+
+        /// Text shaped like a list (a name header, then any text but NUL,
+        /// which marks a binary file) parses row by row.
+        #[test]
+        fn arbitrary_rows_never_panic(rows in proptest::collection::vec("[^\\n\\x00]{0,40}", 0..8)) {
+            let text = format!("名称,信用代码,成立日期,从业人数,登记状态\n{}", rows.join("\n"));
+            let sheet = read_bytes(Path::new("x"), text.into_bytes(), Encoding::Auto);
+            prop_assert!(sheet.is_ok());
+            if let Ok(sheet) = sheet {
+                let (good, bad) = parse_rows(&sheet);
+                prop_assert_eq!(good.len() + bad.len(), sheet.rows.len());
+            }
+        }
+    }
 }

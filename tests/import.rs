@@ -341,3 +341,31 @@ fn a_process_killed_mid_import_leaves_the_database_as_it_was() {
     assert!(!status.success());
     assert_eq!(l.counts(), before, "a killed import left something behind");
 }
+
+#[test]
+fn an_unplaced_organization_takes_later_lists_and_can_be_placed() {
+    let l = small_ledger();
+    let f = write(
+        &l,
+        "a.csv",
+        "企业名称,登记状态\n常德漂泊公司,存续\n".as_bytes(),
+    );
+    l.ok(&["--on", "2022-04-01", "import", &f]);
+    assert_eq!(show(&l, "常德漂泊公司")["street"], "");
+    let g = write(
+        &l,
+        "b.csv",
+        "企业名称,登记状态\n常德漂泊公司,注销\n".as_bytes(),
+    );
+    let out = l.ok(&["--on", "2022-05-01", "import", &g]);
+    assert!(out.contains("deregistered 1"), "{out}");
+    assert_eq!(show(&l, "常德漂泊公司")["status"], "deregistered");
+    l.ok(&words(
+        "org set 常德漂泊公司 street=南坪街道 community=南坪社区",
+    ));
+    let o = show(&l, "常德漂泊公司");
+    assert_eq!(
+        (o["street"].as_str(), o["community"].as_str()),
+        (Some("南坪街道"), Some("南坪社区"))
+    );
+}

@@ -484,7 +484,11 @@ fn set_org(w: &mut Writer<'_>, org: &Id, fields: Vec<OrgField>) -> Result<()> {
             OrgField::ClosedOn(d) => out.push(("closed_on", d.into())),
         }
     }
-    place_check(w, &street, community.as_ref(), building.as_ref())?;
+    // An organization not yet placed (from a registration list) can change
+    // other facts before it gets its street.
+    if !street.0.is_empty() || community.is_some() || building.is_some() {
+        place_check(w, &street, community.as_ref(), building.as_ref())?;
+    }
     w.update("orgs", org, &out)
 }
 

@@ -529,3 +529,91 @@ pub fn for_org(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
     out.extend(deregistered_active(o, today));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse("d", s).unwrap()
+    }
+
+    fn org(members: &[&str], covers: &[(&str, Option<&str>)]) -> OrgFacts {
+        OrgFacts {
+            id: "o".into(),
+            entered: d("2022-01-01"),
+            closed: None,
+            enterprise: true,
+            employees: Some(5),
+            identity_check: false,
+            gone: None,
+            surveys: Vec::new(),
+            covers: covers
+                .iter()
+                .map(|(f, t)| Cover {
+                    span: Span {
+                        from: d(f),
+                        to: t.map(d),
+                    },
+                    standalone: false,
+                })
+                .collect(),
+            assignments: Vec::new(),
+            members: members
+                .iter()
+                .enumerate()
+                .map(|(i, h)| Member {
+                    id: format!("m{i}"),
+                    hired: d(h),
+                    left: None,
+                    formal: true,
+                    outside: false,
+                    transfers: Vec::new(),
+                })
+                .collect(),
+            registration_task: None,
+        }
+    }
+
+    #[test]
+    fn gaps_open_the_day_after_the_interval_and_close_on_the_next_day_seen() {
+        let days = [d("2022-01-01"), d("2022-01-11"), d("2022-03-01")];
+        // 10 days apart: fine; 49 days apart with a 14-day limit: one episode
+        let g = gaps(&days, 14, None, d("2022-03-10"));
+        assert_eq!(g, vec![(d("2022-01-26"), Some(d("2022-03-01")))]);
+        // still open at the end, once the limit is passed
+        assert_eq!(gaps(&days, 14, None, d("2022-03-15")).len(), 1);
+        assert_eq!(
+            gaps(&days, 14, None, d("2022-03-16")).last(),
+            Some(&(d("2022-03-16"), None))
+        );
+        // a closed watch ends it
+        let g = gaps(&days, 14, Some(d("2022-03-20")), d("2022-04-30"));
+        assert_eq!(g.last(), Some(&(d("2022-03-16"), Some(d("2022-03-20")))));
+        // days after today are not seen yet
+        assert!(gaps(&[d("2022-05-01")], 14, None, d("2022-04-01")).is_empty());
+    }
+
+    #[test]
+    fn hires_before_coverage_are_one_episode_and_a_later_one_another() {
+        let l = Limits::default();
+        let o = org(
+            &["2022-03-01", "2022-03-03", "2022-05-10", "2022-06-01"],
+            &[("2022-03-05", Some("2022-05-01"))],
+        );
+        let f = new_member_hire(&o, &l, d("2022-06-30"));
+        let got: Vec<(Date, Option<Date>)> = f.iter().map(|f| (f.raised, f.resolved)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (d("2022-03-01"), Some(d("2022-03-05"))),
+                (d("2022-05-10"), None)
+            ]
+        );
+        assert_eq!(f[0].due, Some(d("2022-03-08")));
+        // as of a day before the cover, the first is still open
+        let f = new_member_hire(&o, &l, d("2022-03-04"));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].resolved, None);
+    }
+}

@@ -236,3 +236,70 @@ fn half_year_tasks_made_once_per_cycle() {
         .collect();
     assert_eq!(next.len(), 3);
 }
+
+#[test]
+fn today_keeps_to_the_configured_street_and_office() {
+    let l = small_ledger();
+    l.ok(&words("--on 2022-01-01 street add 丹阳街道"));
+    l.ok(&words(
+        "--on 2022-01-01 org add --name 丹阳甲公司 --street 丹阳街道 --employees 30",
+    ));
+    let mine = l.ok(&words(
+        "--on 2022-03-01 task add --kind registration --org 常德甲公司 --due 2022-03-20",
+    ));
+    l.ok(&words(
+        "--on 2022-03-01 task add --kind registration --org 丹阳甲公司 --due 2022-03-20",
+    ));
+    l.ok(&words(
+        "--on 2022-03-01 task add --kind organize --org 常德乙公司 --due 2022-03-20",
+    ));
+    let cfg = l.dir.path().join("scope.toml");
+    std::fs::write(
+        &cfg,
+        "[user]\noffice = \"economic\"\n[scope]\nstreet = \"南坪街道\"\n",
+    )
+    .unwrap();
+    let cfg = cfg.to_str().unwrap();
+    let v = l.json(&[
+        "--config",
+        cfg,
+        "--today",
+        "2022-03-20",
+        "today",
+        "--format",
+        "json",
+    ]);
+    let due: Vec<&str> = v["tasks_due_today"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(due, vec![mine.trim()], "only 南坪's economic-office task");
+    assert_eq!(v["scope"]["office"], "economic");
+    // alerts of the street only: 丹阳's 30-employee enterprise has no identity check either
+    let all = l.json(&[
+        "--today",
+        "2022-03-20",
+        "alerts",
+        "--rule",
+        "identity_check_missing",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(all.as_array().unwrap().len(), 4);
+    assert_eq!(v["open_alerts_by_rule"]["identity_check_missing"], 3);
+    let text = l.ok(&[
+        "--config",
+        cfg,
+        "--today",
+        "2022-03-21",
+        "--lang",
+        "en",
+        "today",
+    ]);
+    assert!(
+        text.contains("Overdue tasks: 1") && text.contains("南坪街道"),
+        "{text}"
+    );
+}

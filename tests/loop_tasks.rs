@@ -303,3 +303,53 @@ fn today_keeps_to_the_configured_street_and_office() {
         "{text}"
     );
 }
+
+/// Opening the app (in a real pseudo-terminal, through util-linux `script`)
+/// makes this cycle's half-year tasks and brings the alerts up to date.
+#[test]
+fn opening_the_app_generates_half_year_tasks() {
+    use std::io::Write;
+    let l = small_ledger();
+    let bin = env!("CARGO_BIN_EXE_liangxin");
+    let cmd = format!("'{bin}' --db '{}' --today 2022-09-30", l.db.display());
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env("HOME", l.dir.path())
+        .env("XDG_CONFIG_HOME", l.dir.path().join("config"))
+        .env("LIANGXIN_LANG", "en")
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("util-linux script");
+    let mut stdin = child.stdin.take().unwrap();
+    // The app draws once and waits for a key; wait for its writes, then quit.
+    let t0 = std::time::Instant::now();
+    while l.count("tasks") == 0 && t0.elapsed() < std::time::Duration::from_secs(30) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    stdin.write_all(b"q").unwrap();
+    drop(stdin);
+    let t0 = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if t0.elapsed() > std::time::Duration::from_secs(30) {
+            child.kill().unwrap();
+            panic!("the app did not quit on q");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let v = l.json(&words("--today 2022-09-30 tasks --format json"));
+    let kinds: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        vec!["half-year"; 3],
+        "one per organization not verified this cycle"
+    );
+    assert!(l.count("alerts") > 0, "alerts brought up to date");
+}

@@ -369,3 +369,13 @@ fn an_unplaced_organization_takes_later_lists_and_can_be_placed() {
         (Some("南坪街道"), Some("南坪社区"))
     );
 }
+
+#[test]
+fn a_different_street_is_listed_not_moved() {
+    let l = small_ledger();
+    l.ok(&words("--on 2022-01-01 street add 丹阳街道"));
+    let f = write(&l, "s.csv", "名称,街道\n常德甲公司,丹阳\n".as_bytes());
+    let out = l.ok(&["--on", "2022-04-01", "--lang", "en", "import", &f]);
+    assert!(out.contains("street: 南坪街道 → 丹阳 (to verify)"), "{out}");
+    assert_eq!(show(&l, "常德甲公司")["street"], "南坪街道");
+}

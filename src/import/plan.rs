@@ -206,7 +206,7 @@ pub fn plan(
             Some(o) => {
                 s.matched += 1;
                 let before = s.changes.len();
-                cmds.extend(compare(&r, o, &mut s));
+                cmds.extend(compare(&r, o, known, &mut s));
                 if s.changes.len() == before {
                     s.unchanged += 1;
                 }
@@ -222,7 +222,7 @@ pub fn plan(
     (cmds, s)
 }
 
-fn compare(r: &RegRow, o: &KnownOrg, s: &mut Summary) -> Vec<Command> {
+fn compare(r: &RegRow, o: &KnownOrg, known: &Known, s: &mut Summary) -> Vec<Command> {
     let mut fields = Vec::new();
     let mut change = |field: &str, ledger: String, file: String, applied: bool| {
         s.changes.push(Change {
@@ -260,6 +260,17 @@ fn compare(r: &RegRow, o: &KnownOrg, s: &mut Summary) -> Vec<Command> {
             n.to_string(),
             false,
         );
+    }
+    if let Some(street) = &r.street {
+        let ledger = known
+            .streets
+            .iter()
+            .find(|(id, _)| o.street.as_ref() == Some(id))
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default();
+        if ledger != *street && ledger != format!("{street}街道") {
+            change("street", ledger, street.clone(), false);
+        }
     }
     if r.status != RegStatus::Active && o.status == RegStatus::Active.code() {
         s.deregistered.push(o.name.clone());

@@ -331,6 +331,7 @@ fn stage_overdue_after_fourteen_days_in_one_stage() {
     let a = one(alerts(&l, "2022-03-16", "stage_overdue"));
     check(&a, "2022-03-16", "open", None);
     assert_eq!(a["subject"], id);
+    assert_eq!(a["key"], format!("stage_overdue:{id}"));
     l.ok(&["--on", "2022-03-20", "task", "advance", id]);
     check(
         &one(alerts(&l, "2022-03-21", "stage_overdue")),

@@ -163,6 +163,8 @@ pub fn refresh(store: &mut Store, actor: &Actor, l: &Limits, today: Date) -> Res
 #[derive(Debug, Clone, Serialize)]
 pub struct AlertRow {
     pub id: String,
+    /// `rule:subject`, the same for every episode of one alert.
+    pub key: String,
     pub rule: String,
     pub subject: String,
     /// The person or party organization the alert is about, when not the organization.
@@ -228,11 +230,13 @@ ORDER BY a.raised_on DESC, a.rule, o.name";
                     (Ok(rule), Some(d)) => rules::escalated(rule, d, l, today),
                     _ => false,
                 };
+            let subject: String = r.get::<_, Option<String>>(2)?.unwrap_or_default();
             Ok(AlertRow {
                 id: r.get(0)?,
+                key: format!("{rule}:{subject}"),
                 overdue: open && due.as_deref().is_some_and(|d| d < t.as_str()),
                 rule,
-                subject: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                subject,
                 subject_name: r.get(3)?,
                 org_id: r.get(4)?,
                 org: r.get(5)?,

@@ -39,7 +39,7 @@ pub fn findings(conn: &Connection, l: &Limits, today: Date) -> Result<Found> {
     for t in &facts.tasks {
         out.extend(rules::stage_overdue(t, l, today));
     }
-    out.sort_by(|a, b| (a.raised, a.rule, &a.subject).cmp(&(b.raised, b.rule, &b.subject)));
+    out.sort_by_key(|f| (f.raised, f.rule));
     Ok(Found {
         findings: out,
         fixes,
@@ -58,7 +58,8 @@ struct Stored {
 /// the data no longer matches are resolved (on the day the data says, else
 /// `today`). Nothing to do gives no commands, so refreshing twice writes once.
 pub fn plan(conn: &Connection, found: &Found, today: Date) -> Result<Vec<Command>> {
-    let mut stored: HashMap<(String, String), Vec<Stored>> = HashMap::new();
+    // by rule, then subject: lookups borrow the finding's subject, no copies
+    let mut stored: HashMap<Rule, HashMap<String, Vec<Stored>>> = HashMap::new();
     let mut stmt = conn.prepare("SELECT id, rule, subject, raised_on, resolved_on FROM alerts")?;
     let rows = stmt.query_map([], |r| {
         Ok((
@@ -71,17 +72,29 @@ pub fn plan(conn: &Connection, found: &Found, today: Date) -> Result<Vec<Command
     })?;
     for r in rows {
         let (id, rule, subject, raised, resolved) = r?;
-        stored.entry((rule, subject)).or_default().push(Stored {
-            id,
-            raised: day(raised),
-            resolved: day(resolved),
-            seen: false,
-        });
+        // a rule this version does not know is left as it is
+        let Ok(rule) = Rule::parse(&rule) else {
+            continue;
+        };
+        stored
+            .entry(rule)
+            .or_default()
+            .entry(subject)
+            .or_default()
+            .push(Stored {
+                id,
+                raised: day(raised),
+                resolved: day(resolved),
+                seen: false,
+            });
     }
     let (mut resolves, mut raises) = (Vec::new(), Vec::new());
+    let mut none: Vec<Stored> = Vec::new();
     for f in &found.findings {
-        let key = (f.rule.code().to_string(), f.subject.clone());
-        let rows = stored.entry(key).or_default();
+        let rows = stored
+            .get_mut(&f.rule)
+            .and_then(|m| m.get_mut(f.subject.as_str()))
+            .unwrap_or(&mut none);
         let hit = rows
             .iter()
             .position(|s| !s.seen && s.raised == Some(f.raised))
@@ -112,19 +125,25 @@ pub fn plan(conn: &Connection, found: &Found, today: Date) -> Result<Vec<Command
             })),
         }
     }
-    for ((rule, subject), rows) in &stored {
-        let fix = Rule::parse(rule)
-            .ok()
-            .and_then(|r| found.fixes.get(&(r, subject.clone())))
-            .copied();
-        for s in rows.iter().filter(|s| !s.seen && s.resolved.is_none()) {
-            let on = fix
-                .filter(|d| s.raised.is_none_or(|r| *d >= r) && *d <= today)
-                .unwrap_or(today);
-            resolves.push(Command::ResolveAlert {
-                alert: Id(s.id.clone()),
-                on,
-            });
+    for (rule, subjects) in &stored {
+        for (subject, rows) in subjects {
+            let pending: Vec<&Stored> = rows
+                .iter()
+                .filter(|s| !s.seen && s.resolved.is_none())
+                .collect();
+            if pending.is_empty() {
+                continue;
+            }
+            let fix = found.fixes.get(&(*rule, subject.clone())).copied();
+            for s in pending {
+                let on = fix
+                    .filter(|d| s.raised.is_none_or(|r| *d >= r) && *d <= today)
+                    .unwrap_or(today);
+                resolves.push(Command::ResolveAlert {
+                    alert: Id(s.id.clone()),
+                    on,
+                });
+            }
         }
     }
     resolves.extend(raises);

@@ -1,5 +1,6 @@
 //! Plain types and rules: no I/O here.
 
+pub mod alert_facts;
 pub mod alerts;
 pub mod command;
 pub mod date;

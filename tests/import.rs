@@ -379,3 +379,37 @@ fn a_different_street_is_listed_not_moved() {
     assert!(out.contains("street: 南坪街道 → 丹阳 (to verify)"), "{out}");
     assert_eq!(show(&l, "常德甲公司")["street"], "南坪街道");
 }
+
+#[test]
+fn a_progress_bar_only_on_a_terminal() {
+    let l = small_ledger();
+    let mut text = String::from("企业名称,所属街道\n");
+    for n in 0..300 {
+        text += &format!("常德进度{n}公司,南坪街道\n");
+    }
+    let f = write(&l, "p.csv", text.as_bytes());
+    let g = write(&l, "q.csv", text.replace("进度", "管道").as_bytes());
+    // piped: no bar
+    let o = l.run(&["--on", "2022-04-01", "import", &f]);
+    assert!(o.ok && !o.stderr.contains('%'), "{}", o.stderr);
+    // in a pseudo-terminal (util-linux script): the bar, ending at 100%
+    let bin = env!("CARGO_BIN_EXE_liangxin");
+    let cmd = format!(
+        "'{bin}' --db '{}' --on 2022-04-01 import '{g}'",
+        l.db.display()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env("HOME", l.dir.path())
+        .env("XDG_CONFIG_HOME", l.dir.path().join("config"))
+        .env("LIANGXIN_LANG", "en")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("util-linux script");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("writing [####################] 100%"),
+        "{shown}"
+    );
+    assert_eq!(show(&l, "常德管道7公司")["street"], "南坪街道");
+}

@@ -488,3 +488,26 @@ fn snooze_and_dismiss_are_audited() {
     let open = l.json(&words("--today 2022-01-03 alerts --format json"));
     assert!(open.as_array().unwrap().iter().all(|x| x["id"] != b));
 }
+
+#[test]
+fn two_replicas_finding_the_same_episode_give_it_the_same_id() {
+    let l = small_ledger();
+    l.ok(&words(
+        "--on 2022-03-01 person add --org 常德甲公司 --name 王伟 --status formal --hired-on 2022-03-01",
+    ));
+    // a second replica: the same ledger, evaluated on its own
+    let other = Ledger::new();
+    std::fs::copy(&l.db, &other.db).unwrap();
+    let ids = |l: &Ledger| -> Vec<String> {
+        let mut v: Vec<String> = alerts(l, "2022-03-02", "new_member_hire")
+            .iter()
+            .chain(alerts(l, "2022-03-02", "identity_check_missing").iter())
+            .map(|a| a["id"].as_str().unwrap().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let (a, b) = (ids(&l), ids(&other));
+    assert_eq!(a.len(), 4);
+    assert_eq!(a, b);
+}

@@ -39,7 +39,8 @@ pub fn findings(conn: &Connection, l: &Limits, today: Date) -> Result<Found> {
     for t in &facts.tasks {
         out.extend(rules::stage_overdue(t, l, today));
     }
-    out.sort_by_key(|f| (f.raised, f.rule));
+    out.sort_by(|a, b| (a.raised, a.rule, &a.subject).cmp(&(b.raised, b.rule, &b.subject)));
+    out.dedup_by(|a, b| (a.raised, a.rule) == (b.raised, b.rule) && a.subject == b.subject);
     Ok(Found {
         findings: out,
         fixes,
@@ -115,7 +116,7 @@ pub fn plan(conn: &Connection, found: &Found, today: Date) -> Result<Vec<Command
                 }
             }
             None => raises.push(Command::RaiseAlert(NewAlert {
-                id: Id::new(),
+                id: episode_id(f),
                 rule: f.rule,
                 subject: f.subject.clone(),
                 org: f.org.clone().map(Id),
@@ -148,6 +149,20 @@ pub fn plan(conn: &Connection, found: &Found, today: Date) -> Result<Vec<Command
     }
     resolves.extend(raises);
     Ok(resolves)
+}
+
+/// The same episode gets the same id on every replica that finds it, so
+/// replicas that evaluate the rules independently do not double it when they
+/// exchange ops: a UUIDv7 stamped with the raised day, its random part from
+/// a hash of rule, subject and day.
+fn episode_id(f: &Finding) -> Id {
+    use sha2::{Digest, Sha256};
+    let h = Sha256::digest(format!("{}\0{}\0{}", f.rule.code(), f.subject, f.raised));
+    let mut random = [0u8; 10];
+    random.copy_from_slice(&h[..10]);
+    let epoch = Date(jiff::civil::date(1970, 1, 1));
+    let ms = u64::try_from(epoch.days_until(f.raised)).unwrap_or(0) * 86_400_000;
+    Id::seeded(ms, random)
 }
 
 #[derive(Debug, Default, Serialize)]

@@ -511,3 +511,34 @@ fn two_replicas_finding_the_same_episode_give_it_the_same_id() {
     assert_eq!(a.len(), 4);
     assert_eq!(a, b);
 }
+
+#[test]
+fn thresholds_come_from_the_config() {
+    let l = small_ledger();
+    let cfg = l.dir.path().join("c.toml");
+    std::fs::write(&cfg, "[alerts]\nhire_due_days = 3\nstale_days = 30\n").unwrap();
+    let cfg = cfg.to_str().unwrap();
+    l.ok(&words(
+        "--on 2022-01-20 person add --org 常德甲公司 --name 王伟 --status formal --hired-on 2022-01-20",
+    ));
+    let v = l.json(&[
+        "--config",
+        cfg,
+        "--today",
+        "2022-02-05",
+        "alerts",
+        "--format",
+        "json",
+    ]);
+    let rule = |r: &str| -> Vec<&Value> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["rule"] == r)
+            .collect()
+    };
+    assert_eq!(rule("new_member_hire")[0]["due_on"], "2022-01-23");
+    // entered 2022-01-01: not verified for more than 30 days from 2022-02-01
+    assert_eq!(rule("ledger_stale").len(), 3);
+    assert_eq!(rule("ledger_stale")[0]["raised_on"], "2022-02-01");
+}

@@ -12,6 +12,7 @@ pub enum Noun {
     Person,
     Instructor,
     Task,
+    Alert,
 }
 
 impl Noun {
@@ -25,6 +26,7 @@ impl Noun {
             Noun::Person => tr("人员", "person"),
             Noun::Instructor => tr("党建指导员", "instructor"),
             Noun::Task => tr("任务", "task"),
+            Noun::Alert => tr("预警", "alert"),
         }
     }
 }

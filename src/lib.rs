@@ -8,6 +8,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod import;
 pub mod report;
 pub mod store;
 pub mod text;

@@ -49,7 +49,11 @@ fn ops_are_gap_free_clocked_and_record_what_they_replaced() {
     );
     for (i, o) in ops.iter().enumerate() {
         assert_eq!(o.1, i as i64 + 1, "seq gap-free from 1");
-        assert_eq!(o.7, 1, "schema version stamped");
+        assert_eq!(
+            o.7,
+            liangxin::store::schema::SCHEMA_VERSION,
+            "schema version stamped"
+        );
         if i > 0 {
             assert!(o.2 > ops[i - 1].2, "clock strictly increases");
         }

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use super::args_loop::{AlertCmd, AlertsArgs, ImportArgs, TaskCmd, TasksArgs, TasksSub};
+
 #[derive(Parser, Debug)]
 #[command(
     name = "liangxin",
@@ -88,6 +90,21 @@ pub enum Cmd {
     },
     /// Replace the database with a backup that passes `check`.
     Restore { file: PathBuf },
+    /// Survey tasks (open ones), or `tasks generate`.
+    Tasks(TasksArgs),
+    #[command(subcommand)]
+    Task(TaskCmd),
+    /// First-time alerts, brought up to date first.
+    Alerts(AlertsArgs),
+    #[command(subcommand)]
+    Alert(AlertCmd),
+    /// The daily checklist for your scope (street, community, office).
+    Today {
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+    /// Import a market-supervision registration list (CSV or XLSX).
+    Import(ImportArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -346,6 +363,15 @@ pub enum ReportCmd {
         to: String,
         #[arg(long)]
         street: Option<String>,
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+    /// Days from raised to resolved, per alert rule, for alerts raised in a period.
+    Response {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
         #[arg(long, default_value = "text")]
         format: String,
     },

@@ -2,11 +2,15 @@
 //! subcommand group. Every write goes through `Store::apply`.
 
 mod admin;
+mod alerts;
 mod args;
+mod args_loop;
+mod import;
 mod ledger;
 mod people;
 mod reports;
 mod setup;
+mod tasks;
 mod users;
 
 use std::path::PathBuf;
@@ -132,6 +136,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Cmd::Check { format }) => admin::check(&ctx, &format),
         Some(Cmd::Backup { output }) => admin::backup(&ctx, output),
         Some(Cmd::Restore { file }) => admin::restore(&ctx, &file),
+        Some(Cmd::Tasks(a)) => tasks::list(&ctx, a),
+        Some(Cmd::Task(c)) => tasks::task(&ctx, c),
+        Some(Cmd::Alerts(a)) => alerts::list(&ctx, a),
+        Some(Cmd::Alert(c)) => alerts::alert(&ctx, c),
+        Some(Cmd::Today { format }) => alerts::today(&ctx, &format),
+        Some(Cmd::Import(a)) => import::run(&ctx, a),
     }
 }
 

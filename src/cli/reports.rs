@@ -96,5 +96,9 @@ pub fn report(ctx: &Ctx, c: ReportCmd) -> Result<()> {
                 Ok(())
             }
         }
+        ReportCmd::Response { from, to, format } => {
+            drop(store);
+            super::alerts::response(ctx, &from, &to, &format)
+        }
     }
 }

@@ -65,6 +65,8 @@ pub fn demo(ctx: &Ctx, db_given: bool, no_tui: bool, reset: bool) -> Result<()> 
             )
         );
         let applied = demo::build(&mut store, &ctx.actor)?;
+        let today = demo::demo_date();
+        crate::store::alerts::refresh(&mut store, &ctx.actor, &ctx.config.alerts, today)?;
         eprintln!(
             "{} {} {}",
             tr("已生成，写入操作", "done; operations written:"),
@@ -76,6 +78,8 @@ pub fn demo(ctx: &Ctx, db_given: bool, no_tui: bool, reset: bool) -> Result<()> 
         println!("{}", store.path().display());
         return Ok(());
     }
+    let mut store = store;
+    super::tasks::on_open(ctx, &mut store)?;
     let today = ctx.today(&store)?;
     crate::tui::run(store, today, &ctx.config)
 }
@@ -102,7 +106,8 @@ pub fn gen_district(ctx: &Ctx, orgs: u32, seed: u64) -> Result<()> {
 }
 
 pub fn open_app(ctx: &Ctx) -> Result<()> {
-    let store = ctx.open()?;
+    let mut store = ctx.open()?;
+    super::tasks::on_open(ctx, &mut store)?;
     let today = ctx.today(&store)?;
     crate::tui::run(store, today, &ctx.config)
 }

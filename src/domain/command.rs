@@ -94,6 +94,34 @@ pub struct NewTask {
     pub note: String,
 }
 
+/// An alert episode the rules found (see `domain::alerts`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewAlert {
+    pub id: Id,
+    pub rule: Rule,
+    pub subject: String,
+    pub org: Option<Id>,
+    pub raised_on: Date,
+    pub due_on: Option<Date>,
+    /// Already over when the ledger first saw it (found from history).
+    pub resolved_on: Option<Date>,
+}
+
+/// An organization from a registration list; the street may be unknown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportedOrg {
+    pub id: Id,
+    pub name: String,
+    pub code: Option<String>,
+    pub kind: OrgKind,
+    pub status: RegStatus,
+    pub street: Option<Id>,
+    pub community: Option<Id>,
+    pub address: String,
+    pub employees: Option<i64>,
+    pub established_on: Option<Date>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewUser {
     pub id: Id,
@@ -179,6 +207,39 @@ pub enum Command {
         street: Option<Option<Id>>,
         community: Option<Option<Id>>,
     },
+    /// Hand a task to the next stage of the loop (and its office).
+    AdvanceTask {
+        id: Id,
+        task: Id,
+        note: String,
+    },
+    CloseTask {
+        id: Id,
+        task: Id,
+        note: String,
+    },
+    /// Give a task to another office without changing its stage.
+    ReassignTask {
+        id: Id,
+        task: Id,
+        office: Office,
+        note: String,
+    },
+    RaiseAlert(NewAlert),
+    /// The data no longer matches the rule, since `on`.
+    ResolveAlert {
+        alert: Id,
+        on: Date,
+    },
+    SnoozeAlert {
+        alert: Id,
+        until: Date,
+    },
+    DismissAlert {
+        alert: Id,
+        reason: String,
+    },
+    ImportOrg(ImportedOrg),
 }
 
 impl Command {
@@ -204,6 +265,14 @@ impl Command {
             Command::AddTask(_) => "task.add",
             Command::AddUser(_) => "user.add",
             Command::SetUser { .. } => "user.set",
+            Command::AdvanceTask { .. } => "task.advance",
+            Command::CloseTask { .. } => "task.close",
+            Command::ReassignTask { .. } => "task.reassign",
+            Command::RaiseAlert(_) => "alert.raise",
+            Command::ResolveAlert { .. } => "alert.resolve",
+            Command::SnoozeAlert { .. } => "alert.snooze",
+            Command::DismissAlert { .. } => "alert.dismiss",
+            Command::ImportOrg(_) => "org.import",
         }
     }
 }

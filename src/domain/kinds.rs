@@ -137,6 +137,22 @@ impl Stage {
 }
 
 vocab!(
+    /// The first-time alert rules; the code is the rule's stable id.
+    Rule, "rule" {
+    NewMemberHire = "new_member_hire", "新进党员未纳入党组织", "member hired, no party organization";
+    IdentityCheckMissing = "identity_check_missing", "缺新进人员政治身份识别", "no new-hire identity check";
+    InstructorMissing = "instructor_missing", "首次摸排未派指导员", "surveyed, no instructor";
+    InstructorVisitOverdue = "instructor_visit_overdue", "指导员逾期未走访", "instructor visit overdue";
+    RelationNotTransferred = "relation_not_transferred", "组织关系未转入", "relation not transferred";
+    BranchEligible = "branch_eligible", "符合单独组建条件", "eligible for own branch";
+    JointBranchTooBroad = "joint_branch_too_broad", "联合党支部覆盖过多", "joint branch too broad";
+    LedgerStale = "ledger_stale", "台账逾期未核实", "ledger row stale";
+    RegistrationMissing = "registration_missing", "登记在册未核实", "registered, not verified";
+    DeregisteredActive = "deregistered_active", "已注销仍在册", "deregistered, still active";
+    StageOverdue = "stage_overdue", "流转环节超期", "loop stage overdue";
+});
+
+vocab!(
     /// How an organization is covered on a day, strongest first.
     Coverage, "coverage" {
     Own = "own", "单独组建", "own";

@@ -1,10 +1,13 @@
 //! Plain types and rules: no I/O here.
 
+pub mod alert_facts;
+pub mod alerts;
 pub mod command;
 pub mod date;
 pub mod id;
 pub mod kinds;
 pub mod uscc;
+pub mod workflow;
 
 pub use command::Command;
 pub use date::Date;

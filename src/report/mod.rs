@@ -3,6 +3,7 @@
 pub mod coverage;
 pub mod export;
 pub mod period;
+pub mod response;
 
 use serde::Serialize;
 

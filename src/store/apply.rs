@@ -303,6 +303,14 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
             }
             w.update("users", &user, &f)
         }
+        Command::AdvanceTask { .. }
+        | Command::CloseTask { .. }
+        | Command::ReassignTask { .. }
+        | Command::RaiseAlert(_)
+        | Command::ResolveAlert { .. }
+        | Command::SnoozeAlert { .. }
+        | Command::DismissAlert { .. }
+        | Command::ImportOrg(_) => super::apply_loop::apply(w, cmd),
         Command::AddTask(t) => {
             if let Some(o) = &t.org {
                 require(w.tx, Noun::Org, o)?;
@@ -319,6 +327,7 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
                 ("office", t.stage.office().map(|o| o.code()).into()),
                 ("due_on", t.due_on.into()),
                 ("created_on", on.into()),
+                ("stage_on", on.into()),
                 ("note", text("note", &t.note, false)?.into()),
             ];
             w.insert("tasks", &t.id, &fields)
@@ -411,6 +420,12 @@ fn place_check(
 }
 
 fn add_org(w: &mut Writer<'_>, o: NewOrg) -> Result<()> {
+    insert_org(w, o, true)
+}
+
+/// A new organization row; `placed` false leaves street and community empty
+/// (a registration-list row whose street is not known yet).
+pub(super) fn insert_org(w: &mut Writer<'_>, o: NewOrg, placed: bool) -> Result<()> {
     let name = text("name", &o.name, true)?;
     let code = match o.code.as_deref().filter(|c| !c.trim().is_empty()) {
         Some(c) => Some(code_field(w, c, None)?),
@@ -419,14 +434,19 @@ fn add_org(w: &mut Writer<'_>, o: NewOrg) -> Result<()> {
     if let Some(e) = o.employees {
         employees(e)?;
     }
-    place_check(w, &o.street, o.community.as_ref(), o.building.as_ref())?;
+    if placed {
+        place_check(w, &o.street, o.community.as_ref(), o.building.as_ref())?;
+    }
     let fields = [
         ("name", name.into()),
         ("code", code.into()),
         ("kind", o.kind.code().into()),
         ("status", o.status.code().into()),
-        ("street_id", (&o.street).into()),
-        ("community_id", o.community.as_ref().into()),
+        ("street_id", placed.then_some(&o.street).into()),
+        (
+            "community_id",
+            o.community.as_ref().filter(|_| placed).into(),
+        ),
         ("building_id", o.building.as_ref().into()),
         ("address", text("address", &o.address, false)?.into()),
         ("industry", text("industry", &o.industry, false)?.into()),
@@ -460,7 +480,16 @@ fn set_org(w: &mut Writer<'_>, org: &Id, fields: Vec<OrgField>) -> Result<()> {
             OrgField::Code(None) => out.push(("code", Val::Null)),
             OrgField::Code(Some(v)) => out.push(("code", code_field(w, &v, Some(org))?.into())),
             OrgField::Kind(k) => out.push(("kind", k.code().into())),
-            OrgField::Status(s) => out.push(("status", s.code().into())),
+            OrgField::Status(s) => {
+                let cur: Option<String> =
+                    w.tx.query_row("SELECT status FROM orgs WHERE id = ?1", [&org.0], |r| {
+                        r.get(0)
+                    })?;
+                if cur.as_deref() != Some(s.code()) {
+                    out.push(("status", s.code().into()));
+                    out.push(("status_on", w.on.into()));
+                }
+            }
             OrgField::Street(s) => {
                 if s != street {
                     // a new street makes the old community and building meaningless
@@ -491,7 +520,11 @@ fn set_org(w: &mut Writer<'_>, org: &Id, fields: Vec<OrgField>) -> Result<()> {
             OrgField::ClosedOn(d) => out.push(("closed_on", d.into())),
         }
     }
-    place_check(w, &street, community.as_ref(), building.as_ref())?;
+    // An organization not yet placed (from a registration list) can change
+    // other facts before it gets its street.
+    if !street.0.is_empty() || community.is_some() || building.is_some() {
+        place_check(w, &street, community.as_ref(), building.as_ref())?;
+    }
     w.update("orgs", org, &out)
 }
 

@@ -1,15 +1,22 @@
 //! The SQLite store: opening and migrating, the one write path (`write`),
 //! command handlers (`apply`), reference resolution and read queries.
 
+mod alert_facts;
+pub mod alerts;
 mod apply;
+mod apply_loop;
 pub mod check;
-pub use apply::{employees as check_employees, text as check_text};
+pub mod known;
 pub mod read;
 pub mod resolve;
 pub mod schema;
+mod schema_loop;
 pub mod scope;
+pub mod tasks;
 mod val;
 pub mod write;
+
+pub use apply::{MAX_TEXT, employees as check_employees, text as check_text};
 
 use std::path::{Path, PathBuf};
 

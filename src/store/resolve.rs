@@ -15,6 +15,7 @@ fn table_of(what: Noun) -> &'static str {
         Noun::Person => "persons",
         Noun::Instructor => "instructors",
         Noun::Task => "tasks",
+        Noun::Alert => "alerts",
     }
 }
 
@@ -138,11 +139,31 @@ pub fn org(conn: &Connection, input: &str) -> Result<Id> {
     one(Noun::Org, input, rows)
 }
 
-pub fn task(conn: &Connection, input: &str) -> Result<Id> {
-    let id = Id(input.trim().to_ascii_lowercase());
-    if Id::looks_like(&id.0) && exists(conn, Noun::Task, &id)? {
-        Ok(id)
-    } else {
-        Err(Error::not_found(Noun::Task, input))
+/// A row named by its id or a unique prefix of it (8 characters or more), as
+/// task and alert lists print them.
+fn by_prefix(conn: &Connection, what: Noun, live: &str, input: &str) -> Result<Id> {
+    let t = input.trim().to_ascii_lowercase();
+    let ok = t.len() >= 8 && t.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    if !ok {
+        return Err(Error::not_found(what, input));
     }
+    let sql = format!(
+        "SELECT id, id FROM {} WHERE id >= ?1 AND id < ?1 || 'g' AND {live} LIMIT 5",
+        table_of(what)
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map([&t], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    one(what, input, rows)
+}
+
+pub fn task(conn: &Connection, input: &str) -> Result<Id> {
+    by_prefix(conn, Noun::Task, "deleted = 0", input)
+}
+
+pub fn alert(conn: &Connection, input: &str) -> Result<Id> {
+    by_prefix(conn, Noun::Alert, "1 = 1", input)
 }

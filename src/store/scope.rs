@@ -150,6 +150,43 @@ fn places(conn: &Connection, cmd: &Command) -> Result<Option<Vec<Place>>> {
         }
         | Command::Uncover { branch: b, org: o } => vec![branch(b)?, org(o)?],
         Command::Dissolve { branch: b } => vec![branch(b)?],
+        Command::AdvanceTask { task, .. }
+        | Command::CloseTask { task, .. }
+        | Command::ReassignTask { task, .. } => {
+            let (o, c): (Option<String>, Option<String>) = conn
+                .query_row(
+                    "SELECT org_id, community_id FROM tasks WHERE id = ?1",
+                    [task.as_str()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?
+                .unwrap_or((None, None));
+            match (o, c) {
+                (Some(o), _) => vec![org(&Id(o))?],
+                (None, Some(c)) => vec![(community_street(&Id(c.clone()))?, Some(c))],
+                (None, None) => return Ok(None),
+            }
+        }
+        // Raising and resolving alerts is bookkeeping derived from the data.
+        Command::RaiseAlert(_) | Command::ResolveAlert { .. } => return Ok(Some(Vec::new())),
+        Command::SnoozeAlert { alert, .. } | Command::DismissAlert { alert, .. } => {
+            let o: Option<String> = conn
+                .query_row(
+                    "SELECT org_id FROM alerts WHERE id = ?1",
+                    [alert.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten();
+            match o {
+                Some(o) => vec![org(&Id(o))?],
+                None => return Ok(None),
+            }
+        }
+        Command::ImportOrg(o) => vec![(
+            o.street.as_ref().map(|s| s.0.clone()),
+            o.community.as_ref().map(|c| c.0.clone()),
+        )],
         Command::AddTask(t) => match (&t.org, &t.community) {
             (Some(o), _) => vec![org(o)?],
             (None, Some(c)) => vec![(community_street(c)?, Some(c.0.clone()))],

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use crate::domain::kinds::{Coverage, Stage, TaskKind};
+use crate::domain::kinds::{Coverage, Rule, Stage, TaskKind};
 use crate::i18n::tr;
 use crate::tui::state::{App, ListPos, Pane};
 
@@ -215,44 +215,68 @@ pub fn alerts(f: &mut Frame, area: Rect, app: &App) {
     );
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let height = inner.height as usize;
-    let (start, end) = window(&app.alerts_pos, app.alerts.len(), height);
-    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-    for a in &app.alerts {
-        *counts.entry(a.rule.as_str()).or_default() += 1;
-    }
-    let rows: Vec<Row> = (start..end)
-        .filter_map(|k| {
-            let a = app.alerts.get(k)?;
-            let first_of_rule = k == 0 || app.alerts.get(k - 1).is_some_and(|p| p.rule != a.rule);
-            let rule = if first_of_rule {
-                format!("{} ({})", a.rule, counts.get(a.rule.as_str()).unwrap_or(&0))
-            } else {
-                String::new()
-            };
-            let row = Row::new(vec![
-                Cell::from(rule),
-                Cell::from(a.org.clone()),
-                Cell::from(format!("{}{}", a.age_days, tr("天", "d"))),
-            ]);
-            Some(if k == app.alerts_pos.selected && focused {
-                row.style(app.theme.selected())
-            } else {
-                row
-            })
-        })
-        .collect();
-    if rows.is_empty() {
+    if app.alerts.is_empty() {
         f.render_widget(
             Paragraph::new(tr("暂无提醒", "no open alerts")).style(app.theme.dim()),
             inner,
         );
         return;
     }
-    let widths = [
-        Constraint::Length(18),
-        Constraint::Min(10),
-        Constraint::Length(6),
-    ];
+    // Each rule gets a heading with its count; the alerts under it, oldest first.
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for a in &app.alerts {
+        *counts.entry(a.rule.as_str()).or_default() += 1;
+    }
+    let mut lines: Vec<Option<usize>> = Vec::with_capacity(app.alerts.len() + counts.len());
+    for (k, a) in app.alerts.iter().enumerate() {
+        if k == 0 || app.alerts[k - 1].rule != a.rule {
+            lines.push(None);
+        }
+        lines.push(Some(k));
+    }
+    let height = inner.height as usize;
+    let sel = lines
+        .iter()
+        .position(|l| *l == Some(app.alerts_pos.selected))
+        .unwrap_or(0);
+    let start = if sel < height { 0 } else { sel + 1 - height };
+    let rows: Vec<Row> = lines
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(height)
+        .map(|(d, line)| match line {
+            None => {
+                let rule = lines
+                    .get(d + 1)
+                    .copied()
+                    .flatten()
+                    .and_then(|k| app.alerts.get(k))
+                    .map(|a| a.rule.as_str())
+                    .unwrap_or("");
+                let label = Rule::parse(rule)
+                    .map(|r| r.label().to_string())
+                    .unwrap_or_else(|_| rule.to_string());
+                Row::new(vec![
+                    Cell::from(format!("{label} ({})", counts.get(rule).unwrap_or(&0))),
+                    Cell::from(""),
+                ])
+                .style(app.theme.accent())
+            }
+            Some(k) => {
+                let a = &app.alerts[*k];
+                let row = Row::new(vec![
+                    Cell::from(format!("  {}", a.org)),
+                    Cell::from(format!("{}{}", a.age_days, tr("天", "d"))),
+                ]);
+                if *k == app.alerts_pos.selected && focused {
+                    row.style(app.theme.selected())
+                } else {
+                    row
+                }
+            }
+        })
+        .collect();
+    let widths = [Constraint::Min(10), Constraint::Length(7)];
     f.render_widget(Table::new(rows, widths).column_spacing(1), inner);
 }

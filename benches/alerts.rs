@@ -1,0 +1,31 @@
+//! Evaluating every alert rule (loading the dated facts, running the rules,
+//! planning the writes) on a synthetic district of 100,000 organizations.
+//! Reads only: the shared bench database is not changed.
+
+mod common;
+
+use common::district;
+use criterion::{Criterion, criterion_group, criterion_main};
+use liangxin::config::Alerts;
+use liangxin::domain::Date;
+use liangxin::store::alerts;
+
+fn bench(c: &mut Criterion) {
+    let store = district();
+    let day = Date::parse("today", "2022-09-30").expect("date");
+    let limits = Alerts::default();
+    let found = alerts::findings(store.conn(), &limits, day).expect("findings");
+    assert!(!found.findings.is_empty());
+    let mut g = c.benchmark_group("alerts_100k");
+    g.sample_size(10);
+    g.bench_function("evaluate", |b| {
+        b.iter(|| {
+            let f = alerts::findings(store.conn(), &limits, day).expect("findings");
+            alerts::plan(store.conn(), &f, day).expect("plan")
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,277 @@
+//! `alerts`, `alert snooze|dismiss`, `today`, `report response`. Reading
+//! alerts first brings them up to date (a write only when something changed).
+
+use std::collections::BTreeMap;
+
+use super::args::{AlertCmd, AlertsArgs};
+use super::{Ctx, print_json, text_or_json};
+use crate::domain::alerts::Rule;
+use crate::domain::kinds::Office;
+use crate::domain::{Command, Date, Id};
+use crate::error::{Error, Result};
+use crate::i18n::tr;
+use crate::report::response;
+use crate::store::alerts::{self, AlertFilter, AlertRow};
+use crate::store::tasks::{self as task_store, TaskFilter};
+use crate::store::{Store, resolve};
+use crate::text::{clean, pad};
+
+fn refreshed(ctx: &Ctx) -> Result<(Store, Date)> {
+    let mut store = ctx.open()?;
+    let today = ctx.today(&store)?;
+    alerts::refresh(&mut store, &ctx.actor, &ctx.config.alerts, today)?;
+    Ok((store, today))
+}
+
+pub fn list(ctx: &Ctx, a: AlertsArgs) -> Result<()> {
+    let json = text_or_json(&a.format)?;
+    let rule = a.rule.as_deref().map(Rule::parse).transpose()?;
+    let (store, today) = refreshed(ctx)?;
+    let f = AlertFilter {
+        rule,
+        all: a.all,
+        ..AlertFilter::default()
+    };
+    let rows = alerts::list(store.conn(), today, &ctx.config.alerts, &f)?;
+    if json {
+        return print_json(&rows);
+    }
+    if rows.is_empty() {
+        println!("{}", tr("没有预警", "no alerts"));
+    }
+    for r in &rows {
+        println!("{}", line(r));
+    }
+    Ok(())
+}
+
+/// One alert on one line.
+fn line(r: &AlertRow) -> String {
+    let label = Rule::parse(&r.rule).map_or(r.rule.as_str(), |x| x.label());
+    let mut marks = Vec::new();
+    if r.escalated {
+        marks.push(tr("已升级", "escalated"));
+    }
+    if r.overdue {
+        marks.push(tr("逾期", "overdue"));
+    }
+    if r.state != "open" {
+        marks.push(state_label(&r.state));
+    }
+    let what = match (&r.org, &r.subject_name) {
+        (Some(o), Some(s)) => format!("{} {}", clean(o), clean(s)),
+        (Some(o), None) => clean(o),
+        (None, Some(s)) => clean(s),
+        (None, None) => r.subject.clone(),
+    };
+    format!(
+        "{}  {}  {} {}  {}  {}{}",
+        r.id,
+        r.raised_on,
+        tr("限", "due"),
+        r.due_on.as_deref().unwrap_or("-"),
+        pad(label, 22),
+        what,
+        if marks.is_empty() {
+            String::new()
+        } else {
+            format!("  [{}]", marks.join(", "))
+        }
+    )
+}
+
+fn state_label(s: &str) -> &'static str {
+    match s {
+        "snoozed" => tr("暂缓", "snoozed"),
+        "dismissed" => tr("已忽略", "dismissed"),
+        "resolved" => tr("已解除", "resolved"),
+        _ => tr("待处理", "open"),
+    }
+}
+
+pub fn alert(ctx: &Ctx, c: AlertCmd) -> Result<()> {
+    let mut store = ctx.open()?;
+    let cmd = match c {
+        AlertCmd::Snooze { alert, until } => Command::SnoozeAlert {
+            alert: resolve::alert(store.conn(), &alert)?,
+            until: Date::parse("until", &until)?,
+        },
+        AlertCmd::Dismiss { alert } => {
+            let reason = ctx.reason.clone().unwrap_or_default();
+            if reason.trim().is_empty() {
+                return Err(Error::invalid(
+                    "reason",
+                    reason,
+                    tr("忽略预警须写明 --reason", "dismissing needs --reason"),
+                ));
+            }
+            Command::DismissAlert {
+                alert: resolve::alert(store.conn(), &alert)?,
+                reason,
+            }
+        }
+    };
+    let id: Id = match &cmd {
+        Command::SnoozeAlert { alert, .. } | Command::DismissAlert { alert, .. } => alert.clone(),
+        _ => return Err(Error::Other("not an alert command".into())),
+    };
+    let on = ctx.on(&store)?;
+    store.apply(&ctx.actor, on, cmd, ctx.reason.as_deref())?;
+    println!("{id}");
+    Ok(())
+}
+
+pub fn response(ctx: &Ctx, from: &str, to: &str, format: &str) -> Result<()> {
+    let json = text_or_json(format)?;
+    let (from, to) = (Date::parse("from", from)?, Date::parse("to", to)?);
+    if to < from {
+        return Err(Error::invalid(
+            "to",
+            to.to_string(),
+            tr("早于 --from", "is before --from"),
+        ));
+    }
+    let (store, _) = refreshed(ctx)?;
+    let r = response::compute(from, to, &alerts::raised_between(store.conn(), from, to)?);
+    if json {
+        print_json(&r)
+    } else {
+        print!("{}", response::render_text(&r));
+        Ok(())
+    }
+}
+
+/// Raised since yesterday, or first noticed since yesterday and still
+/// running against a deadline (a hire entered a few days late). A first
+/// evaluation of an old ledger notices much that is long past: not "new".
+fn is_new(a: &AlertRow, since: &str) -> bool {
+    let noticed = a.noticed_on.as_deref().is_some_and(|n| n >= since);
+    a.raised_on.as_str() >= since || noticed && a.due_on.as_deref().is_some_and(|d| d >= since)
+}
+
+/// How many items of a list `today` prints before "… and N more".
+const SHOWN: usize = 8;
+
+pub fn today(ctx: &Ctx, format: &str) -> Result<()> {
+    let json = text_or_json(format)?;
+    let (store, today) = refreshed(ctx)?;
+    let conn = store.conn();
+    let street = ctx
+        .config
+        .scope
+        .street
+        .as_deref()
+        .map(|s| resolve::street(conn, s))
+        .transpose()?;
+    let community = ctx
+        .config
+        .scope
+        .community
+        .as_deref()
+        .map(|c| resolve::community(conn, c, street.as_ref()))
+        .transpose()?;
+    let office = Some(ctx.config.user.office.as_str())
+        .filter(|o| !o.is_empty())
+        .map(Office::parse)
+        .transpose()?;
+    let open = alerts::list(
+        conn,
+        today,
+        &ctx.config.alerts,
+        &AlertFilter {
+            street: street.clone(),
+            community: community.clone(),
+            ..AlertFilter::default()
+        },
+    )?;
+    let since = today.add_days(-1).to_string();
+    let new: Vec<&AlertRow> = open
+        .iter()
+        .filter(|a| a.state == "open" && is_new(a, &since))
+        .collect();
+    let mut by_rule: BTreeMap<String, usize> = BTreeMap::new();
+    for a in open.iter().filter(|a| a.state == "open") {
+        *by_rule.entry(a.rule.clone()).or_default() += 1;
+    }
+    let tasks = task_store::list(
+        conn,
+        today,
+        &TaskFilter {
+            office,
+            due_before: Some(today.add_days(1)),
+            street,
+            community,
+            ..TaskFilter::default()
+        },
+    )?;
+    let t = today.to_string();
+    let (due, late): (Vec<_>, Vec<_>) = tasks
+        .iter()
+        .partition(|r| r.due_on.as_deref() == Some(t.as_str()));
+    if json {
+        return print_json(&serde_json::json!({
+            "date": today,
+            "scope": {
+                "street": ctx.config.scope.street,
+                "community": ctx.config.scope.community,
+                "office": office.map(|o| o.code()),
+            },
+            "new_alerts": new,
+            "tasks_due_today": due,
+            "tasks_overdue": late,
+            "open_alerts_by_rule": by_rule,
+        }));
+    }
+    let scope: Vec<String> = [
+        ctx.config.scope.street.as_deref(),
+        ctx.config.scope.community.as_deref(),
+        office.map(|o| o.label()),
+    ]
+    .into_iter()
+    .flatten()
+    .map(clean)
+    .collect();
+    println!(
+        "{} {today}{}",
+        tr("两新台账今日清单", "Two-new ledger checklist"),
+        if scope.is_empty() {
+            String::new()
+        } else {
+            format!("  ({})", scope.join(" "))
+        }
+    );
+    section(
+        tr("昨天以来的新预警", "New alerts since yesterday"),
+        new.len(),
+        new.iter().map(|a| line(a)),
+    );
+    section(
+        tr("今天到期的任务", "Tasks due today"),
+        due.len(),
+        due.iter().map(|r| super::tasks::line(r)),
+    );
+    section(
+        tr("逾期任务", "Overdue tasks"),
+        late.len(),
+        late.iter().map(|r| super::tasks::line(r)),
+    );
+    println!("{}:", tr("未处理预警（按规则）", "Open alerts by rule"));
+    if by_rule.is_empty() {
+        println!("  {}", tr("无", "none"));
+    }
+    for (rule, n) in &by_rule {
+        let label = Rule::parse(rule).map_or(rule.as_str(), |r| r.label());
+        println!("  {} {n}", pad(label, 24));
+    }
+    Ok(())
+}
+
+fn section(title: &str, n: usize, lines: impl Iterator<Item = String>) {
+    println!("{title}: {n}");
+    for l in lines.take(SHOWN) {
+        println!("  {l}");
+    }
+    if n > SHOWN {
+        println!("  … {} {}", tr("另有", "and"), n - SHOWN);
+    }
+}

@@ -1,0 +1,506 @@
+//! The first-time alert rules as pure functions over dated facts. Each rule
+//! yields episodes: raised on the day the triggering fact became true, and
+//! resolved on the day the data stopped matching (when the ledger's dates tell
+//! it). The store compares them with the alerts it holds (`store::alerts`).
+
+use super::Date;
+use crate::config::Alerts as Limits;
+
+pub use super::alert_facts::*;
+
+fn finding(
+    rule: Rule,
+    subject: &str,
+    org: &str,
+    raised: Date,
+    due: Option<Date>,
+    resolved: Option<Date>,
+) -> Finding {
+    Finding {
+        rule,
+        subject: subject.to_string(),
+        org: Some(org.to_string()),
+        raised,
+        due,
+        resolved,
+    }
+}
+
+/// Episodes of "nothing happened for more than `interval` days" over the
+/// sorted days something happened; `end` closes the watch (a closed task).
+pub fn gaps(
+    days: &[Date],
+    interval: i64,
+    end: Option<Date>,
+    today: Date,
+) -> Vec<(Date, Option<Date>)> {
+    let mut out = Vec::new();
+    let mut days: Vec<Date> = days.iter().copied().filter(|d| *d <= today).collect();
+    days.sort();
+    days.dedup();
+    let end = end.filter(|e| *e <= today);
+    for (i, &a) in days.iter().enumerate() {
+        let raised = a.add_days(interval + 1);
+        let next = days.get(i + 1).copied().or(end);
+        match next {
+            Some(b) if b >= raised => out.push((raised, Some(b))),
+            Some(_) => {}
+            None if raised <= today => out.push((raised, None)),
+            None => {}
+        }
+    }
+    out
+}
+
+/// A party member newly hired by an organization with no party organization;
+/// resolved when a party organization covers it.
+pub fn new_member_hire(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
+    let mut hires: Vec<Date> = o
+        .members
+        .iter()
+        .map(|m| m.hired)
+        .filter(|h| *h >= o.entered && *h <= today && o.operating(*h))
+        .collect();
+    hires.sort();
+    let mut out: Vec<Finding> = Vec::new();
+    for h in hires {
+        if o.covered(h) {
+            continue;
+        }
+        if let Some(last) = out.last() {
+            if last.resolved.is_none_or(|r| h < r) {
+                continue;
+            }
+        }
+        let resolved = o.first_start(o.covers.iter().map(|c| c.span.from), h, today);
+        out.push(finding(
+            Rule::NewMemberHire,
+            &o.id,
+            &o.id,
+            h,
+            Some(h.add_days(l.hire_due_days)),
+            resolved,
+        ));
+    }
+    out
+}
+
+/// An enterprise of `identity_check_employees` or more without a new-hire
+/// political-identity check: raised by the survey that found it so.
+pub fn identity_check_missing(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
+    if !o.enterprise {
+        return Vec::new();
+    }
+    let big = |n: Option<i64>| n.is_some_and(|n| n >= l.identity_check_employees);
+    let mut out = Vec::new();
+    let mut open: Option<Date> = None;
+    let mut surveyed = false;
+    for s in o.surveys.iter().filter(|s| s.on <= today) {
+        surveyed |= s.identity_check.is_some();
+        let missing = big(s.employees) && s.identity_check == Some(false);
+        let fixed = s.identity_check == Some(true)
+            || s.employees.is_some_and(|n| n < l.identity_check_employees);
+        match open {
+            None if missing => open = Some(s.on),
+            Some(r) if fixed => {
+                out.push(finding(
+                    Rule::IdentityCheckMissing,
+                    &o.id,
+                    &o.id,
+                    r,
+                    None,
+                    Some(s.on),
+                ));
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    let now = o.operating(today) && big(o.employees) && !o.identity_check;
+    match open {
+        Some(r) if now => out.push(finding(
+            Rule::IdentityCheckMissing,
+            &o.id,
+            &o.id,
+            r,
+            None,
+            None,
+        )),
+        None if now && !surveyed => out.push(finding(
+            Rule::IdentityCheckMissing,
+            &o.id,
+            &o.id,
+            o.entered,
+            None,
+            None,
+        )),
+        _ => {}
+    }
+    out
+}
+
+/// Surveyed for the first time with no party organization and no instructor.
+pub fn instructor_missing(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
+    let Some(first) = o.surveys.iter().map(|s| s.on).filter(|d| *d <= today).min() else {
+        return Vec::new();
+    };
+    if !o.operating(first) || o.covered(first) || o.instructed(first) {
+        return Vec::new();
+    }
+    let starts = o
+        .covers
+        .iter()
+        .map(|c| c.span.from)
+        .chain(o.assignments.iter().map(|a| a.span.from));
+    let resolved = o.first_start(starts, first, today);
+    vec![finding(
+        Rule::InstructorMissing,
+        &o.id,
+        &o.id,
+        first,
+        Some(first.add_days(l.instructor_due_days)),
+        resolved,
+    )]
+}
+
+/// Whether an open instructor_missing alert raised on `raised` is escalated.
+pub fn escalated(rule: Rule, raised: Date, l: &Limits, today: Date) -> bool {
+    rule == Rule::InstructorMissing && raised.add_days(l.instructor_escalate_days) <= today
+}
+
+/// An instructor who has not visited for more than `visit_interval_days`.
+pub fn instructor_visit_overdue(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for a in &o.assignments {
+        let mut days = vec![a.span.from];
+        days.extend(a.visits.iter().copied().filter(|v| *v >= a.span.from));
+        let end = match (a.span.to, o.closed) {
+            (Some(t), Some(c)) => Some(t.min(c)),
+            (t, c) => t.or(c),
+        };
+        for (raised, resolved) in gaps(&days, l.visit_interval_days, end, today) {
+            out.push(finding(
+                Rule::InstructorVisitOverdue,
+                &a.id,
+                &o.id,
+                raised,
+                None,
+                resolved,
+            ));
+        }
+    }
+    out
+}
+
+/// A member whose relation still sits at the residence or elsewhere while a
+/// party organization in the district covers the employer.
+pub fn relation_not_transferred(o: &OrgFacts, today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let cover_at = |d: Date| {
+        o.covers
+            .iter()
+            .filter(|c| c.span.holds(d))
+            .map(|c| c.span.from)
+            .min()
+    };
+    for m in &o.members {
+        if m.hired > today {
+            continue;
+        }
+        for &t in m.transfers.iter().filter(|t| **t <= today) {
+            if let Some(from) = cover_at(t) {
+                let raised = from.max(m.hired);
+                if raised < t {
+                    out.push(finding(
+                        Rule::RelationNotTransferred,
+                        &m.id,
+                        &o.id,
+                        raised,
+                        None,
+                        Some(t),
+                    ));
+                }
+            }
+        }
+        let present = m.left.is_none_or(|d| d > today) && o.operating(today);
+        if m.outside && present {
+            if let Some(from) = cover_at(today) {
+                out.push(finding(
+                    Rule::RelationNotTransferred,
+                    &m.id,
+                    &o.id,
+                    from.max(m.hired),
+                    None,
+                    None,
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// `branch_min_members` or more formal members and no own branch.
+pub fn branch_eligible(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
+    let mut hired: Vec<Date> = o
+        .members
+        .iter()
+        .filter(|m| m.formal && m.hired <= today && m.left.is_none_or(|d| d > today))
+        .map(|m| m.hired)
+        .collect();
+    hired.sort();
+    let Some(&nth) = usize::try_from(l.branch_min_members - 1)
+        .ok()
+        .and_then(|i| hired.get(i))
+    else {
+        return Vec::new();
+    };
+    let raised = nth.max(o.entered);
+    let own = |d: Date| o.covers.iter().any(|c| c.standalone && c.span.holds(d));
+    if own(raised) || !o.operating(raised) {
+        return Vec::new();
+    }
+    let starts = o
+        .covers
+        .iter()
+        .filter(|c| c.standalone)
+        .map(|c| c.span.from);
+    let resolved = o.first_start(starts, raised, today);
+    vec![finding(
+        Rule::BranchEligible,
+        &o.id,
+        &o.id,
+        raised,
+        None,
+        resolved,
+    )]
+}
+
+/// A joint branch covering more than `joint_branch_max_orgs` organizations.
+pub fn joint_branch_too_broad(b: &JointFacts, l: &Limits, today: Date) -> Vec<Finding> {
+    if !b.life.holds(today) {
+        return Vec::new();
+    }
+    let mut from: Vec<Date> = b
+        .links
+        .iter()
+        .filter(|s| s.holds(today))
+        .map(|s| s.from)
+        .collect();
+    if (from.len() as i64) <= l.joint_branch_max_orgs {
+        return Vec::new();
+    }
+    from.sort();
+    let raised = from[l.joint_branch_max_orgs.max(0) as usize].max(b.life.from);
+    vec![Finding {
+        rule: Rule::JointBranchTooBroad,
+        subject: b.id.clone(),
+        org: None,
+        raised,
+        due: None,
+        resolved: None,
+    }]
+}
+
+/// A ledger row not verified (entered or surveyed) for more than `stale_days`.
+pub fn ledger_stale(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
+    let mut days = vec![o.entered];
+    days.extend(o.surveys.iter().map(|s| s.on));
+    gaps(&days, l.stale_days, o.closed, today)
+        .into_iter()
+        .map(|(r, x)| finding(Rule::LedgerStale, &o.id, &o.id, r, None, x))
+        .collect()
+}
+
+/// Registered with market supervision, entered from the registration list,
+/// and not yet verified by a survey.
+pub fn registration_missing(o: &OrgFacts, today: Date) -> Vec<Finding> {
+    let Some(made) = o.registration_task.filter(|d| *d <= today) else {
+        return Vec::new();
+    };
+    let surveyed = o
+        .surveys
+        .iter()
+        .map(|s| s.on)
+        .filter(|d| *d >= made && *d <= today)
+        .min();
+    let resolved = surveyed.or(o.closed.filter(|c| *c <= today));
+    vec![finding(
+        Rule::RegistrationMissing,
+        &o.id,
+        &o.id,
+        made,
+        None,
+        resolved,
+    )]
+}
+
+/// Deregistered or revoked by market supervision, still operating in the ledger.
+pub fn deregistered_active(o: &OrgFacts, today: Date) -> Vec<Finding> {
+    let Some(since) = o.gone.filter(|d| *d <= today) else {
+        return Vec::new();
+    };
+    let resolved = o.closed.filter(|c| *c <= today).map(|c| c.max(since));
+    if resolved == Some(since) {
+        return Vec::new();
+    }
+    vec![finding(
+        Rule::DeregisteredActive,
+        &o.id,
+        &o.id,
+        since,
+        None,
+        resolved,
+    )]
+}
+
+/// A loop stage held more than `stage_overdue_days`.
+pub fn stage_overdue(t: &TaskFacts, l: &Limits, today: Date) -> Vec<Finding> {
+    gaps(&t.steps, l.stage_overdue_days, t.closed, today)
+        .into_iter()
+        .map(|(raised, resolved)| Finding {
+            rule: Rule::StageOverdue,
+            subject: t.id.clone(),
+            org: t.org.clone(),
+            raised,
+            due: None,
+            resolved,
+        })
+        .collect()
+}
+
+/// For alerts that ended without an episode saying when (the fact that
+/// raised them predates the ledger's dates): the last day the data was put
+/// right, per (rule, subject). The store resolves on that day, else today.
+pub fn fixes(o: &OrgFacts, l: &Limits, today: Date) -> Vec<(Rule, String, Date)> {
+    let mut out = Vec::new();
+    let fix = o
+        .surveys
+        .iter()
+        .filter(|s| s.on <= today)
+        .filter(|s| {
+            s.identity_check == Some(true)
+                || s.employees.is_some_and(|n| n < l.identity_check_employees)
+        })
+        .map(|s| s.on)
+        .max();
+    if let Some(d) = fix {
+        out.push((Rule::IdentityCheckMissing, o.id.clone(), d));
+    }
+    if let Some(c) = o.closed.filter(|c| *c <= today) {
+        out.push((Rule::DeregisteredActive, o.id.clone(), c));
+    }
+    out
+}
+
+/// The last day a joint branch's coverage shrank (or it was dissolved).
+pub fn joint_fix(b: &JointFacts, today: Date) -> Option<(Rule, String, Date)> {
+    b.links
+        .iter()
+        .filter_map(|s| s.to)
+        .chain(b.life.to)
+        .filter(|d| *d <= today)
+        .max()
+        .map(|d| (Rule::JointBranchTooBroad, b.id.clone(), d))
+}
+
+/// Every rule over one organization.
+pub fn for_org(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
+    let mut out = new_member_hire(o, l, today);
+    out.extend(identity_check_missing(o, l, today));
+    out.extend(instructor_missing(o, l, today));
+    out.extend(instructor_visit_overdue(o, l, today));
+    out.extend(relation_not_transferred(o, today));
+    out.extend(branch_eligible(o, l, today));
+    out.extend(ledger_stale(o, l, today));
+    out.extend(registration_missing(o, today));
+    out.extend(deregistered_active(o, today));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse("d", s).unwrap()
+    }
+
+    fn org(members: &[&str], covers: &[(&str, Option<&str>)]) -> OrgFacts {
+        OrgFacts {
+            id: "o".into(),
+            entered: d("2022-01-01"),
+            closed: None,
+            enterprise: true,
+            employees: Some(5),
+            identity_check: false,
+            gone: None,
+            surveys: Vec::new(),
+            covers: covers
+                .iter()
+                .map(|(f, t)| Cover {
+                    span: Span {
+                        from: d(f),
+                        to: t.map(d),
+                    },
+                    standalone: false,
+                })
+                .collect(),
+            assignments: Vec::new(),
+            members: members
+                .iter()
+                .enumerate()
+                .map(|(i, h)| Member {
+                    id: format!("m{i}"),
+                    hired: d(h),
+                    left: None,
+                    formal: true,
+                    outside: false,
+                    transfers: Vec::new(),
+                })
+                .collect(),
+            registration_task: None,
+        }
+    }
+
+    #[test]
+    fn gaps_open_the_day_after_the_interval_and_close_on_the_next_day_seen() {
+        let days = [d("2022-01-01"), d("2022-01-11"), d("2022-03-01")];
+        // 10 days apart: fine; 49 days apart with a 14-day limit: one episode
+        let g = gaps(&days, 14, None, d("2022-03-10"));
+        assert_eq!(g, vec![(d("2022-01-26"), Some(d("2022-03-01")))]);
+        // still open at the end, once the limit is passed
+        assert_eq!(gaps(&days, 14, None, d("2022-03-15")).len(), 1);
+        assert_eq!(
+            gaps(&days, 14, None, d("2022-03-16")).last(),
+            Some(&(d("2022-03-16"), None))
+        );
+        // a closed watch ends it
+        let g = gaps(&days, 14, Some(d("2022-03-20")), d("2022-04-30"));
+        assert_eq!(g.last(), Some(&(d("2022-03-16"), Some(d("2022-03-20")))));
+        // days after today are not seen yet
+        assert!(gaps(&[d("2022-05-01")], 14, None, d("2022-04-01")).is_empty());
+    }
+
+    #[test]
+    fn hires_before_coverage_are_one_episode_and_a_later_one_another() {
+        let l = Limits::default();
+        let o = org(
+            &["2022-03-01", "2022-03-03", "2022-05-10", "2022-06-01"],
+            &[("2022-03-05", Some("2022-05-01"))],
+        );
+        let f = new_member_hire(&o, &l, d("2022-06-30"));
+        let got: Vec<(Date, Option<Date>)> = f.iter().map(|f| (f.raised, f.resolved)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (d("2022-03-01"), Some(d("2022-03-05"))),
+                (d("2022-05-10"), None)
+            ]
+        );
+        assert_eq!(f[0].due, Some(d("2022-03-08")));
+        // as of a day before the cover, the first is still open
+        let f = new_member_hire(&o, &l, d("2022-03-04"));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].resolved, None);
+    }
+}

@@ -1,0 +1,128 @@
+//! Survey tasks: the list views read, and the half-year update tasks the
+//! ledger makes for itself.
+
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use super::read::OPERATING;
+use crate::domain::command::NewTask;
+use crate::domain::kinds::{Office, Stage, TaskKind};
+use crate::domain::{Command, Date, Id, workflow};
+use crate::error::Result;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskRow {
+    pub id: String,
+    pub kind: String,
+    pub org_id: Option<String>,
+    pub org: Option<String>,
+    pub community: Option<String>,
+    pub street: Option<String>,
+    pub stage: String,
+    pub office: Option<String>,
+    pub due_on: Option<String>,
+    pub created_on: Option<String>,
+    pub stage_on: Option<String>,
+    pub closed_on: Option<String>,
+    pub note: String,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct TaskFilter {
+    pub office: Option<Office>,
+    pub due_before: Option<Date>,
+    /// Closed tasks too.
+    pub all: bool,
+    pub street: Option<Id>,
+    pub community: Option<Id>,
+}
+
+pub fn list(conn: &Connection, today: Date, f: &TaskFilter) -> Result<Vec<TaskRow>> {
+    let sql = "
+SELECT t.id, t.kind, t.org_id, o.name, c.name, s.name, t.stage, t.office, t.due_on,
+       t.created_on, COALESCE(t.stage_on, t.created_on), t.closed_on, t.note
+FROM tasks t
+LEFT JOIN orgs o ON o.id = t.org_id
+LEFT JOIN communities c ON c.id = COALESCE(t.community_id, o.community_id)
+LEFT JOIN streets s ON s.id = COALESCE(o.street_id, c.street_id)
+WHERE t.deleted = 0
+  AND (?1 = 1 OR t.closed_on IS NULL)
+  AND (?2 IS NULL OR t.office = ?2)
+  AND (?3 IS NULL OR t.due_on < ?3)
+  AND (?4 IS NULL OR s.id = ?4)
+  AND (?5 IS NULL OR c.id = ?5)
+ORDER BY t.due_on, o.name, t.id";
+    let mut stmt = conn.prepare(sql)?;
+    let t = today.to_string();
+    let rows = stmt.query_map(
+        params![
+            f.all as i64,
+            f.office.map(|o| o.code()),
+            f.due_before.map(|d| d.to_string()),
+            f.street.as_ref().map(|s| s.as_str()),
+            f.community.as_ref().map(|c| c.as_str()),
+        ],
+        |r| {
+            let due: Option<String> = r.get(8)?;
+            let closed: Option<String> = r.get(11)?;
+            Ok(TaskRow {
+                id: r.get(0)?,
+                kind: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                org_id: r.get(2)?,
+                org: r.get(3)?,
+                community: r.get(4)?,
+                street: r.get(5)?,
+                stage: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                office: r.get(7)?,
+                overdue: closed.is_none() && due.as_deref().is_some_and(|d| d < t.as_str()),
+                due_on: due,
+                created_on: r.get(9)?,
+                stage_on: r.get(10)?,
+                closed_on: closed,
+                note: r.get::<_, Option<String>>(12)?.unwrap_or_default(),
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Half-year update tasks for every organization operating on `today` and
+/// not verified since the current cycle began, unless it already has one for
+/// this cycle (so running it twice makes none the second time).
+pub fn half_year_plan(conn: &Connection, today: Date) -> Result<Vec<Command>> {
+    let (start, due) = workflow::cycle(today);
+    let sql = format!(
+        "SELECT o.id FROM orgs o
+         WHERE {OPERATING} AND (o.last_survey_on IS NULL OR o.last_survey_on < ?2)
+           AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.org_id = o.id AND t.deleted = 0
+                           AND t.kind = 'half-year' AND t.due_on = ?3)
+         ORDER BY o.id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let ids = stmt
+        .query_map(
+            params![today.to_string(), start.to_string(), due.to_string()],
+            |r| r.get::<_, String>(0),
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(ids
+        .into_iter()
+        .map(|org| {
+            Command::AddTask(NewTask {
+                id: Id::new(),
+                kind: TaskKind::HalfYear,
+                org: Some(Id(org)),
+                community: None,
+                stage: workflow::first_stage(TaskKind::HalfYear),
+                due_on: due,
+                note: String::new(),
+            })
+        })
+        .collect())
+}
+
+/// The stage label for a stored code (unknown codes shown as stored).
+pub fn stage_label(code: &str) -> String {
+    Stage::parse(code).map_or_else(|_| code.to_string(), |s| s.label().to_string())
+}

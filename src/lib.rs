@@ -10,6 +10,7 @@ pub mod error;
 pub mod i18n;
 pub mod report;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod tui;
 

@@ -159,6 +159,24 @@ pub enum Command {
         note: String,
     },
     AddTask(NewTask),
+    /// Marks a row deleted (a tombstone; it comes back only by `Restore`).
+    Delete {
+        table: String,
+        row: Id,
+    },
+    Restore {
+        table: String,
+        row: Id,
+    },
+    /// A person's answer to a sync conflict: the field takes `value` (an op
+    /// value as JSON: null, an integer or a string), replacing every value it
+    /// had. On `deleted`, 1 deletes the row again and 0 restores it.
+    Settle {
+        table: String,
+        row: Id,
+        field: String,
+        value: Option<String>,
+    },
 }
 
 impl Command {
@@ -182,6 +200,9 @@ impl Command {
             Command::Assign { .. } => "instructor.assign",
             Command::Visit { .. } => "instructor.visit",
             Command::AddTask(_) => "task.add",
+            Command::Delete { .. } => "row.delete",
+            Command::Restore { .. } => "row.restore",
+            Command::Settle { .. } => "conflict.resolve",
         }
     }
 }

@@ -6,6 +6,8 @@ pub use apply::{employees as check_employees, text as check_text};
 pub mod read;
 pub mod resolve;
 pub mod schema;
+mod schema_sync;
+mod settle;
 mod val;
 pub mod write;
 

@@ -3,12 +3,15 @@
 //! deletes, restores, resolutions and syncs; after a full sync every replica
 //! holds every op, the same tables and the same conflicts.
 
-use liangxin::domain::command::{NewOrg, OrgField};
-use liangxin::domain::kinds::{OrgKind, RegStatus};
-use liangxin::domain::{Command, Date, Id};
-use liangxin::store::{Actor, Store};
+#[path = "common/replica.rs"]
+mod replica;
+
+use liangxin::domain::command::OrgField;
+use liangxin::domain::{Command, Id};
+use liangxin::store::Store;
 use liangxin::sync::{self, conflicts, dump, merge};
 use proptest::prelude::*;
+use replica::{actor, day, new_org};
 
 #[derive(Clone, Debug)]
 enum Act {
@@ -43,14 +46,6 @@ struct World {
     stores: Vec<Store>,
     second: Store,
     street: Id,
-}
-
-fn day() -> Date {
-    Date::parse("on", "2022-01-01").unwrap()
-}
-
-fn actor() -> Actor {
-    Actor::from_env("test", "office")
 }
 
 impl World {
@@ -224,27 +219,6 @@ impl World {
                 sync::exchange(&mut right[0], &mut left[0]).unwrap();
             }
         }
-    }
-}
-
-fn new_org(street: Id) -> NewOrg {
-    NewOrg {
-        id: Id::new(),
-        name: "新公司".into(),
-        code: None,
-        kind: OrgKind::Enterprise,
-        status: RegStatus::Active,
-        street,
-        community: None,
-        building: None,
-        address: String::new(),
-        industry: String::new(),
-        employees: Some(1),
-        legal_rep_member: false,
-        identity_check: false,
-        contact: String::new(),
-        phone: String::new(),
-        entered_on: day(),
     }
 }
 

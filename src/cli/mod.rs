@@ -2,10 +2,13 @@
 //! subcommand group. Every write goes through `Store::apply`.
 
 mod args;
+mod conflicts;
+mod export;
 mod ledger;
 mod people;
 mod reports;
 mod setup;
+mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -126,6 +129,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Cmd::Branch(c)) => people::branch(&ctx, c),
         Some(Cmd::Instructor(c)) => people::instructor(&ctx, c),
         Some(Cmd::Report(c)) => reports::report(&ctx, c),
+        Some(Cmd::Sync(a)) => sync::sync(&ctx, a),
+        Some(Cmd::Conflicts(a)) => conflicts::conflicts(&ctx, a),
+        Some(Cmd::Export(a)) => export::export(&ctx, a),
     }
 }
 

@@ -19,7 +19,7 @@ use crate::store::Val;
 use crate::store::schema::SCHEMA_VERSION;
 
 /// What applying a batch did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     pub applied: usize,
     /// Already held (a replayed bundle, a resumed sync).

@@ -34,9 +34,7 @@ fn bench(c: &mut Criterion) {
     assert_eq!(r.counts.total as usize, ORGS);
     let mut g = c.benchmark_group("report_coverage_100k");
     g.sample_size(20);
-    g.bench_function("by_street", |b| {
-        b.iter(|| coverage::compute(store.conn(), day, By::Street).expect("report"))
-    });
+    g.bench_function("by_street", |b| b.iter(|| coverage::compute(store.conn(), day, By::Street).expect("report")));
     g.bench_function("by_community", |b| {
         b.iter(|| coverage::compute(store.conn(), day, By::Community).expect("report"))
     });

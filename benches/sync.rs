@@ -143,7 +143,7 @@ fn ten_thousand_ops(c: &mut Criterion) {
     std::fs::create_dir_all(&dir).expect("dir");
     let mut src = Store::open(&dir.join("src.db")).expect("src");
     // About 10,000 ops: a small generated district.
-    liangxin::demo::generate(&mut src, &actor(), 640, 3).expect("generate");
+    liangxin::demo::generate(&mut src, &actor(), 300, 3).expect("generate");
     let ops = src.count("oplog").expect("count");
     eprintln!("source holds {ops} ops");
     let mut g = c.benchmark_group("sync_fresh_replica");

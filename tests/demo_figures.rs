@@ -20,9 +20,7 @@ fn pct(v: &Value) -> i64 {
 }
 
 fn period(l: &Ledger, from: &str, to: &str, street: Option<&str>) -> Value {
-    let mut args = vec![
-        "report", "period", "--from", from, "--to", to, "--format", "json",
-    ];
+    let mut args = vec!["report", "period", "--from", from, "--to", to, "--format", "json"];
     if let Some(s) = street {
         args.extend(["--street", s]);
     }
@@ -40,40 +38,16 @@ fn april_to_september_65_new_party_orgs_189_covered_56_to_77() {
     assert_eq!(pct(&r["coverage_end"]["rate"]), 77);
     assert_eq!(r["coverage_start"]["as_of"], "2022-03-31");
     let total = r["coverage_end"]["total"].as_i64().unwrap();
-    assert!(
-        (850..=950).contains(&total),
-        "about 900 organizations: {total}"
-    );
+    assert!((850..=950).contains(&total), "about 900 organizations: {total}");
     // most new branches are joint: about 2.9 organizations each
     assert!(r["new_party_orgs_by_mode"]["joint"].as_i64().unwrap() > 40);
-    let text = l.ok(&[
-        "--lang",
-        "zh",
-        "report",
-        "period",
-        "--from",
-        "2022-04-01",
-        "--to",
-        "2022-09-30",
-    ]);
+    let text = l.ok(&["--lang", "zh", "report", "period", "--from", "2022-04-01", "--to", "2022-09-30"]);
     assert!(
-        text.contains(
-            "4-9月份，全区新建党组织65个，覆盖两新组织189家，党组织覆盖率从56%提升到77%。"
-        ),
+        text.contains("4-9月份，全区新建党组织65个，覆盖两新组织189家，党组织覆盖率从56%提升到77%。"),
         "{text}"
     );
-    let en = l.ok(&[
-        "report",
-        "period",
-        "--from",
-        "2022-04-01",
-        "--to",
-        "2022-09-30",
-    ]);
-    assert!(
-        en.contains("April–September: 65 new party organizations"),
-        "{en}"
-    );
+    let en = l.ok(&["report", "period", "--from", "2022-04-01", "--to", "2022-09-30"]);
+    assert!(en.contains("April–September: 65 new party organizations"), "{en}");
 }
 
 #[test]
@@ -90,8 +64,7 @@ fn coverage_report_agrees_with_a_count_made_another_way() {
                  JOIN party_orgs p ON p.id = l.party_org_id",
             )
             .unwrap();
-        let in_force =
-            |from: &str, to: Option<String>| from <= day && to.is_none_or(|t| t.as_str() > day);
+        let in_force = |from: &str, to: Option<String>| from <= day && to.is_none_or(|t| t.as_str() > day);
         let covered: HashSet<String> = stmt
             .query_map([], |r| {
                 Ok((
@@ -110,13 +83,7 @@ fn coverage_report_agrees_with_a_count_made_another_way() {
         let operating: HashSet<String> = conn
             .prepare("SELECT id, entered_on, closed_on FROM orgs")
             .unwrap()
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                ))
-            })
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))
             .unwrap()
             .filter_map(Result::ok)
             .filter(|(_, e, c)| in_force(e, c.clone()))
@@ -125,12 +92,7 @@ fn coverage_report_agrees_with_a_count_made_another_way() {
         let n = covered.intersection(&operating).count() as i64;
         assert_eq!(r["covered"].as_i64(), Some(n), "{day}");
         assert_eq!(r["total"].as_i64(), Some(operating.len() as i64), "{day}");
-        let by_street: i64 = r["streets"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["covered"].as_i64().unwrap())
-            .sum();
+        let by_street: i64 = r["streets"].as_array().unwrap().iter().map(|s| s["covered"].as_i64().unwrap()).sum();
         assert_eq!(by_street, n);
         assert_eq!(r["streets"].as_array().unwrap().len(), 11);
     }
@@ -170,10 +132,7 @@ fn danyang_nine_surveyed_and_new_instructors_by_source() {
     let a = &r["instructors_assigned"];
     assert_eq!(a["retired"], 1);
     assert_eq!(a["district-dept"], 2);
-    assert!(
-        a["street"].as_i64().unwrap() >= 1 && a["community"].as_i64().unwrap() >= 1,
-        "{a}"
-    );
+    assert!(a["street"].as_i64().unwrap() >= 1 && a["community"].as_i64().unwrap() >= 1, "{a}");
     // the district cadres are matched to the organizations' business
     let conn = l.conn();
     let mut stmt = conn
@@ -182,11 +141,8 @@ fn danyang_nine_surveyed_and_new_instructors_by_source() {
              JOIN orgs o ON o.id = a.org_id WHERE i.source = 'district-dept' AND a.from_on >= '2022-07-01'",
         )
         .unwrap();
-    let pairs: Vec<(String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .filter_map(Result::ok)
-        .collect();
+    let pairs: Vec<(String, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().filter_map(Result::ok).collect();
     assert!(!pairs.is_empty());
     for (i, o) in pairs {
         assert_eq!(i, o);

@@ -14,72 +14,30 @@ fn ops_are_gap_free_clocked_and_record_what_they_replaced() {
     let mut stmt = conn
         .prepare("SELECT site_id, seq, hlc, tbl, row_id, field, value, schema_version, supersedes FROM oplog ORDER BY seq")
         .unwrap();
-    type Op = (
-        String,
-        i64,
-        i64,
-        String,
-        String,
-        String,
-        Option<String>,
-        i64,
-        Option<String>,
-    );
+    type Op = (String, i64, i64, String, String, String, Option<String>, i64, Option<String>);
     let ops: Vec<Op> = stmt
         .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-            ))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
         })
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
     let site = &ops[0].0;
-    assert!(
-        ops.iter().all(|o| &o.0 == site),
-        "one site id per database file"
-    );
+    assert!(ops.iter().all(|o| &o.0 == site), "one site id per database file");
     for (i, o) in ops.iter().enumerate() {
         assert_eq!(o.1, i as i64 + 1, "seq gap-free from 1");
-        assert_eq!(
-            o.7,
-            liangxin::store::schema::SCHEMA_VERSION,
-            "schema version stamped"
-        );
+        assert_eq!(o.7, liangxin::store::schema::SCHEMA_VERSION, "schema version stamped");
         if i > 0 {
             assert!(o.2 > ops[i - 1].2, "clock strictly increases");
         }
     }
-    let emp: Vec<&Op> = ops
-        .iter()
-        .filter(|o| o.3 == "orgs" && o.5 == "employees")
-        .collect();
-    let org_id: String = conn
-        .query_row(
-            "SELECT id FROM orgs WHERE name = '常德乙公司'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let emp: Vec<&Op> = ops.iter().filter(|o| o.3 == "orgs" && o.5 == "employees").collect();
+    let org_id: String = conn.query_row("SELECT id FROM orgs WHERE name = '常德乙公司'", [], |r| r.get(0)).unwrap();
     let mine: Vec<&&Op> = emp.iter().filter(|o| o.4 == org_id).collect();
     assert_eq!(mine.len(), 3, "created, then two edits");
     assert_eq!(mine[0].8, None);
-    assert_eq!(
-        mine[1].8.as_deref(),
-        Some(format!("{}:{}", site, mine[0].1).as_str())
-    );
-    assert_eq!(
-        mine[2].8.as_deref(),
-        Some(format!("{}:{}", site, mine[1].1).as_str())
-    );
+    assert_eq!(mine[1].8.as_deref(), Some(format!("{}:{}", site, mine[0].1).as_str()));
+    assert_eq!(mine[2].8.as_deref(), Some(format!("{}:{}", site, mine[1].1).as_str()));
     assert_eq!(mine[2].6.as_deref(), Some("21"));
     // setting a field to the value it holds makes no op
     let n = l.count("oplog");
@@ -100,14 +58,11 @@ fn audit_records_form_a_hash_chain() {
     let rows: Vec<Vec<String>> = stmt
         .query_map([], |r| {
             (0..15)
-                .map(|i| {
-                    r.get::<_, Option<rusqlite::types::Value>>(i)
-                        .map(|v| match v {
-                            Some(rusqlite::types::Value::Text(s)) => s,
-                            Some(rusqlite::types::Value::Integer(n)) => n.to_string(),
-                            _ => String::new(),
-                        })
-                })
+                .map(|i| r.get::<_, Option<rusqlite::types::Value>>(i).map(|v| match v {
+                    Some(rusqlite::types::Value::Text(s)) => s,
+                    Some(rusqlite::types::Value::Integer(n)) => n.to_string(),
+                    _ => String::new(),
+                }))
                 .collect()
         })
         .unwrap()
@@ -148,9 +103,7 @@ fn processes_writing_at_once_share_one_gap_free_sequence() {
     assert_eq!(l.count("streets"), before + 60);
     let (n, max): (i64, i64) = l
         .conn()
-        .query_row("SELECT COUNT(*), MAX(seq) FROM oplog", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row("SELECT COUNT(*), MAX(seq) FROM oplog", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap();
     assert_eq!(n, max, "no sequence number skipped or reused");
 }

@@ -208,6 +208,13 @@ fn concurrent_edits_keep_both_values_until_resolved() {
     let mut sorted = values.clone();
     sorted.sort();
     assert_eq!(sorted, vec!["乙公司", "甲公司"], "both kept");
+    assert!(
+        list[0]
+            .values
+            .iter()
+            .all(|v| v.who == "test (office)" && !v.at.is_empty()),
+        "who and when"
+    );
     let shown = org_field(&a, &org, "name");
     assert_eq!(
         shown,
@@ -313,6 +320,7 @@ fn ops_of_a_newer_schema_are_kept_not_applied() {
         value: Some(value.into()),
         schema,
         supersedes: None,
+        actor: None,
     };
     let now = liangxin::store::schema::SCHEMA_VERSION;
     let ops = vec![
@@ -352,6 +360,7 @@ fn malformed_ops_are_refused_and_nothing_applied() {
         value: Some("\"x\"".into()),
         schema: 1,
         supersedes: None,
+        actor: None,
     };
     let injected = sync::Op {
         seq: 2,

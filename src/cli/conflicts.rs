@@ -59,7 +59,7 @@ fn list(ctx: &Ctx, format: &str) -> Result<()> {
         for v in &c.values {
             let who = match &v.row {
                 Some(row) => row.clone(),
-                None => format!("{} {}", short(&v.site), v.at),
+                None => format!("{} {} {}", crate::text::clean(&v.who), short(&v.site), v.at),
             };
             let value = crate::text::clean(&v.value.to_string());
             println!("    {}. {}={}  ({who})", v.n, v.field, value);

@@ -11,13 +11,9 @@ pub struct Date(pub jiff::civil::Date);
 
 impl Date {
     pub fn ymd(y: i16, m: i8, d: i8) -> Result<Self, Error> {
-        jiff::civil::Date::new(y, m, d).map(Date).map_err(|_| {
-            Error::invalid(
-                "date",
-                format!("{y}-{m}-{d}"),
-                tr("不是有效日期", "not a calendar date"),
-            )
-        })
+        jiff::civil::Date::new(y, m, d)
+            .map(Date)
+            .map_err(|_| Error::invalid("date", format!("{y}-{m}-{d}"), tr("不是有效日期", "not a calendar date")))
     }
 
     /// Parses `YYYY-MM-DD`; `field` names the input in the error.
@@ -25,11 +21,7 @@ impl Date {
         let t = s.trim();
         let ok = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
         if !ok {
-            return Err(Error::invalid(
-                field,
-                s,
-                tr("应为 YYYY-MM-DD", "expected YYYY-MM-DD"),
-            ));
+            return Err(Error::invalid(field, s, tr("应为 YYYY-MM-DD", "expected YYYY-MM-DD")));
         }
         jiff::civil::Date::from_str(t)
             .map(Date)

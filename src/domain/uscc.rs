@@ -61,24 +61,14 @@ pub fn parse(field: &str, raw: &str) -> Result<(String, Check), Error> {
         return Err(Error::invalid(
             field,
             raw,
-            &format!(
-                "{} '{}'",
-                tr(
-                    "信用代码不使用字符",
-                    "credit codes do not use the character"
-                ),
-                *bad as char
-            ),
+            &format!("{} '{}'", tr("信用代码不使用字符", "credit codes do not use the character"), *bad as char),
         ));
     }
     if !bytes[2..8].iter().all(u8::is_ascii_digit) {
         return Err(Error::invalid(
             field,
             raw,
-            tr(
-                "第 3-8 位是行政区划代码（数字）",
-                "positions 3-8 are a division code (digits)",
-            ),
+            tr("第 3-8 位是行政区划代码（数字）", "positions 3-8 are a division code (digits)"),
         ));
     }
     let expected = check_char(&bytes[..17]).unwrap_or('?');

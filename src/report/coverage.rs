@@ -76,23 +76,17 @@ pub fn compute(conn: &Connection, as_of: Date, by: By) -> Result<CoverageReport>
     // operating organizations, and the covered (by strongest mode) or
     // instructor-only ones. Uncovered = operating − the rest.
     let mut cells: BTreeMap<(Option<String>, Option<String>), [i64; 5]> = BTreeMap::new();
-    let grouped =
-        |sql: &str, f: &mut dyn FnMut(Option<String>, Option<String>, String, i64)| -> Result<()> {
-            let mut stmt = conn.prepare_cached(sql)?;
-            let rows = stmt.query_map([&day], |r| {
-                Ok((
-                    r.get::<_, Option<String>>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, i64>(3)?,
-                ))
-            })?;
-            for r in rows {
-                let (s, c, k, n) = r?;
-                f(s, c, k, n);
-            }
-            Ok(())
-        };
+    let grouped = |sql: &str, f: &mut dyn FnMut(Option<String>, Option<String>, String, i64)| -> Result<()> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let rows = stmt.query_map([&day], |r| {
+            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
+        })?;
+        for r in rows {
+            let (s, c, k, n) = r?;
+            f(s, c, k, n);
+        }
+        Ok(())
+    };
     const IDX: [&str; 5] = ["total", "own", "building", "joint", "instructor"];
     let mut put = |s: Option<String>, c: Option<String>, k: String, n: i64| {
         if let Some(i) = IDX.iter().position(|x| *x == k) {
@@ -100,9 +94,7 @@ pub fn compute(conn: &Connection, as_of: Date, by: By) -> Result<CoverageReport>
         }
     };
     grouped(
-        &format!(
-            "SELECT o.street_id, o.community_id, 'total', COUNT(*) FROM orgs o WHERE {OPERATING} GROUP BY 1, 2"
-        ),
+        &format!("SELECT o.street_id, o.community_id, 'total', COUNT(*) FROM orgs o WHERE {OPERATING} GROUP BY 1, 2"),
         &mut put,
     )?;
     grouped(
@@ -122,35 +114,18 @@ pub fn compute(conn: &Connection, as_of: Date, by: By) -> Result<CoverageReport>
     )?;
     for ((street, community), [all, own, building, joint, instructor]) in cells {
         let uncovered = all - own - building - joint - instructor;
-        let parts = [
-            ("own", own),
-            ("building", building),
-            ("joint", joint),
-            ("instructor", instructor),
-            ("none", uncovered),
-        ];
+        let parts = [("own", own), ("building", building), ("joint", joint), ("instructor", instructor), ("none", uncovered)];
         for (coverage, n) in parts.into_iter().filter(|(_, n)| *n > 0) {
             total.add(coverage, n);
             streets
                 .entry(street.clone().unwrap_or_default())
-                .or_insert_with(|| {
-                    (
-                        tr("（未归属街道）", "(no street)").to_string(),
-                        Counts::default(),
-                    )
-                })
+                .or_insert_with(|| (tr("（未归属街道）", "(no street)").to_string(), Counts::default()))
                 .1
                 .add(coverage, n);
             if by == By::Community {
                 communities
                     .entry(community.clone().unwrap_or_default())
-                    .or_insert_with(|| {
-                        (
-                            tr("（未归属社区）", "(no community)").to_string(),
-                            String::new(),
-                            Counts::default(),
-                        )
-                    })
+                    .or_insert_with(|| (tr("（未归属社区）", "(no community)").to_string(), String::new(), Counts::default()))
                     .2
                     .add(coverage, n);
             }

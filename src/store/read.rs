@@ -22,14 +22,14 @@ cov AS (
 )";
 
 /// An organization `o` operating on day `?1`.
-pub const OPERATING: &str = "o.deleted = 0 AND (o.entered_on IS NULL OR o.entered_on <= ?1) AND (o.closed_on IS NULL OR o.closed_on > ?1)";
+pub const OPERATING: &str =
+    "o.deleted = 0 AND (o.entered_on IS NULL OR o.entered_on <= ?1) AND (o.closed_on IS NULL OR o.closed_on > ?1)";
 
 /// The planner is told which indexes to use (`INDEXED BY`, `CROSS JOIN`
 /// order): without statistics it prefers the primary-key index, which costs a
 /// second lookup per organization.
 /// Rank in `cov` to a coverage code.
-pub const RANK_CODE: &str =
-    "CASE cov.rank WHEN 0 THEN 'own' WHEN 1 THEN 'building' ELSE 'joint' END";
+pub const RANK_CODE: &str = "CASE cov.rank WHEN 0 THEN 'own' WHEN 1 THEN 'building' ELSE 'joint' END";
 
 /// `cls(id, street_id, community_id, coverage)` for every organization
 /// operating on day `?1`: own, building, joint, instructor only, none. Used
@@ -52,19 +52,13 @@ cls AS (
 }
 
 /// Ids of the organizations organizationally covered on `day`, optionally in one street.
-pub fn covered_ids(
-    conn: &Connection,
-    day: Date,
-    street: Option<&Id>,
-) -> Result<std::collections::HashSet<String>> {
+pub fn covered_ids(conn: &Connection, day: Date, street: Option<&Id>) -> Result<std::collections::HashSet<String>> {
     let sql = format!(
         "WITH {COVERED} SELECT o.id FROM cov CROSS JOIN orgs o INDEXED BY orgs_id_place ON o.id = cov.org_id
          WHERE {OPERATING} AND (?2 IS NULL OR o.street_id = ?2)"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![day.to_string(), street.map(|s| s.as_str())], |r| {
-        r.get::<_, String>(0)
-    })?;
+    let rows = stmt.query_map(params![day.to_string(), street.map(|s| s.as_str())], |r| r.get::<_, String>(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -5,6 +5,9 @@
 //! same rows on every replica).
 
 pub const V3_SYNC: &str = r#"
+-- Who wrote each op (name and office), so a conflict can say who on every replica.
+ALTER TABLE oplog ADD COLUMN actor TEXT;
+
 -- Fields whose current heads disagree (concurrent edits, or a delete against
 -- an edit it did not see). id is derived from (tbl, row_id, field), so it is
 -- the same on every replica.
@@ -17,7 +20,7 @@ CREATE INDEX IF NOT EXISTS sync_conflicts_row ON sync_conflicts(tbl, row_id);
 CREATE TABLE IF NOT EXISTS sync_pending (
   site_id TEXT NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL,
   tbl TEXT NOT NULL, row_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT,
-  schema_version INTEGER NOT NULL, supersedes TEXT,
+  schema_version INTEGER NOT NULL, supersedes TEXT, actor TEXT,
   PRIMARY KEY (site_id, seq)
 );
 

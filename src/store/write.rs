@@ -19,6 +19,15 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// "name (office)", as ops carry it.
+    pub fn label(&self) -> String {
+        if self.office.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{} ({})", self.name, self.office)
+        }
+    }
+
     pub fn from_env(name: &str, office: &str) -> Actor {
         let os_user = std::env::var("USER")
             .or_else(|_| std::env::var("LOGNAME"))
@@ -50,6 +59,8 @@ pub struct Applied {
 pub struct Writer<'t> {
     pub(crate) tx: &'t Transaction<'t>,
     site: String,
+    /// Stamped on each op: who, as a conflict shows it on every replica.
+    actor: String,
     seq: i64,
     hlc: i64,
     /// The day the facts became true (`--on`).
@@ -92,8 +103,8 @@ impl Writer<'_> {
         let hlc = self.tick();
         self.tx
             .prepare_cached(
-                "INSERT INTO oplog(site_id, seq, hlc, tbl, row_id, field, value, schema_version, supersedes)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO oplog(site_id, seq, hlc, tbl, row_id, field, value, schema_version, supersedes, actor)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params![
                 self.site,
@@ -104,7 +115,8 @@ impl Writer<'_> {
                 field,
                 v.to_json(),
                 SCHEMA_VERSION,
-                supersedes
+                supersedes,
+                self.actor
             ])?;
         self.applied.ops += 1;
         crate::sync::merge::after_local_op(self.tx, table, id.as_str())
@@ -294,6 +306,7 @@ impl Store {
         let mut w = Writer {
             tx: &tx,
             site: site.clone(),
+            actor: actor.label(),
             seq,
             hlc,
             on,

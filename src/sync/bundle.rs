@@ -108,6 +108,7 @@ mod tests {
                 value: Some("\"x\"".into()),
                 schema: 1,
                 supersedes: None,
+                actor: None,
             }],
         }
     }

@@ -33,6 +33,8 @@ pub struct Choice {
     pub field: String,
     pub value: serde_json::Value,
     pub site: String,
+    /// Who wrote it (name and office).
+    pub who: String,
     pub at: String,
     /// For a duplicate: the organization this choice keeps.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -72,6 +74,7 @@ pub fn list(conn: &Connection) -> Result<Vec<Conflict>> {
                             .and_then(|v| serde_json::from_str(v).ok())
                             .unwrap_or(serde_json::Value::Null),
                         site: o.site.clone(),
+                        who: o.actor.clone().unwrap_or_default(),
                         at: clock::show(o.hlc),
                         row: None,
                     })
@@ -131,6 +134,7 @@ pub fn duplicates(conn: &Connection) -> Result<Vec<Conflict>> {
                     field: "name".into(),
                     value: name.clone().map_or(serde_json::Value::Null, Into::into),
                     site: String::new(),
+                    who: String::new(),
                     at: String::new(),
                     row: Some(id.clone()),
                 })

@@ -141,7 +141,7 @@ fn apply_in_tx(conn: &mut Connection, ops: &[Op]) -> Result<Report> {
             blocked.insert(op.site.clone());
             rep.pending += tx
                 .prepare_cached(&format!(
-                    "INSERT OR IGNORE INTO sync_pending({OP_COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"
+                    "INSERT OR IGNORE INTO sync_pending({OP_COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
                 ))?
                 .execute(op_params(op).as_slice())?;
             continue;
@@ -151,7 +151,7 @@ fn apply_in_tx(conn: &mut Connection, ops: &[Op]) -> Result<Report> {
             continue;
         }
         tx.prepare_cached(&format!(
-            "INSERT INTO oplog({OP_COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"
+            "INSERT INTO oplog({OP_COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
         ))?
         .execute(op_params(op).as_slice())?;
         next.insert(op.site.clone(), n + 1);
@@ -184,7 +184,7 @@ fn apply_in_tx(conn: &mut Connection, ops: &[Op]) -> Result<Report> {
     Ok(rep)
 }
 
-fn op_params(op: &Op) -> [&dyn rusqlite::ToSql; 9] {
+fn op_params(op: &Op) -> [&dyn rusqlite::ToSql; 10] {
     [
         &op.site,
         &op.seq,
@@ -195,6 +195,7 @@ fn op_params(op: &Op) -> [&dyn rusqlite::ToSql; 9] {
         &op.value,
         &op.schema,
         &op.supersedes,
+        &op.actor,
     ]
 }
 

@@ -24,11 +24,14 @@ pub struct Op {
     pub schema: i64,
     /// The ops this one replaced ("site:seq", comma-separated).
     pub supersedes: Option<String>,
+    /// Who wrote it: the configured name and office.
+    #[serde(default)]
+    pub actor: Option<String>,
 }
 
 /// The columns of `oplog` in the order `Op::from_row` reads them.
 pub const OP_COLUMNS: &str =
-    "site_id, seq, hlc, tbl, row_id, field, value, schema_version, supersedes";
+    "site_id, seq, hlc, tbl, row_id, field, value, schema_version, supersedes, actor";
 
 impl Op {
     pub fn from_row(r: &Row<'_>) -> rusqlite::Result<Op> {
@@ -42,6 +45,7 @@ impl Op {
             value: r.get(6)?,
             schema: r.get(7)?,
             supersedes: r.get(8)?,
+            actor: r.get(9)?,
         })
     }
 
@@ -110,7 +114,8 @@ impl Columns {
             && op.schema >= 1
             && parse_value(op.value.as_deref()).is_some()
             && op.value.as_ref().is_none_or(|v| v.len() <= 4096)
-            && op.supersedes.as_ref().is_none_or(|s| s.len() <= 64 * 1024);
+            && op.supersedes.as_ref().is_none_or(|s| s.len() <= 64 * 1024)
+            && op.actor.as_ref().is_none_or(|s| s.len() <= 512);
         let known = op.schema > current_schema || self.has(&op.tbl, &op.field);
         if shape && known {
             Ok(())

@@ -31,11 +31,7 @@ impl Ledger {
     /// Like `run`, but the command must succeed; returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let o = self.run(args);
-        assert!(
-            o.ok,
-            "liangxin {args:?} failed:\n{}\n{}",
-            o.stdout, o.stderr
-        );
+        assert!(o.ok, "liangxin {args:?} failed:\n{}\n{}", o.stdout, o.stderr);
         o.stdout
     }
 
@@ -101,41 +97,14 @@ pub fn run_with(db: &Path, home: &Path, args: &[&str]) -> Out {
 pub fn small_ledger() -> Ledger {
     let l = Ledger::new();
     l.ok(&["--on", "2022-01-01", "street", "add", "南坪街道"]);
-    l.ok(&[
-        "--on",
-        "2022-01-01",
-        "community",
-        "add",
-        "南坪社区",
-        "--street",
-        "南坪街道",
-    ]);
-    l.ok(&[
-        "--on",
-        "2022-01-01",
-        "building",
-        "add",
-        "万达写字楼",
-        "--street",
-        "南坪街道",
-    ]);
+    l.ok(&["--on", "2022-01-01", "community", "add", "南坪社区", "--street", "南坪街道"]);
+    l.ok(&["--on", "2022-01-01", "building", "add", "万达写字楼", "--street", "南坪街道"]);
     for (name, code) in [
         ("常德甲公司", "911101080673385595"),
         ("常德乙公司", ""),
         ("常德丙公司", ""),
     ] {
-        let mut args = vec![
-            "--on",
-            "2022-01-01",
-            "org",
-            "add",
-            "--name",
-            name,
-            "--street",
-            "南坪街道",
-            "--employees",
-            "12",
-        ];
+        let mut args = vec!["--on", "2022-01-01", "org", "add", "--name", name, "--street", "南坪街道", "--employees", "12"];
         if !code.is_empty() {
             args.extend(["--code", code]);
         }

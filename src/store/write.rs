@@ -61,6 +61,9 @@ pub struct Writer<'t> {
     site: String,
     /// Stamped on each op: who, as a conflict shows it on every replica.
     actor: String,
+    /// Whether any conflict is listed. Local ops never create one, so when
+    /// none is listed at the start the per-op conflict check is skipped.
+    conflicts: bool,
     seq: i64,
     hlc: i64,
     /// The day the facts became true (`--on`).
@@ -119,7 +122,10 @@ impl Writer<'_> {
                 self.actor
             ])?;
         self.applied.ops += 1;
-        crate::sync::merge::after_local_op(self.tx, table, id.as_str())
+        if self.conflicts {
+            crate::sync::merge::after_local_op(self.tx, table, id.as_str())?;
+        }
+        Ok(())
     }
 
     /// Sets one field, naming the ops it replaces (a delete names every head
@@ -307,6 +313,9 @@ impl Store {
             tx: &tx,
             site: site.clone(),
             actor: actor.label(),
+            conflicts: tx
+                .prepare_cached("SELECT 1 FROM sync_conflicts LIMIT 1")?
+                .exists([])?,
             seq,
             hlc,
             on,

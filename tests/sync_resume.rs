@@ -76,3 +76,50 @@ fn a_sync_killed_midway_resumes_from_the_log() {
     );
     assert_eq!(dump(&laptop), dump(&server));
 }
+
+#[test]
+fn ops_from_a_newer_version_stop_the_sync_with_upgrade_and_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = open(dir.path(), "server.db");
+    let (_, org) = seed(&mut server);
+    let mut laptop = open(dir.path(), "laptop.db");
+    sync::pull_local(&mut laptop, &server).unwrap();
+    // The server runs a newer build: its next op is of the next schema.
+    let newer = liangxin::store::schema::SCHEMA_VERSION + 1;
+    let seq: i64 = server
+        .conn()
+        .query_row("SELECT MAX(seq) + 1 FROM oplog", [], |r| r.get(0))
+        .unwrap();
+    server
+        .conn()
+        .execute(
+            "INSERT INTO oplog(site_id, seq, hlc, tbl, row_id, field, value, schema_version)
+             VALUES (?1, ?2, ?3, 'orgs', ?4, 'a_new_column', '1', ?5)",
+            rusqlite::params![
+                server.site(),
+                seq,
+                liangxin::sync::clock::now_ms() << 16,
+                org.as_str(),
+                newer
+            ],
+        )
+        .unwrap();
+    let before = dump(&laptop);
+    let answer = server_answer(&mut server, merge::have(laptop.conn()).unwrap());
+    let err = session::sync(
+        &mut laptop,
+        "server",
+        &mut answer.as_slice(),
+        &mut std::io::sink(),
+        |_, _| {},
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains(&proto::hostname()), "{err}");
+    let kept: i64 = laptop
+        .conn()
+        .query_row("SELECT COUNT(*) FROM sync_pending", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept, 1, "kept what it received");
+    assert_eq!(dump(&laptop), before, "not applied");
+}

@@ -427,3 +427,28 @@ fn two_processes_writing_one_file_never_share_a_sequence() {
     assert_eq!(dump(&a), dump(&laptop));
     drop(dir);
 }
+
+#[test]
+fn edits_to_different_fields_of_one_row_never_conflict() {
+    let (_d, mut a, mut b, org) = pair();
+    set_name(&mut a, &org, "甲公司");
+    run(
+        &mut b,
+        Command::SetOrg {
+            org: org.clone(),
+            fields: vec![liangxin::domain::command::OrgField::Employees(99)],
+        },
+    );
+    sync::exchange(&mut a, &mut b).unwrap();
+    for s in [&a, &b] {
+        assert!(kinds(s).is_empty());
+        assert_eq!(
+            org_field(s, &org, "name"),
+            rusqlite::types::Value::Text("甲公司".into())
+        );
+        assert_eq!(
+            org_field(s, &org, "employees"),
+            rusqlite::types::Value::Integer(99)
+        );
+    }
+}

@@ -3,6 +3,9 @@
 //! (10,000 vs 100,000 organizations, against copying the file); a fresh
 //! replica takes 10,000 ops through the protocol.
 
+#[path = "../tests/common/replica.rs"]
+mod replica;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -11,7 +14,6 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use liangxin::domain::command::OrgField;
 use liangxin::domain::{Command, Date, Id};
 use liangxin::store::{Actor, Store};
-use liangxin::sync::proto::{self, Msg};
 use liangxin::sync::{merge, session};
 
 fn data_dir() -> PathBuf {
@@ -40,7 +42,7 @@ fn actor() -> Actor {
 }
 
 /// A second replica of `src`: a copy of the file with a site id of its own.
-fn replica(src: &Path, name: &str) -> PathBuf {
+fn second_replica(src: &Path, name: &str) -> PathBuf {
     let dst = data_dir().join(name);
     for ext in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{ext}", dst.display()));
@@ -58,23 +60,6 @@ fn replica(src: &Path, name: &str) -> PathBuf {
     dst
 }
 
-/// The server's answer to one sync from a client holding `have`.
-fn answer(server: &mut Store, have: BTreeMap<String, i64>) -> Vec<u8> {
-    let mut input = Vec::new();
-    for m in [
-        proto::hello("bench"),
-        Msg::Pull { have },
-        Msg::Want,
-        Msg::End { sent: 0 },
-        Msg::Bye,
-    ] {
-        proto::send(&mut input, &m).expect("encode");
-    }
-    let mut out = Vec::new();
-    session::serve(server, &mut input.as_slice(), &mut out).expect("serve");
-    out
-}
-
 fn first_org(s: &Store) -> Id {
     Id(s.conn()
         .query_row("SELECT id FROM orgs ORDER BY id LIMIT 1", [], |r| r.get(0))
@@ -87,7 +72,7 @@ fn one_field(c: &mut Criterion) {
     g.sample_size(20);
     for orgs in [10_000usize, 100_000] {
         let a_path = district(orgs);
-        let b_path = replica(&a_path, &format!("replica-{orgs}.db"));
+        let b_path = second_replica(&a_path, &format!("replica-{orgs}.db"));
         let mut a = Store::open(&a_path).expect("a");
         let mut b = Store::open(&b_path).expect("b");
         let org = first_org(&a);
@@ -101,7 +86,7 @@ fn one_field(c: &mut Criterion) {
             a.apply(&actor(), on, cmd, None).expect("edit");
         };
         edit(&mut a);
-        let bytes = answer(&mut a, merge::have(b.conn()).expect("have")).len();
+        let bytes = replica::server_answer(&mut a, merge::have(b.conn()).expect("have")).len();
         let file = std::fs::metadata(&a_path).map(|m| m.len()).unwrap_or(0);
         eprintln!(
             "{orgs} orgs: one changed field = {bytes} bytes on the wire; the database file = {file} bytes"
@@ -115,7 +100,7 @@ fn one_field(c: &mut Criterion) {
                     edit(&mut a);
                     let t = std::time::Instant::now();
                     let have = merge::have(b.conn()).expect("have");
-                    let wire = answer(&mut a, have);
+                    let wire = replica::server_answer(&mut a, have);
                     session::sync(
                         &mut b,
                         "a",
@@ -158,7 +143,7 @@ fn ten_thousand_ops(c: &mut Criterion) {
                 Store::open(&p).expect("dst")
             },
             |mut dst| {
-                let wire = answer(&mut src, BTreeMap::new());
+                let wire = replica::server_answer(&mut src, BTreeMap::new());
                 let s = session::sync(
                     &mut dst,
                     "src",

@@ -6,28 +6,9 @@ mod replica;
 
 use std::collections::BTreeMap;
 
-use liangxin::store::Store;
-use liangxin::sync::proto::{self, Msg};
+use liangxin::sync::proto;
 use liangxin::sync::{self, merge, session};
 use replica::*;
-
-/// What the server answers to one client sync, recorded (the client holds
-/// `have` and has nothing to push).
-fn server_answer(server: &mut Store, have: BTreeMap<String, i64>) -> Vec<u8> {
-    let mut input = Vec::new();
-    for m in [
-        proto::hello("client"),
-        Msg::Pull { have },
-        Msg::Want,
-        Msg::End { sent: 0 },
-        Msg::Bye,
-    ] {
-        proto::send(&mut input, &m).unwrap();
-    }
-    let mut out = Vec::new();
-    session::serve(server, &mut input.as_slice(), &mut out).unwrap();
-    out
-}
 
 #[test]
 fn a_sync_killed_midway_resumes_from_the_log() {

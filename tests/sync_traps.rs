@@ -7,6 +7,7 @@ use liangxin::domain::{Command, Id};
 use liangxin::store::Store;
 use liangxin::sync::{self, clock, conflicts, merge};
 use replica::*;
+use rusqlite::types::Value;
 
 fn pair() -> (tempfile::TempDir, Store, Store, Id) {
     let dir = tempfile::tempdir().unwrap();
@@ -41,7 +42,7 @@ fn update_against_delete_is_a_conflict_in_both_orders() {
         for s in [&a, &b] {
             assert_eq!(
                 org_field(s, &org, "deleted"),
-                rusqlite::types::Value::Integer(1),
+                Value::Integer(1),
                 "delete holds"
             );
             assert_eq!(kinds(s), vec!["delete"], "the unseen edit is shown");
@@ -69,17 +70,8 @@ fn update_against_delete_is_a_conflict_in_both_orders() {
             },
         );
         sync::exchange(&mut a, &mut b).unwrap();
-        for s in [&a, &b] {
-            assert!(kinds(s).is_empty());
-            assert_eq!(
-                org_field(s, &org, "deleted"),
-                rusqlite::types::Value::Integer(0)
-            );
-            assert_eq!(
-                org_field(s, &org, "name"),
-                rusqlite::types::Value::Text("改名公司".into())
-            );
-        }
+        settled(&[&a, &b], &org, "deleted", Value::Integer(0));
+        settled(&[&a, &b], &org, "name", text("改名公司"));
     }
 }
 
@@ -91,10 +83,7 @@ fn an_edit_then_a_delete_that_saw_it_is_no_conflict() {
     delete(&mut a, &org);
     sync::exchange(&mut a, &mut b).unwrap();
     assert!(kinds(&a).is_empty() && kinds(&b).is_empty());
-    assert_eq!(
-        org_field(&b, &org, "deleted"),
-        rusqlite::types::Value::Integer(1)
-    );
+    assert_eq!(org_field(&b, &org, "deleted"), Value::Integer(1));
 }
 
 #[test]
@@ -121,14 +110,7 @@ fn create_delete_recreate_converges() {
     // b receives the whole history at once, c receives it relayed through b.
     sync::pull_local(&mut b, &a).unwrap();
     sync::pull_local(&mut c, &b).unwrap();
-    for s in [&a, &b, &c] {
-        assert_eq!(
-            org_field(s, &org, "deleted"),
-            rusqlite::types::Value::Integer(0),
-            "re-created"
-        );
-        assert!(kinds(s).is_empty());
-    }
+    settled(&[&a, &b, &c], &org, "deleted", Value::Integer(0));
     assert_eq!(dump(&a), dump(&b));
     assert_eq!(dump(&a), dump(&c));
     // Nothing comes back by itself: a delete stays a delete on every replica.
@@ -136,10 +118,7 @@ fn create_delete_recreate_converges() {
     sync::exchange(&mut a, &mut c).unwrap();
     sync::exchange(&mut b, &mut c).unwrap();
     for s in [&a, &b, &c] {
-        assert_eq!(
-            org_field(s, &org, "deleted"),
-            rusqlite::types::Value::Integer(1)
-        );
+        assert_eq!(org_field(s, &org, "deleted"), Value::Integer(1));
     }
 }
 
@@ -173,13 +152,10 @@ fn equal_values_relayed_through_a_third_replica() {
             union,
             "every op relayed, equal or not"
         );
-        assert_eq!(
-            org_field(s, &org, "name"),
-            rusqlite::types::Value::Text("同名公司".into())
-        );
+        assert_eq!(org_field(s, &org, "name"), text("同名公司"));
         assert_eq!(
             org_field(s, &org2, "deleted"),
-            rusqlite::types::Value::Integer(0),
+            Value::Integer(0),
             "b's row reached d"
         );
         assert!(kinds(s).is_empty(), "equal values are no conflict");
@@ -236,13 +212,7 @@ fn concurrent_edits_keep_both_values_until_resolved() {
         },
     );
     sync::exchange(&mut a, &mut b).unwrap();
-    for s in [&a, &b] {
-        assert!(kinds(s).is_empty());
-        assert_eq!(
-            org_field(s, &org, "name"),
-            rusqlite::types::Value::Text("定名公司".into())
-        );
-    }
+    settled(&[&a, &b], &org, "name", text("定名公司"));
 }
 
 #[test]
@@ -267,13 +237,7 @@ fn a_clock_a_year_ahead_is_flagged_and_does_not_drag_ours() {
     // smaller clock: the wrong clock does not win forever.
     set_name(&mut a, &org, "现在公司");
     sync::exchange(&mut a, &mut b).unwrap();
-    for s in [&a, &b] {
-        assert_eq!(
-            org_field(s, &org, "name"),
-            rusqlite::types::Value::Text("现在公司".into())
-        );
-        assert!(kinds(s).is_empty());
-    }
+    settled(&[&a, &b], &org, "name", text("现在公司"));
 }
 
 #[test]
@@ -334,10 +298,7 @@ fn ops_of_a_newer_schema_are_kept_not_applied() {
         (1, 2),
         "the op after a newer one waits too"
     );
-    assert_eq!(
-        org_field(&a, &org, "name"),
-        rusqlite::types::Value::Text("旧版".into())
-    );
+    assert_eq!(org_field(&a, &org, "name"), text("旧版"));
     assert_eq!(merge::have(a.conn()).unwrap().get(&site), Some(&1));
     let pending: i64 = a
         .conn()
@@ -396,27 +357,21 @@ fn two_processes_writing_one_file_never_share_a_sequence() {
     for w in writers {
         w.join().unwrap();
     }
-    let seqs: Vec<i64> = a
-        .conn()
-        .prepare("SELECT seq FROM oplog WHERE site_id = ?1 ORDER BY seq")
-        .unwrap()
-        .query_map([a.site()], |r| r.get(0))
-        .unwrap()
-        .map(|x| x.unwrap())
-        .collect();
+    let own = |col: &str| -> Vec<i64> {
+        let sql = format!("SELECT {col} FROM oplog WHERE site_id = ?1 ORDER BY seq");
+        let mut stmt = a.conn().prepare(&sql).unwrap();
+        stmt.query_map([a.site()], |r| r.get(0))
+            .unwrap()
+            .map(|x| x.unwrap())
+            .collect()
+    };
+    let seqs = own("seq");
     assert_eq!(
         seqs,
         (1..=seqs.len() as i64).collect::<Vec<_>>(),
         "gap-free, no duplicates"
     );
-    let hlcs: Vec<i64> = a
-        .conn()
-        .prepare("SELECT hlc FROM oplog WHERE site_id = ?1 ORDER BY seq")
-        .unwrap()
-        .query_map([a.site()], |r| r.get(0))
-        .unwrap()
-        .map(|x| x.unwrap())
-        .collect();
+    let hlcs = own("hlc");
     assert!(
         hlcs.windows(2).all(|w| w[0] < w[1]),
         "one clock per file, strictly rising"
@@ -440,15 +395,6 @@ fn edits_to_different_fields_of_one_row_never_conflict() {
         },
     );
     sync::exchange(&mut a, &mut b).unwrap();
-    for s in [&a, &b] {
-        assert!(kinds(s).is_empty());
-        assert_eq!(
-            org_field(s, &org, "name"),
-            rusqlite::types::Value::Text("甲公司".into())
-        );
-        assert_eq!(
-            org_field(s, &org, "employees"),
-            rusqlite::types::Value::Integer(99)
-        );
-    }
+    settled(&[&a, &b], &org, "name", text("甲公司"));
+    settled(&[&a, &b], &org, "employees", Value::Integer(99));
 }

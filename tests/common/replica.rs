@@ -5,7 +5,12 @@
 use liangxin::domain::command::{NewOrg, OrgField};
 use liangxin::domain::kinds::{OrgKind, RegStatus};
 use liangxin::domain::{Command, Date, Id};
+use std::collections::BTreeMap;
+
 use liangxin::store::{Actor, Store};
+use liangxin::sync::proto::{self, Msg};
+use liangxin::sync::session;
+use rusqlite::types::Value;
 
 pub fn day() -> Date {
     Date::parse("on", "2022-01-01").unwrap()
@@ -93,4 +98,38 @@ pub fn org_field(s: &Store, org: &Id, field: &str) -> rusqlite::types::Value {
 
 pub fn dump(s: &Store) -> String {
     liangxin::sync::dump::canonical_text(s.conn()).unwrap()
+}
+
+pub fn text(s: &str) -> Value {
+    Value::Text(s.into())
+}
+
+/// On every store: no conflict listed, and `field` of `org` holds `want`.
+pub fn settled(stores: &[&Store], org: &Id, field: &str, want: Value) {
+    for s in stores {
+        assert!(
+            liangxin::sync::conflicts::list(s.conn())
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(org_field(s, org, field), want, "{field}");
+    }
+}
+
+/// What a server answers to one whole sync from a client that holds `have`
+/// and has nothing to push, recorded.
+pub fn server_answer(server: &mut Store, have: BTreeMap<String, i64>) -> Vec<u8> {
+    let mut input = Vec::new();
+    for m in [
+        proto::hello("client"),
+        Msg::Pull { have },
+        Msg::Want,
+        Msg::End { sent: 0 },
+        Msg::Bye,
+    ] {
+        proto::send(&mut input, &m).unwrap();
+    }
+    let mut out = Vec::new();
+    session::serve(server, &mut input.as_slice(), &mut out).unwrap();
+    out
 }

@@ -254,3 +254,22 @@ fn a_delete_against_an_edit_and_the_same_code_twice_through_the_cli() {
     );
     assert_eq!(dump(&server), dump(&laptop));
 }
+
+#[test]
+fn a_file_copied_by_hand_is_refused_with_one_line() {
+    let server = small_ledger();
+    let copy = Ledger::new();
+    std::fs::copy(&server.db, &copy.db).unwrap();
+    copy.ok(&["org", "set", "常德乙公司", "employees=80"]);
+    server.ok(&["org", "set", "常德乙公司", "employees=81"]);
+    let before = server.counts();
+    let o = copy.run(&["sync", server.db.to_str().unwrap()]);
+    assert!(!o.ok);
+    assert_eq!(o.stderr.lines().count(), 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("share the site id") && o.stderr.contains("sync clone"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(server.counts(), before);
+}

@@ -398,3 +398,20 @@ fn edits_to_different_fields_of_one_row_never_conflict() {
     settled(&[&a, &b], &org, "name", text("甲公司"));
     settled(&[&a, &b], &org, "employees", Value::Integer(99));
 }
+
+#[test]
+fn a_database_copied_by_hand_is_refused_not_merged() {
+    let (dir, mut a, _b, org) = pair();
+    let copy = dir.path().join("copy.db");
+    a.conn()
+        .execute("VACUUM INTO ?1", [copy.to_str().unwrap()])
+        .unwrap();
+    let mut c = Store::open(&copy).unwrap();
+    assert_eq!(c.site(), a.site(), "a plain copy keeps the site id");
+    set_name(&mut a, &org, "甲公司");
+    set_name(&mut c, &org, "丙公司");
+    let before = dump(&a);
+    let err = sync::pull_local(&mut a, &c).unwrap_err().to_string();
+    assert!(err.contains(c.site()), "{err}");
+    assert_eq!(dump(&a), before, "nothing applied");
+}

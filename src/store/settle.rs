@@ -70,6 +70,9 @@ pub fn settle(
     if let Val::Text(t) = &v {
         super::apply::text(field, t, false)?;
     }
+    if field == "deleted" && v != Val::Int(0) && v != Val::Int(1) {
+        return Err(Error::invalid(field, value.unwrap_or(""), "0|1"));
+    }
     if field == "deleted" && v == Val::Int(1) {
         // Deleting again names everything the row holds now, so the edits
         // shown in the conflict count as seen.

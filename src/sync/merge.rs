@@ -58,6 +58,65 @@ pub fn have(conn: &Connection) -> Result<BTreeMap<String, i64>> {
     Ok(out)
 }
 
+/// Per site, a fingerprint of the last op held: with `have`, enough for
+/// the other side to notice two files that share one site id.
+pub fn tips(conn: &Connection, have: &BTreeMap<String, i64>) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for (site, seq) in have {
+        if let Some(t) = tip(conn, site, *seq)? {
+            out.insert(site.clone(), t);
+        }
+    }
+    Ok(out)
+}
+
+fn tip(conn: &Connection, site: &str, seq: i64) -> Result<Option<String>> {
+    let op = conn
+        .prepare_cached(&format!(
+            "SELECT {OP_COLUMNS} FROM oplog WHERE site_id = ?1 AND seq = ?2"
+        ))?
+        .query_row(params![site, seq], Op::from_row)
+        .optional()?;
+    Ok(op.map(|o| {
+        let hlc = o.hlc.to_string();
+        let v = o.value.unwrap_or_default();
+        let h = crate::store::write::chain_hash(&[&hlc, &o.tbl, &o.row, &o.field, &v]);
+        h[..16].to_string()
+    }))
+}
+
+/// Refuses to merge with a replica whose op at a sequence we both hold is
+/// not ours: two files share a site id (one was copied by hand instead of
+/// made with `sync clone`), and merging would silently drop edits.
+pub fn check_tips(
+    conn: &Connection,
+    have: &BTreeMap<String, i64>,
+    tips: &BTreeMap<String, String>,
+) -> Result<()> {
+    for (site, theirs) in tips {
+        let Some(seq) = have.get(site) else { continue };
+        if tip(conn, site, *seq)?.is_some_and(|mine| mine != *theirs) {
+            return Err(forked(site));
+        }
+    }
+    Ok(())
+}
+
+pub fn forked(site: &str) -> crate::error::Error {
+    crate::error::Error::Refused(format!(
+        "{} {}; {}",
+        crate::i18n::tr(
+            "两个数据库文件使用同一站点编号",
+            "two database files share the site id"
+        ),
+        crate::text::clean(site),
+        crate::i18n::tr(
+            "其中一个是手工复制的？请用 sync clone 建立副本",
+            "was one copied by hand? make replicas with sync clone"
+        )
+    ))
+}
+
 /// Up to `limit` ops of `site` after `seq`, in order.
 pub fn ops_after(conn: &Connection, site: &str, seq: i64, limit: usize) -> Result<Vec<Op>> {
     let mut stmt = conn.prepare_cached(&format!(
@@ -133,6 +192,7 @@ fn apply_in_tx(conn: &mut Connection, ops: &[Op]) -> Result<Report> {
             }
         };
         if op.seq < n {
+            same_op_or_refuse(&tx, op)?;
             rep.already += 1;
             continue;
         }
@@ -182,6 +242,24 @@ fn apply_in_tx(conn: &mut Connection, ops: &[Op]) -> Result<Report> {
     }
     tx.commit()?;
     Ok(rep)
+}
+
+/// An op we already hold under the same (site, seq) must be the same op. If
+/// it is not, two files share one site id (a database copied by hand instead
+/// of `sync clone`), and merging would silently drop edits.
+fn same_op_or_refuse(tx: &Transaction<'_>, op: &Op) -> Result<()> {
+    let held: Option<(i64, String, String)> = tx
+        .prepare_cached("SELECT hlc, row_id, field FROM oplog WHERE site_id = ?1 AND seq = ?2")?
+        .query_row(params![op.site, op.seq], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    match held {
+        Some((hlc, row, field)) if hlc != op.hlc || row != op.row || field != op.field => {
+            Err(forked(&op.site))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn op_params(op: &Op) -> [&dyn rusqlite::ToSql; 10] {

@@ -31,6 +31,7 @@ pub fn apply_ops(store: &mut Store, ops: &[Op]) -> Result<Report> {
 /// pull, without a wire between them.
 pub fn pull_local(dst: &mut Store, src: &Store) -> Result<Report> {
     let theirs = merge::have(&dst.conn)?;
+    merge::check_tips(&src.conn, &theirs, &merge::tips(&dst.conn, &theirs)?)?;
     let mut rep = Report::default();
     merge::for_each_missing(&src.conn, &theirs, BATCH, |ops| {
         rep.add(&merge::apply(&mut dst.conn, &ops)?);

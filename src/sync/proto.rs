@@ -31,14 +31,19 @@ pub enum Msg {
         site: String,
         host: String,
     },
-    /// Client → server: send me the ops I lack (I hold `have`).
+    /// Client → server: send me the ops I lack (I hold `have`; `tips` are
+    /// the clocks of those last ops, to catch two files with one site id).
     Pull {
         have: BTreeMap<String, i64>,
+        #[serde(default)]
+        tips: BTreeMap<String, String>,
     },
     /// Client → server: what do you hold?
     Want,
     Have {
         have: BTreeMap<String, i64>,
+        #[serde(default)]
+        tips: BTreeMap<String, String>,
     },
     Ops {
         ops: Vec<Op>,

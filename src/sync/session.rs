@@ -45,16 +45,16 @@ fn serve_inner(store: &mut Store, r: &mut impl Read, w: &mut impl Write) -> Resu
             Some(Frame::Data(_)) => return Err(proto::bad_stream("data")),
         };
         match m {
-            Msg::Pull { have } => {
+            Msg::Pull { have, tips } => {
+                merge::check_tips(&store.conn, &have, &tips)?;
                 let sent = send_missing(store, &have, w)?;
                 proto::send(w, &Msg::End { sent })?;
             }
-            Msg::Want => proto::send(
-                w,
-                &Msg::Have {
-                    have: merge::have(&store.conn)?,
-                },
-            )?,
+            Msg::Want => {
+                let have = merge::have(&store.conn)?;
+                let tips = merge::tips(&store.conn, &have)?;
+                proto::send(w, &Msg::Have { have, tips })?
+            }
             Msg::Ops { ops } => pushed.add(&merge::apply(&mut store.conn, &ops)?),
             Msg::End { .. } => {
                 let have = merge::have(&store.conn)?;
@@ -159,6 +159,10 @@ pub fn sync(
 ) -> Result<Summary> {
     proto::send(w, &proto::hello(store.site()))?;
     let (remote_site, remote_host, _) = proto::check_hello(proto::recv(r)?)?;
+    if remote_site == store.site() {
+        let _ = proto::send(w, &Msg::Bye);
+        return Err(merge::forked(&remote_site));
+    }
     merge::replay_pending(&mut store.conn)?;
     let mut sum = Summary {
         remote_host: remote_host.clone(),
@@ -171,14 +175,18 @@ pub fn sync(
     }
     proto::send(w, &Msg::Want)?;
     let theirs = match proto::recv(r)? {
-        Msg::Have { have } => have,
+        Msg::Have { have, tips } => {
+            merge::check_tips(&store.conn, &have, &tips)?;
+            have
+        }
         other => return Err(proto::bad_stream(&format!("{other:?}"))),
     };
     let received = sum.received.applied;
+    let mut sent = 0;
     sum.sent = merge::for_each_missing(&store.conn, &theirs, BATCH, |ops| {
-        let n = ops.len();
+        sent += ops.len();
         proto::send(w, &Msg::Ops { ops })?;
-        progress(received, n);
+        progress(received, sent);
         Ok(())
     })?;
     proto::send(w, &Msg::End { sent: sum.sent })?;
@@ -203,12 +211,9 @@ pub fn pull(
     rep: &mut Report,
     mut progress: impl FnMut(usize),
 ) -> Result<()> {
-    proto::send(
-        w,
-        &Msg::Pull {
-            have: merge::have(&store.conn)?,
-        },
-    )?;
+    let have = merge::have(&store.conn)?;
+    let tips = merge::tips(&store.conn, &have)?;
+    proto::send(w, &Msg::Pull { have, tips })?;
     loop {
         match proto::recv(r)? {
             Msg::Ops { ops } => {

@@ -122,7 +122,10 @@ pub fn server_answer(server: &mut Store, have: BTreeMap<String, i64>) -> Vec<u8>
     let mut input = Vec::new();
     for m in [
         proto::hello("client"),
-        Msg::Pull { have },
+        Msg::Pull {
+            have,
+            tips: Default::default(),
+        },
         Msg::Want,
         Msg::End { sent: 0 },
         Msg::Bye,

@@ -73,7 +73,7 @@ pub enum Cmd {
     Instructor(InstructorCmd),
     #[command(subcommand)]
     Report(ReportCmd),
-    /// Sync with another replica: pull, then push (see `sync --help`).
+    /// Sync with another replica: pull, then push; or clone, serve, export, import.
     Sync(super::sync::SyncArgs),
     /// List sync conflicts, or resolve one.
     Conflicts(super::conflicts::ConflictsArgs),

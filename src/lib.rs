@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod import;
 pub mod report;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod tui;
 

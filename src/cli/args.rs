@@ -105,6 +105,12 @@ pub enum Cmd {
     },
     /// Import a market-supervision registration list (CSV or XLSX).
     Import(ImportArgs),
+    /// Sync with another replica: pull, then push; or clone, serve, export, import.
+    Sync(super::sync::SyncArgs),
+    /// List sync conflicts, or resolve one.
+    Conflicts(super::conflicts::ConflictsArgs),
+    /// A canonical dump of the ledger (sorted; no replica-local fields).
+    Export(super::export::ExportArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -173,6 +179,10 @@ pub enum OrgCmd {
         #[arg(required = true, allow_hyphen_values = true)]
         fields: Vec<String>,
     },
+    /// Delete an organization (it comes back only by `org restore`).
+    Delete { org: String },
+    /// Restore a deleted organization (by id).
+    Restore { id: String },
     /// Show one organization (by id, credit code or exact name).
     Show {
         org: String,

@@ -205,6 +205,23 @@ pub fn org(ctx: &Ctx, c: OrgCmd) -> Result<()> {
                 },
             )
         }
+        OrgCmd::Delete { org } => {
+            let mut store = ctx.open()?;
+            let row = resolve::org(store.conn(), &org)?;
+            let table = "orgs".into();
+            ctx.write(&mut store, Command::Delete { table, row })
+        }
+        OrgCmd::Restore { id } => {
+            let mut store = ctx.open()?;
+            let row = crate::domain::Id(id);
+            ctx.write(
+                &mut store,
+                Command::Restore {
+                    table: "orgs".into(),
+                    row,
+                },
+            )
+        }
         OrgCmd::Show { org, format } => {
             let json = text_or_json(&format)?;
             let store = ctx.open()?;

@@ -5,11 +5,14 @@ mod admin;
 mod alerts;
 mod args;
 mod args_loop;
+mod conflicts;
+mod export;
 mod import;
 mod ledger;
 mod people;
 mod reports;
 mod setup;
+mod sync;
 mod tasks;
 mod users;
 
@@ -142,6 +145,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Cmd::Alert(c)) => alerts::alert(&ctx, c),
         Some(Cmd::Today { format }) => alerts::today(&ctx, &format),
         Some(Cmd::Import(a)) => import::run(&ctx, a),
+        Some(Cmd::Sync(a)) => sync::sync(&ctx, a),
+        Some(Cmd::Conflicts(a)) => conflicts::conflicts(&ctx, a),
+        Some(Cmd::Export(a)) => export::export(&ctx, a),
     }
 }
 

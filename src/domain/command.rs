@@ -240,6 +240,24 @@ pub enum Command {
         reason: String,
     },
     ImportOrg(ImportedOrg),
+    /// Marks a row deleted (a tombstone; it comes back only by `Restore`).
+    Delete {
+        table: String,
+        row: Id,
+    },
+    Restore {
+        table: String,
+        row: Id,
+    },
+    /// A person's answer to a sync conflict: the field takes `value` (an op
+    /// value as JSON: null, an integer or a string), replacing every value it
+    /// had. On `deleted`, 1 deletes the row again and 0 restores it.
+    Settle {
+        table: String,
+        row: Id,
+        field: String,
+        value: Option<String>,
+    },
 }
 
 impl Command {
@@ -273,6 +291,9 @@ impl Command {
             Command::SnoozeAlert { .. } => "alert.snooze",
             Command::DismissAlert { .. } => "alert.dismiss",
             Command::ImportOrg(_) => "org.import",
+            Command::Delete { .. } => "row.delete",
+            Command::Restore { .. } => "row.restore",
+            Command::Settle { .. } => "conflict.resolve",
         }
     }
 }

@@ -311,6 +311,14 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
         | Command::SnoozeAlert { .. }
         | Command::DismissAlert { .. }
         | Command::ImportOrg(_) => super::apply_loop::apply(w, cmd),
+        Command::Delete { table, row } => super::settle::delete(w, &table, &row),
+        Command::Restore { table, row } => super::settle::restore(w, &table, &row),
+        Command::Settle {
+            table,
+            row,
+            field,
+            value,
+        } => super::settle::settle(w, &table, &row, &field, value.as_deref()),
         Command::AddTask(t) => {
             if let Some(o) = &t.org {
                 require(w.tx, Noun::Org, o)?;

@@ -5,7 +5,7 @@
 use rusqlite_migration::{M, Migrations};
 
 /// The schema version ops are stamped with (the number of migrations).
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const V1: &str = r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -164,7 +164,11 @@ CREATE TABLE audit (
 "#;
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(super::schema_loop::V2_LOOP)])
+    Migrations::new(vec![
+        M::up(V1),
+        M::up(super::schema_loop::V2_LOOP),
+        M::up(super::schema_sync::V3_SYNC),
+    ])
 }
 
 /// Tables whose rows the write path may touch, and so may appear in the op log.

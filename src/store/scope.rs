@@ -183,6 +183,13 @@ fn places(conn: &Connection, cmd: &Command) -> Result<Option<Vec<Place>>> {
                 None => return Ok(None),
             }
         }
+        Command::Delete { table, row }
+        | Command::Restore { table, row }
+        | Command::Settle { table, row, .. } => match table.as_str() {
+            "orgs" => vec![org(row)?],
+            "party_orgs" => vec![branch(row)?],
+            _ => return Ok(None),
+        },
         Command::ImportOrg(o) => vec![(
             o.street.as_ref().map(|s| s.0.clone()),
             o.community.as_ref().map(|c| c.0.clone()),

@@ -4,7 +4,7 @@ use rusqlite::types::{ToSqlOutput, Value};
 
 use crate::domain::{Date, Id};
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Val {
     Null,
     Int(i64),

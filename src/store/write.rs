@@ -19,6 +19,15 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// "name (office)", as ops carry it.
+    pub fn label(&self) -> String {
+        if self.office.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{} ({})", self.name, self.office)
+        }
+    }
+
     pub fn from_env(name: &str, office: &str) -> Actor {
         let os_user = std::env::var("USER")
             .or_else(|_| std::env::var("LOGNAME"))
@@ -50,6 +59,11 @@ pub struct Applied {
 pub struct Writer<'t> {
     pub(crate) tx: &'t Transaction<'t>,
     site: String,
+    /// Stamped on each op: who, as a conflict shows it on every replica.
+    actor: String,
+    /// Whether any conflict is listed. Local ops never create one, so when
+    /// none is listed at the start the per-op conflict check is skipped.
+    conflicts: bool,
     seq: i64,
     hlc: i64,
     /// The day the facts became true (`--on`).
@@ -92,8 +106,8 @@ impl Writer<'_> {
         let hlc = self.tick();
         self.tx
             .prepare_cached(
-                "INSERT INTO oplog(site_id, seq, hlc, tbl, row_id, field, value, schema_version, supersedes)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO oplog(site_id, seq, hlc, tbl, row_id, field, value, schema_version, supersedes, actor)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params![
                 self.site,
@@ -104,10 +118,64 @@ impl Writer<'_> {
                 field,
                 v.to_json(),
                 SCHEMA_VERSION,
-                supersedes
+                supersedes,
+                self.actor
             ])?;
         self.applied.ops += 1;
+        if self.conflicts {
+            crate::sync::merge::after_local_op(self.tx, table, id.as_str())?;
+        }
         Ok(())
+    }
+
+    /// Sets one field, naming the ops it replaces (a delete names every head
+    /// of the row; a resolution names every head of the field).
+    fn set_superseding(
+        &mut self,
+        table: &str,
+        id: &Id,
+        field: &str,
+        v: &Val,
+        replaced: Vec<String>,
+    ) -> Result<()> {
+        check_table(table)?;
+        let cols = crate::sync::op::Columns::load(self.tx)?;
+        if !cols.has(table, field) {
+            return Err(Error::Other(format!(
+                "write to unknown field {table}.{field}"
+            )));
+        }
+        let n = self
+            .tx
+            .prepare_cached(&format!("UPDATE {table} SET {field} = ?1 WHERE id = ?2"))?
+            .execute(params![v, id.as_str()])?;
+        if n == 0 {
+            return Err(Error::Other(format!("update of missing row {table}/{id}")));
+        }
+        let replaced = (!replaced.is_empty()).then(|| replaced.join(","));
+        self.op(table, id, field, v, replaced)
+    }
+
+    /// Marks a row deleted (a tombstone). The op names every head of the row
+    /// it saw, so an edit made elsewhere without seeing it shows as a conflict.
+    pub fn delete(&mut self, table: &str, id: &Id) -> Result<()> {
+        let seen: Vec<String> = crate::sync::merge::row_ops(self.tx, table, id.as_str())?
+            .values()
+            .flat_map(|ops| crate::sync::merge::heads(ops))
+            .map(|o| o.key())
+            .collect();
+        self.set_superseding(table, id, "deleted", &Val::Int(1), seen)
+    }
+
+    /// Sets a field to `v`, superseding every head it has now: the value a
+    /// person chose when resolving a conflict (or a restore after a delete).
+    pub fn settle(&mut self, table: &str, id: &Id, field: &str, v: &Val) -> Result<()> {
+        let heads: Vec<String> =
+            crate::sync::merge::field_heads(self.tx, table, id.as_str(), field)?
+                .iter()
+                .map(|o| o.key())
+                .collect();
+        self.set_superseding(table, id, field, v, heads)
     }
 
     /// Creates a row; one op per field.
@@ -156,15 +224,17 @@ impl Writer<'_> {
             if Val::from(cur) == *v {
                 continue;
             }
-            let head: Option<String> = self
-                .tx
-                .prepare_cached(
-                    "SELECT site_id || ':' || seq FROM oplog
-                     WHERE tbl = ?1 AND row_id = ?2 AND field = ?3
-                     ORDER BY hlc DESC, site_id DESC LIMIT 1",
-                )?
-                .query_row(params![table, id.as_str(), f], |r| r.get(0))
-                .optional()?;
+            // Replaces the value shown now, and every head that holds the same
+            // value (the person saw it too); heads with other values stay a
+            // conflict until resolved.
+            let heads = crate::sync::merge::field_heads(self.tx, table, id.as_str(), f)?;
+            let shown = heads.first().map(|o| o.val());
+            let replaced: Vec<String> = heads
+                .iter()
+                .filter(|o| Some(o.val()) == shown)
+                .map(|o| o.key())
+                .collect();
+            let head = (!replaced.is_empty()).then(|| replaced.join(","));
             self.tx
                 .prepare_cached(&format!("UPDATE {table} SET {f} = ?1 WHERE id = ?2"))?
                 .execute(params![v, id.as_str()])?;
@@ -295,6 +365,10 @@ impl Store {
         let mut w = Writer {
             tx: &tx,
             site: site.clone(),
+            actor: actor.label(),
+            conflicts: tx
+                .prepare_cached("SELECT 1 FROM sync_conflicts LIMIT 1")?
+                .exists([])?,
             seq,
             hlc,
             on,

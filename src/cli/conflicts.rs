@@ -1,0 +1,179 @@
+//! `conflicts [--format text|json]` and `conflicts resolve ID --pick N | --value V`.
+
+use clap::{Args, Subcommand};
+
+use super::{Ctx, print_json, text_or_json};
+use crate::domain::{Command, Id};
+use crate::error::{Error, Result};
+use crate::i18n::tr;
+use crate::sync::conflicts::{self, Conflict};
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ConflictsArgs {
+    #[command(subcommand)]
+    pub cmd: Option<ConflictsCmd>,
+    #[arg(long, default_value = "text")]
+    pub format: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConflictsCmd {
+    /// Settle a conflict: keep value N, or write a new value.
+    Resolve {
+        id: String,
+        #[arg(long, conflicts_with = "value", required_unless_present = "value")]
+        pick: Option<usize>,
+        #[arg(long, allow_hyphen_values = true)]
+        value: Option<String>,
+    },
+}
+
+pub fn conflicts(ctx: &Ctx, a: ConflictsArgs) -> Result<()> {
+    match a.cmd {
+        None => list(ctx, &a.format),
+        Some(ConflictsCmd::Resolve { id, pick, value }) => resolve(ctx, &id, pick, value),
+    }
+}
+
+fn list(ctx: &Ctx, format: &str) -> Result<()> {
+    let json = text_or_json(format)?;
+    let store = ctx.open()?;
+    let list = conflicts::list(store.conn())?;
+    if json {
+        return print_json(&list);
+    }
+    if list.is_empty() {
+        println!("{}", tr("没有冲突", "no conflicts"));
+    }
+    for c in &list {
+        println!(
+            "{}  {} {}/{} {} {}",
+            c.id,
+            kind_label(&c.kind),
+            c.table,
+            c.row,
+            crate::text::clean(c.label.as_deref().unwrap_or("")),
+            c.field
+        );
+        for v in &c.values {
+            let who = match &v.row {
+                Some(row) => row.clone(),
+                None => format!("{} {} {}", crate::text::clean(&v.who), short(&v.site), v.at),
+            };
+            let value = crate::text::clean(&v.value.to_string());
+            println!("    {}. {}={}  ({who})", v.n, v.field, value);
+        }
+    }
+    Ok(())
+}
+
+fn short(site: &str) -> &str {
+    site.get(site.len().saturating_sub(8)..).unwrap_or(site)
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "delete" => tr("删除/修改", "delete/edit"),
+        "duplicate" => tr("重复", "duplicate"),
+        _ => tr("修改/修改", "edit/edit"),
+    }
+}
+
+fn find(list: Vec<Conflict>, id: &str) -> Result<Conflict> {
+    let mut hits: Vec<Conflict> = list
+        .into_iter()
+        .filter(|c| c.id.starts_with(id) && !id.is_empty())
+        .collect();
+    match hits.len() {
+        1 => Ok(hits.remove(0)),
+        0 => Err(Error::Refused(format!(
+            "{} {}",
+            tr("没有这个冲突:", "no such conflict:"),
+            crate::text::clean(id)
+        ))),
+        _ => Err(Error::Refused(format!(
+            "{} {}",
+            tr("冲突编号不唯一:", "ambiguous conflict id:"),
+            crate::text::clean(id)
+        ))),
+    }
+}
+
+fn resolve(ctx: &Ctx, id: &str, pick: Option<usize>, value: Option<String>) -> Result<()> {
+    let mut store = ctx.open()?;
+    let c = find(conflicts::list(store.conn())?, id)?;
+    let chosen = match pick {
+        Some(n) => Some(c.values.get(n.wrapping_sub(1)).ok_or_else(|| {
+            Error::invalid("pick", n.to_string(), &format!("1..{}", c.values.len()))
+        })?),
+        None => None,
+    };
+    let row = Id(c.row.clone());
+    let table = c.table.clone();
+    let cmds: Vec<Command> = match (c.kind.as_str(), chosen, value) {
+        ("duplicate", Some(keep), _) => c
+            .values
+            .iter()
+            .filter(|v| v.row != keep.row)
+            .filter_map(|v| v.row.clone())
+            .map(|r| Command::Delete {
+                table: table.clone(),
+                row: Id(r),
+            })
+            .collect(),
+        ("duplicate", None, _) => {
+            return Err(Error::invalid(
+                "value",
+                "",
+                tr(
+                    "重复记录请用 --pick 选择保留哪一个",
+                    "for a duplicate, --pick the one to keep",
+                ),
+            ));
+        }
+        ("delete", Some(v), _) => {
+            let keep_deleted = v.field == "deleted";
+            vec![settle(
+                &table,
+                &row,
+                "deleted",
+                if keep_deleted { "1" } else { "0" },
+            )]
+        }
+        ("delete", None, _) => {
+            return Err(Error::invalid(
+                "value",
+                "",
+                tr("删除冲突请用 --pick", "for a delete conflict, use --pick"),
+            ));
+        }
+        (_, Some(v), _) => vec![settle(&table, &row, &c.field, &v.value.to_string())],
+        (_, None, Some(text)) => {
+            let ints = c
+                .values
+                .iter()
+                .all(|v| v.value.is_i64() || v.value.is_null());
+            let json = match text.trim().parse::<i64>() {
+                Ok(n) if ints => n.to_string(),
+                _ => serde_json::Value::from(text).to_string(),
+            };
+            vec![settle(&table, &row, &c.field, &json)]
+        }
+        (_, None, None) => return Err(Error::invalid("pick", "", "--pick N | --value V")),
+    };
+    for cmd in cmds {
+        ctx.write(&mut store, cmd)?;
+    }
+    println!("{} {}", tr("已解决", "resolved"), c.id);
+    Ok(())
+}
+
+fn settle(table: &str, row: &Id, field: &str, json: &str) -> Command {
+    Command::Settle {
+        table: table.to_string(),
+        row: row.clone(),
+        field: field.to_string(),
+        value: Some(json.to_string()),
+    }
+}

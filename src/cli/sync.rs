@@ -1,0 +1,297 @@
+//! `sync REMOTE`, `sync clone`, `sync serve`, `sync export`/`import`, `sync status`.
+
+use std::io::{BufReader, BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use super::{Ctx, print_json, text_or_json};
+use crate::error::{Error, Result};
+use crate::i18n::tr;
+use crate::store::Store;
+use crate::sync::transport::{self, Remote};
+use crate::sync::{self, bundle, merge, peers, session};
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SyncArgs {
+    #[command(subcommand)]
+    pub cmd: Option<SyncCmd>,
+    /// ssh://[user@]host[:port]/path/to.db, or the path of another database.
+    pub remote: Option<String>,
+    /// The program to run on the other side (default: liangxin).
+    #[arg(long)]
+    pub remote_cmd: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SyncCmd {
+    /// Make a new replica (named by --db) from a snapshot of REMOTE.
+    Clone {
+        remote: String,
+        #[arg(long)]
+        remote_cmd: Option<String>,
+    },
+    /// Answer a sync on stdin/stdout (what ssh runs on the server).
+    Serve,
+    /// Write the ops another replica lacks to a bundle file.
+    Export {
+        /// The site id of the replica the bundle is for (only what it lacks).
+        #[arg(long = "for", conflicts_with = "all")]
+        for_site: Option<String>,
+        /// Every op (the default).
+        #[arg(long)]
+        all: bool,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+    /// Apply a bundle file; importing one twice changes nothing.
+    Import { file: PathBuf },
+    /// The last sync and the count of local ops not yet sent.
+    Status {
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+}
+
+pub fn sync(ctx: &Ctx, a: SyncArgs) -> Result<()> {
+    match (a.cmd, a.remote) {
+        (Some(SyncCmd::Clone { remote, remote_cmd }), _) => {
+            clone(ctx, &remote, remote_cmd.as_deref())
+        }
+        (Some(SyncCmd::Serve), _) => serve(ctx),
+        (
+            Some(SyncCmd::Export {
+                for_site, output, ..
+            }),
+            _,
+        ) => export(ctx, for_site.as_deref(), &output),
+        (Some(SyncCmd::Import { file }), _) => import(ctx, &file),
+        (Some(SyncCmd::Status { format }), _) => status(ctx, &format),
+        (None, Some(remote)) => with_remote(ctx, &remote, a.remote_cmd.as_deref()),
+        (None, None) => Err(Error::Refused(
+            tr(
+                "请指定同步对象（ssh://… 或数据库路径）",
+                "name a remote (ssh://… or a database path)",
+            )
+            .into(),
+        )),
+    }
+}
+
+fn existing(ctx: &Ctx) -> Result<Store> {
+    if !ctx.db.is_file() {
+        return Err(Error::Refused(format!(
+            "{}: {}",
+            ctx.db.display(),
+            tr("没有这个数据库文件", "no such database file")
+        )));
+    }
+    ctx.open()
+}
+
+fn serve(ctx: &Ctx) -> Result<()> {
+    let mut store = existing(ctx)?;
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    let mut r = BufReader::new(stdin.lock());
+    let mut w = BufWriter::new(stdout.lock());
+    session::serve(&mut store, &mut r, &mut w)?;
+    w.flush()?;
+    Ok(())
+}
+
+/// Runs `f` against the other side, then closes it and waits for it.
+fn over<T>(
+    remote: &Remote,
+    remote_cmd: Option<&str>,
+    f: impl FnOnce(
+        &mut BufReader<std::process::ChildStdout>,
+        &mut BufWriter<std::process::ChildStdin>,
+    ) -> Result<T>,
+) -> Result<T> {
+    let transport::Connection {
+        mut child,
+        to,
+        from,
+    } = transport::connect(remote, remote_cmd)?;
+    let mut r = BufReader::new(from);
+    let mut w = BufWriter::new(to);
+    let res = f(&mut r, &mut w);
+    drop(w);
+    if res.is_err() {
+        let _ = child.kill();
+    }
+    let status = child.wait();
+    match (res, status) {
+        (Ok(v), _) => Ok(v),
+        (Err(e), Ok(s)) if !s.success() && matches!(e, Error::Refused(_)) => {
+            Err(Error::Refused(format!(
+                "{e} ({} {})",
+                tr("对端退出状态", "the other side exited with"),
+                s.code().map_or("signal".into(), |c| c.to_string())
+            )))
+        }
+        (Err(e), _) => Err(e),
+    }
+}
+
+fn with_remote(ctx: &Ctx, remote: &str, remote_cmd: Option<&str>) -> Result<()> {
+    let remote = Remote::parse(remote)?;
+    let mut store = existing(ctx)?;
+    let tty = std::io::stderr().is_terminal();
+    let sum = over(&remote, remote_cmd, |r, w| {
+        session::sync(&mut store, &remote.name(), r, w, |got, sent| {
+            if tty {
+                eprint!(
+                    "\r{} {got}  {} {sent}   ",
+                    tr("收到", "in"),
+                    tr("发出", "out")
+                );
+            }
+        })
+    });
+    if tty {
+        eprintln!();
+    }
+    let sum = sum?;
+    println!(
+        "{} {}: {} {}, {} {}, {} {}",
+        tr("已同步", "synced with"),
+        remote.name(),
+        tr("收到操作", "ops in"),
+        sum.received.applied,
+        tr("发出操作", "ops out"),
+        sum.sent,
+        tr("新冲突", "new conflicts"),
+        sum.received.new_conflicts
+    );
+    warn_flagged(sum.received.flagged);
+    Ok(())
+}
+
+fn warn_flagged(n: usize) {
+    if n > 0 {
+        eprintln!(
+            "{}: {n} {}",
+            tr("警告", "warning"),
+            tr(
+                "条操作的时钟比本机快一天以上，已标记，未拨快本机时钟",
+                "ops carry a clock more than a day ahead; flagged, and this clock was not moved"
+            )
+        );
+    }
+}
+
+fn clone(ctx: &Ctx, remote: &str, remote_cmd: Option<&str>) -> Result<()> {
+    let remote = Remote::parse(remote)?;
+    let store = over(&remote, remote_cmd, |r, w| {
+        session::clone(&ctx.db, &remote.name(), r, w)
+    })?;
+    println!(
+        "{} {} → {} ({} {})",
+        tr("已克隆", "cloned"),
+        remote.name(),
+        ctx.db.display(),
+        tr("新站点", "new site"),
+        store.site()
+    );
+    Ok(())
+}
+
+fn export(ctx: &Ctx, for_site: Option<&str>, out: &std::path::Path) -> Result<()> {
+    let store = existing(ctx)?;
+    let theirs = match for_site {
+        Some(s) => peers::known_have(store.conn(), s)?.ok_or_else(|| {
+            Error::Refused(format!(
+                "{} {}",
+                tr("从未与此站点同步过:", "never synced with site"),
+                crate::text::clean(s)
+            ))
+        })?,
+        None => Default::default(),
+    };
+    let mut ops = Vec::new();
+    merge::for_each_missing(store.conn(), &theirs, sync::BATCH, |batch| {
+        ops.extend(batch);
+        Ok(())
+    })?;
+    let n = ops.len();
+    let b = bundle::Bundle {
+        from: store.site().to_string(),
+        to: for_site.map(str::to_string),
+        schema: crate::store::schema::SCHEMA_VERSION,
+        ops,
+    };
+    let bytes = bundle::encode(&b)?;
+    // Written beside the target and renamed, so a full stick leaves no half file.
+    let tmp = out.with_extension("partial");
+    std::fs::write(&tmp, &bytes)?;
+    std::fs::rename(&tmp, out)?;
+    let have = merge::have(store.conn())?;
+    peers::record(
+        store.conn(),
+        &format!("file:{}", out.display()),
+        None,
+        &have,
+    )?;
+    println!(
+        "{} {n} {} {}",
+        tr("已写出", "wrote"),
+        tr("条操作到", "ops to"),
+        out.display()
+    );
+    Ok(())
+}
+
+fn import(ctx: &Ctx, file: &std::path::Path) -> Result<()> {
+    let bytes = std::fs::read(file)?;
+    let b = bundle::decode(&bytes)?;
+    let mut store = existing(ctx)?;
+    let rep = sync::apply_ops(&mut store, &b.ops)?;
+    println!(
+        "{} {}: {} {}, {} {}, {} {}",
+        tr("已导入", "imported"),
+        file.display(),
+        tr("新操作", "new ops"),
+        rep.applied,
+        tr("已有", "already held"),
+        rep.already,
+        tr("新冲突", "new conflicts"),
+        rep.new_conflicts
+    );
+    warn_flagged(rep.flagged);
+    if rep.pending > 0 {
+        return Err(Error::Refused(format!(
+            "{} {} {}",
+            rep.pending,
+            tr(
+                "条操作来自更新的版本，已保存未应用；请升级",
+                "ops from a newer version were kept, not applied; upgrade liangxin on"
+            ),
+            crate::sync::proto::hostname()
+        )));
+    }
+    Ok(())
+}
+
+fn status(ctx: &Ctx, format: &str) -> Result<()> {
+    let json = text_or_json(format)?;
+    let store = existing(ctx)?;
+    let s = sync::status(store.conn())?;
+    if json {
+        return print_json(&serde_json::json!({
+            "site": store.site(),
+            "last_sync": s.last_sync,
+            "unsent": s.unsent,
+        }));
+    }
+    println!(
+        "{}: {}\n{}: {}",
+        tr("上次同步", "last sync"),
+        s.last_sync.as_deref().unwrap_or(tr("从未", "never")),
+        tr("未发送的本地操作", "local ops not yet sent"),
+        s.unsent
+    );
+    Ok(())
+}

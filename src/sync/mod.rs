@@ -1,0 +1,48 @@
+//! Sync between replicas: the clock, the merge of received ops, the wire
+//! protocol and bundle files, the transports, and the reads the views need.
+
+pub mod bundle;
+pub mod clock;
+pub mod conflicts;
+pub mod dump;
+pub mod merge;
+pub mod op;
+pub mod peers;
+pub mod proto;
+pub mod session;
+pub mod transport;
+
+pub use merge::Report;
+pub use op::Op;
+pub use peers::{Status, status};
+
+use crate::error::Result;
+use crate::store::Store;
+
+/// Ops per batch on the wire and per apply transaction.
+pub const BATCH: usize = 2000;
+
+/// Applies received ops to a store in one transaction (see `merge::apply`).
+pub fn apply_ops(store: &mut Store, ops: &[Op]) -> Result<Report> {
+    merge::apply(&mut store.conn, ops)
+}
+
+/// Copies into `dst` every op `src` holds that `dst` lacks: the steps of a
+/// pull, without a wire between them.
+pub fn pull_local(dst: &mut Store, src: &Store) -> Result<Report> {
+    let theirs = merge::have(&dst.conn)?;
+    merge::check_tips(&src.conn, &theirs, &merge::tips(&dst.conn, &theirs)?)?;
+    let mut rep = Report::default();
+    merge::for_each_missing(&src.conn, &theirs, BATCH, |ops| {
+        rep.add(&merge::apply(&mut dst.conn, &ops)?);
+        Ok(())
+    })?;
+    Ok(rep)
+}
+
+/// Pulls then pushes between two stores in one process.
+pub fn exchange(a: &mut Store, b: &mut Store) -> Result<Report> {
+    let mut rep = pull_local(a, b)?;
+    rep.add(&pull_local(b, a)?);
+    Ok(rep)
+}

@@ -1,0 +1,255 @@
+//! The wire protocol of `sync serve`: length-prefixed frames over a byte
+//! stream (a child's stdin/stdout, or ssh), versioned by the first message.
+//! A frame is a 4-byte big-endian length, a kind byte, then the payload: a
+//! JSON message, or raw bytes (a snapshot chunk). Decoding never trusts the
+//! length: frames above `MAX_FRAME` are refused before anything is allocated.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+
+use serde::{Deserialize, Serialize};
+
+use super::merge::Report;
+use super::op::Op;
+use crate::error::{Error, Result};
+use crate::i18n::tr;
+
+pub const PROTOCOL: &str = "liangxin-sync";
+pub const VERSION: u32 = 1;
+pub const MAX_FRAME: usize = 32 << 20;
+
+const KIND_MSG: u8 = 1;
+const KIND_DATA: u8 = 2;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum Msg {
+    Hello {
+        proto: String,
+        version: u32,
+        schema: i64,
+        site: String,
+        host: String,
+    },
+    /// Client → server: send me the ops I lack (I hold `have`; `tips` are
+    /// the clocks of those last ops, to catch two files with one site id).
+    Pull {
+        have: BTreeMap<String, i64>,
+        #[serde(default)]
+        tips: BTreeMap<String, String>,
+    },
+    /// Client → server: what do you hold?
+    Want,
+    Have {
+        have: BTreeMap<String, i64>,
+        #[serde(default)]
+        tips: BTreeMap<String, String>,
+    },
+    Ops {
+        ops: Vec<Op>,
+    },
+    /// The end of a stream of `Ops`.
+    End {
+        sent: usize,
+    },
+    /// Server → client after a pushed stream ends.
+    Applied {
+        report: Report,
+    },
+    /// Client → server: send a consistent copy of the database.
+    Snapshot,
+    SnapshotEnd {
+        bytes: u64,
+        sha256: String,
+    },
+    Error {
+        message: String,
+    },
+    Bye,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum Frame {
+    Msg(Msg),
+    Data(Vec<u8>),
+}
+
+fn write_frame(w: &mut impl Write, kind: u8, payload: &[u8]) -> Result<()> {
+    let len = u32::try_from(payload.len() + 1)
+        .ok()
+        .filter(|n| *n as usize <= MAX_FRAME)
+        .ok_or_else(|| Error::Other("frame too large".into()))?;
+    w.write_all(&len.to_be_bytes())?;
+    w.write_all(&[kind])?;
+    w.write_all(payload)?;
+    Ok(())
+}
+
+pub fn send(w: &mut impl Write, m: &Msg) -> Result<()> {
+    let body = serde_json::to_vec(m).map_err(|e| Error::Other(e.to_string()))?;
+    write_frame(w, KIND_MSG, &body)?;
+    w.flush()?;
+    Ok(())
+}
+
+pub fn send_data(w: &mut impl Write, data: &[u8]) -> Result<()> {
+    write_frame(w, KIND_DATA, data)
+}
+
+pub fn bad_stream(what: &str) -> Error {
+    Error::Refused(format!(
+        "{}: {what}",
+        tr("同步数据流无效", "the sync stream is not valid")
+    ))
+}
+
+/// Reads one frame; `None` at a clean end of stream (between frames).
+pub fn read_frame(r: &mut impl Read) -> Result<Option<Frame>> {
+    let mut len = [0u8; 4];
+    match read_full(r, &mut len)? {
+        0 => return Ok(None),
+        4 => {}
+        _ => return Err(bad_stream(tr("在帧头处截断", "truncated frame header"))),
+    }
+    let len = u32::from_be_bytes(len) as usize;
+    if len == 0 || len > MAX_FRAME {
+        return Err(bad_stream(tr("帧长度无效", "bad frame length")));
+    }
+    let mut buf = vec![0u8; len];
+    if read_full(r, &mut buf)? != len {
+        return Err(bad_stream(tr("帧被截断", "truncated frame")));
+    }
+    let payload = buf.split_off(1);
+    match buf[0] {
+        KIND_MSG => serde_json::from_slice(&payload)
+            .map(|m| Some(Frame::Msg(m)))
+            .map_err(|_| bad_stream(tr("消息无法解析", "unreadable message"))),
+        KIND_DATA => Ok(Some(Frame::Data(payload))),
+        _ => Err(bad_stream(tr("未知的帧类型", "unknown frame kind"))),
+    }
+}
+
+/// Reads a message frame; the end of the stream or a data frame is an error.
+pub fn recv(r: &mut impl Read) -> Result<Msg> {
+    match read_frame(r)? {
+        Some(Frame::Msg(Msg::Error { message })) => Err(Error::Refused(format!(
+            "{}: {}",
+            tr("对方报告错误", "the other side reported"),
+            crate::text::clean(&message)
+        ))),
+        Some(Frame::Msg(m)) => Ok(m),
+        Some(Frame::Data(_)) => Err(bad_stream(tr("意外的数据帧", "unexpected data frame"))),
+        None => Err(Error::Refused(
+            tr("对方中途断开了连接", "the other side closed the connection").to_string(),
+        )),
+    }
+}
+
+/// Like `read_exact`, but says how much it got before the end of the stream.
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match r.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(got)
+}
+
+pub fn hello(site: &str) -> Msg {
+    Msg::Hello {
+        proto: PROTOCOL.into(),
+        version: VERSION,
+        schema: crate::store::schema::SCHEMA_VERSION,
+        site: site.into(),
+        host: hostname(),
+    }
+}
+
+/// This machine's name, for "upgrade liangxin on <host>".
+pub fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "localhost".into())
+}
+
+/// Checks the other side's hello: same protocol, a version we speak.
+pub fn check_hello(m: Msg) -> Result<(String, String, i64)> {
+    match m {
+        Msg::Hello {
+            proto,
+            version,
+            schema,
+            site,
+            host,
+        } if proto == PROTOCOL => {
+            if version != VERSION {
+                return Err(Error::Refused(format!(
+                    "{} {version} ({} {VERSION}); {} {}",
+                    tr(
+                        "对方的同步协议版本为",
+                        "the other side speaks sync protocol"
+                    ),
+                    tr("本机为", "this one speaks"),
+                    tr("请升级 liangxin：", "upgrade liangxin on"),
+                    if version > VERSION {
+                        hostname()
+                    } else {
+                        crate::text::clean(&host)
+                    }
+                )));
+            }
+            Ok((site, host, schema))
+        }
+        _ => Err(bad_stream(tr(
+            "对方不是 liangxin 同步服务",
+            "the other side is not a liangxin sync server",
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_round_trip() {
+        let mut buf = Vec::new();
+        send(&mut buf, &hello("s1")).unwrap();
+        send_data(&mut buf, b"abc").unwrap();
+        send(&mut buf, &Msg::Bye).unwrap();
+        let mut r = buf.as_slice();
+        assert!(matches!(
+            read_frame(&mut r).unwrap(),
+            Some(Frame::Msg(Msg::Hello { .. }))
+        ));
+        assert_eq!(
+            read_frame(&mut r).unwrap(),
+            Some(Frame::Data(b"abc".to_vec()))
+        );
+        assert_eq!(read_frame(&mut r).unwrap(), Some(Frame::Msg(Msg::Bye)));
+        assert_eq!(read_frame(&mut r).unwrap(), None);
+    }
+
+    #[test]
+    fn a_cut_stream_is_an_error_not_an_end() {
+        let mut buf = Vec::new();
+        send(&mut buf, &Msg::Bye).unwrap();
+        for cut in 1..buf.len() {
+            assert!(read_frame(&mut &buf[..cut]).is_err(), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn a_huge_length_is_refused_before_allocating() {
+        let bytes = [0xff, 0xff, 0xff, 0xff, 1];
+        assert!(read_frame(&mut &bytes[..]).is_err());
+    }
+}

@@ -154,3 +154,117 @@ fn a_stale_form_does_not_overwrite_a_newer_value() {
     let v = l.json(&["org", "show", "常德甲公司", "--format", "json"]);
     assert_eq!(v["address"], "人民路1号");
 }
+
+#[test]
+fn the_conflicts_view_shows_both_values_and_a_digit_keeps_one() {
+    use liangxin::tui::action::Action;
+    use liangxin::tui::state::View;
+    use liangxin::tui::update::{self, Effect};
+    let a = small_ledger();
+    let b = common::Ledger::new();
+    b.ok(&["sync", "clone", a.db.to_str().unwrap()]);
+    a.ok(&["org", "set", "常德乙公司", "employees=31"]);
+    b.ok(&["org", "set", "常德乙公司", "employees=32"]);
+    b.ok(&["sync", a.db.to_str().unwrap()]);
+    let today = Date::parse("today", "2022-06-01").unwrap();
+    let (mut app, mut env) = prepare(
+        Store::open(&a.db).unwrap(),
+        today,
+        &Config::default(),
+        Theme::new("plain", true),
+    )
+    .unwrap();
+    env.reload_all(&mut app).unwrap();
+    assert!(
+        app.sync.contains("unsent") || app.sync.contains("未发送"),
+        "status bar: {}",
+        app.sync
+    );
+    let e = update::update(&mut app, Action::Conflicts);
+    assert_eq!(e, vec![Effect::OpenConflicts]);
+    env.run(&mut app, e);
+    let View::Conflicts(list) = &app.view else {
+        panic!("the conflicts view opens")
+    };
+    assert_eq!(list.len(), 1);
+    let pick = list[0]
+        .values
+        .iter()
+        .find(|v| v.value == serde_json::json!(31))
+        .unwrap()
+        .n;
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    t.draw(|f| liangxin::tui::ui::draw(f, &app)).unwrap();
+    let screen = format!("{}", t.backend());
+    assert!(
+        screen.contains("employees=31") && screen.contains("employees=32"),
+        "{screen}"
+    );
+    env.run(&mut app, vec![Effect::PickConflict(pick)]);
+    let View::Conflicts(list) = &app.view else {
+        panic!("stays in the view")
+    };
+    assert!(list.is_empty(), "resolved");
+    let v = a.json(&["org", "show", "常德乙公司", "--format", "json"]);
+    assert_eq!(v["employees"], 31);
+}
+
+#[test]
+fn a_task_is_handed_on_through_its_form() {
+    let l = small_ledger();
+    l.ok(&[
+        "--on",
+        "2022-05-01",
+        "task",
+        "add",
+        "--kind",
+        "ad-hoc",
+        "--org",
+        "常德甲公司",
+    ]);
+    let before = l.json(&[
+        "--today",
+        "2022-05-02",
+        "tasks",
+        "--all",
+        "--format",
+        "json",
+    ]);
+    let stage0 = before[0]["stage"].as_str().unwrap().to_string();
+    let today = Date::parse("today", "2022-05-02").unwrap();
+    let (mut app, mut env) = prepare(
+        Store::open(&l.db).unwrap(),
+        today,
+        &Config::default(),
+        Theme::new("plain", true),
+    )
+    .unwrap();
+    env.reload_all(&mut app).unwrap();
+    app.all_tasks = true;
+    let e = liangxin::tui::update::update(&mut app, liangxin::tui::action::Action::FocusTasks);
+    env.run(&mut app, e);
+    let e = liangxin::tui::update::update(&mut app, liangxin::tui::action::Action::AdvanceTask);
+    env.run(&mut app, e);
+    assert!(
+        matches!(app.overlay, liangxin::tui::state::Overlay::Form(_)),
+        "{:?}",
+        app.message
+    );
+    env.run(
+        &mut app,
+        vec![liangxin::tui::update::Effect::SubmitForm { force: false }],
+    );
+    let after = l.json(&[
+        "--today",
+        "2022-05-02",
+        "tasks",
+        "--all",
+        "--format",
+        "json",
+    ]);
+    assert_ne!(
+        after[0]["stage"].as_str().unwrap(),
+        stage0,
+        "the stage moved on"
+    );
+}

@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use super::clock;
 use super::merge::{conflict_id, row_conflicts, row_ops};
-use crate::error::Result;
+use crate::domain::{Command, Id};
+use crate::error::{Error, Result};
+use crate::i18n::tr;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Conflict {
@@ -142,4 +144,83 @@ pub fn duplicates(conn: &Connection) -> Result<Vec<Conflict>> {
         });
     }
     Ok(out)
+}
+
+/// The commands that settle conflict `c`: keep value `pick` (1-based), or
+/// write `value`. For a duplicate, the organizations not kept are deleted; for
+/// a delete against an edit, the row stays deleted or comes back.
+pub fn resolution(
+    c: &Conflict,
+    pick: Option<usize>,
+    value: Option<String>,
+) -> Result<Vec<Command>> {
+    let chosen = match pick {
+        Some(n) => Some(c.values.get(n.wrapping_sub(1)).ok_or_else(|| {
+            Error::invalid("pick", n.to_string(), &format!("1..{}", c.values.len()))
+        })?),
+        None => None,
+    };
+    let row = Id(c.row.clone());
+    let table = c.table.clone();
+    let cmds: Vec<Command> = match (c.kind.as_str(), chosen, value) {
+        ("duplicate", Some(keep), _) => c
+            .values
+            .iter()
+            .filter(|v| v.row != keep.row)
+            .filter_map(|v| v.row.clone())
+            .map(|r| Command::Delete {
+                table: table.clone(),
+                row: Id(r),
+            })
+            .collect(),
+        ("duplicate", None, _) => {
+            return Err(Error::invalid(
+                "value",
+                "",
+                tr(
+                    "重复记录请用 --pick 选择保留哪一个",
+                    "for a duplicate, --pick the one to keep",
+                ),
+            ));
+        }
+        ("delete", Some(v), _) => {
+            let keep_deleted = v.field == "deleted";
+            vec![settle(
+                &table,
+                &row,
+                "deleted",
+                if keep_deleted { "1" } else { "0" },
+            )]
+        }
+        ("delete", None, _) => {
+            return Err(Error::invalid(
+                "value",
+                "",
+                tr("删除冲突请用 --pick", "for a delete conflict, use --pick"),
+            ));
+        }
+        (_, Some(v), _) => vec![settle(&table, &row, &c.field, &v.value.to_string())],
+        (_, None, Some(text)) => {
+            let ints = c
+                .values
+                .iter()
+                .all(|v| v.value.is_i64() || v.value.is_null());
+            let json = match text.trim().parse::<i64>() {
+                Ok(n) if ints => n.to_string(),
+                _ => serde_json::Value::from(text).to_string(),
+            };
+            vec![settle(&table, &row, &c.field, &json)]
+        }
+        (_, None, None) => return Err(Error::invalid("pick", "", "--pick N | --value V")),
+    };
+    Ok(cmds)
+}
+
+fn settle(table: &str, row: &Id, field: &str, json: &str) -> Command {
+    Command::Settle {
+        table: table.to_string(),
+        row: row.clone(),
+        field: field.to_string(),
+        value: Some(json.to_string()),
+    }
 }

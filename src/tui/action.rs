@@ -37,6 +37,8 @@ pub enum Action {
     FoundBranch,
     AssignInstructor,
     Transfer,
+    AdvanceTask,
+    Conflicts,
     Refresh,
 }
 
@@ -84,6 +86,8 @@ impl Action {
         Action::FoundBranch,
         Action::AssignInstructor,
         Action::Transfer,
+        Action::AdvanceTask,
+        Action::Conflicts,
         Action::Refresh,
     ];
 
@@ -122,6 +126,8 @@ impl Action {
             Action::FoundBranch => "found_branch",
             Action::AssignInstructor => "assign_instructor",
             Action::Transfer => "transfer",
+            Action::AdvanceTask => "advance_task",
+            Action::Conflicts => "conflicts",
             Action::Refresh => "refresh",
         }
     }
@@ -170,6 +176,11 @@ impl Action {
             Action::FoundBranch => tr("组建党组织", "found a party organization"),
             Action::AssignInstructor => tr("选派党建指导员", "assign an instructor"),
             Action::Transfer => tr("转入组织关系", "transfer a relation"),
+            Action::AdvanceTask => tr("任务转下一环节", "hand the task to the next stage"),
+            Action::Conflicts => tr(
+                "同步冲突（1-9 选择保留的值）",
+                "sync conflicts (1-9 picks a value)",
+            ),
             Action::Refresh => tr("刷新", "refresh"),
         }
     }

@@ -24,6 +24,17 @@ impl Env {
     /// organizations with their search index.
     pub fn load(&self, app: &mut App, orgs: Option<data::OrgData>) -> Result<()> {
         let conn = self.store.conn();
+        let s = crate::sync::peers::status(conn)?;
+        app.sync = format!(
+            "{} {} · {} {}",
+            tr("上次同步", "last sync"),
+            s.last_sync
+                .as_deref()
+                .and_then(|t| t.get(..16))
+                .unwrap_or(tr("从未", "never")),
+            tr("未发送", "unsent"),
+            s.unsent
+        );
         app.tasks = data::tasks(conn, app.today, &app.office)?;
         app.tasks_pos.clamp(app.visible_tasks().len());
         app.alerts = data::alerts(conn, app.today)?;
@@ -61,6 +72,40 @@ impl Env {
                 )?;
                 app.view = View::Detail(Box::new(d));
                 app.detail_scroll = 0;
+            }
+            Effect::OpenForm(super::form::FormKind::AdvanceTask) => {
+                let task = app
+                    .visible_tasks()
+                    .get(app.tasks_pos.selected)
+                    .map(|t| (*t).clone());
+                let Some(task) = task else {
+                    return Err(Error::Refused(
+                        tr("请先选择一个任务", "select a task first").into(),
+                    ));
+                };
+                app.overlay = Overlay::Form(Box::new(forms::advance_task(&task)));
+            }
+            Effect::OpenConflicts => {
+                app.view = View::Conflicts(crate::sync::conflicts::list(self.store.conn())?);
+                app.conflicts_pos = Default::default();
+            }
+            Effect::PickConflict(n) => {
+                let View::Conflicts(list) = &app.view else {
+                    return Ok(());
+                };
+                let Some(c) = list.get(app.conflicts_pos.selected).cloned() else {
+                    return Ok(());
+                };
+                for cmd in crate::sync::conflicts::resolution(&c, Some(n), None)? {
+                    self.store.apply(&self.actor, app.today, cmd, None)?;
+                }
+                app.message = Some(format!("{} {}", tr("已解决", "resolved"), c.id));
+                app.view = View::Conflicts(crate::sync::conflicts::list(self.store.conn())?);
+                app.conflicts_pos.clamp(match &app.view {
+                    View::Conflicts(l) => l.len(),
+                    _ => 0,
+                });
+                self.reload_all(app)?;
             }
             Effect::OpenForm(kind) => {
                 let org = match &app.view {

@@ -16,6 +16,7 @@ pub enum FormKind {
     FoundBranch,
     Assign,
     Transfer,
+    AdvanceTask,
 }
 
 impl FormKind {
@@ -28,6 +29,7 @@ impl FormKind {
             FormKind::FoundBranch => tr("组建党组织", "Found a party organization"),
             FormKind::Assign => tr("选派党建指导员", "Assign an instructor"),
             FormKind::Transfer => tr("转入组织关系", "Transfer a relation"),
+            FormKind::AdvanceTask => tr("任务转下一环节", "Hand the task on"),
         }
     }
 }
@@ -145,6 +147,8 @@ pub struct Form {
     pub dirty: bool,
     /// Ctrl-C with unsaved input: the next key says whether to quit.
     pub confirm_quit: bool,
+    /// What the form acts on when it is not an organization (a task).
+    pub subject: Option<String>,
 }
 
 /// What a key did to the form.
@@ -168,6 +172,7 @@ impl Form {
             message: None,
             dirty: false,
             confirm_quit: false,
+            subject: None,
         };
         f.focus = f.fields.iter().position(Field::editable).unwrap_or(0);
         f

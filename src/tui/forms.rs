@@ -58,6 +58,31 @@ fn need_org(org: Option<&str>) -> Result<&str> {
     org.ok_or_else(|| Error::Refused(tr("请先选择一个组织", "select an organization first").into()))
 }
 
+/// The form that hands a task to the next stage of the loop, with a note.
+pub fn advance_task(task: &super::data::TaskRow) -> Form {
+    let next = Stage::parse(&task.stage)
+        .ok()
+        .and_then(|s| Stage::ALL.iter().skip_while(|x| **x != s).nth(1).copied())
+        .map(|s| s.label())
+        .unwrap_or("");
+    let fields = vec![
+        Field::info(
+            "task",
+            tr("任务", "task"),
+            format!(
+                "{} · {}",
+                task.org,
+                TaskKind::parse(&task.kind).map(|k| k.label()).unwrap_or("")
+            ),
+        ),
+        Field::info("next", tr("转到", "next stage"), next.to_string()),
+        Field::text("note", tr("说明", "note"), ""),
+    ];
+    let mut f = Form::new(FormKind::AdvanceTask, task.org_id.clone(), fields);
+    f.subject = Some(task.id.clone());
+    f
+}
+
 /// Builds the form `kind` for organization `org` (and the marked ones, for a branch).
 pub fn open(
     conn: &Connection,
@@ -210,6 +235,11 @@ pub fn open(
                 date(),
             ];
             Form::new(kind, Some(org.to_string()), fields)
+        }
+        FormKind::AdvanceTask => {
+            return Err(Error::Refused(
+                tr("请在任务窗格中选择任务", "choose a task in the tasks pane").into(),
+            ));
         }
         FormKind::Transfer => {
             let org = need_org(org)?;
@@ -516,6 +546,11 @@ pub fn save(
                 org: org()?,
             }
         }
+        FormKind::AdvanceTask => Command::AdvanceTask {
+            id: Id::new(),
+            task: Id(form.subject.clone().unwrap_or_default()),
+            note: form.get("note"),
+        },
         FormKind::Transfer => Command::Transfer {
             id: Id::new(),
             person: resolve::person(conn, &form.get("person"), None)?,

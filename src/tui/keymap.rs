@@ -167,6 +167,8 @@ const DEFAULTS: &[(&str, Action, Scope)] = &[
     ("i", Action::AssignInstructor, Scope::Detail),
     ("t", Action::Transfer, Scope::Detail),
     ("a", Action::ToggleAllTasks, Scope::Tasks),
+    ("n", Action::AdvanceTask, Scope::Tasks),
+    ("c", Action::Conflicts, Scope::Global),
 ];
 
 fn parse_seq(s: &str) -> Option<Vec<Chord>> {

@@ -125,6 +125,7 @@ pub struct Dashboard {
 
 pub enum View {
     Main,
+    Conflicts(Vec<crate::sync::conflicts::Conflict>),
     Detail(Box<OrgDetail>),
     Dashboard(Box<Dashboard>),
 }
@@ -156,6 +157,7 @@ pub struct App {
     /// Rows a list shows at once (from the last layout), for paging.
     pub page: usize,
     pub detail_scroll: u16,
+    pub conflicts_pos: ListPos,
 }
 
 impl App {
@@ -186,6 +188,7 @@ impl App {
             theme,
             page: 10,
             detail_scroll: 0,
+            conflicts_pos: ListPos::default(),
         }
     }
 

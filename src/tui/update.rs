@@ -14,7 +14,12 @@ use crate::i18n::tr;
 pub enum Effect {
     OpenDetail(String),
     OpenForm(FormKind),
-    SubmitForm { force: bool },
+    OpenConflicts,
+    /// Keep value N (1-based) of the selected conflict.
+    PickConflict(usize),
+    SubmitForm {
+        force: bool,
+    },
     ReloadForm,
     Dashboard,
     Reload,
@@ -24,7 +29,7 @@ impl App {
     pub fn scope(&self) -> Scope {
         match (&self.view, self.focus) {
             (View::Detail(_), _) => Scope::Detail,
-            (View::Dashboard(_), _) => Scope::Global,
+            (View::Dashboard(_), _) | (View::Conflicts(_), _) => Scope::Global,
             (View::Main, Pane::Orgs) => Scope::Orgs,
             (View::Main, Pane::Tasks) => Scope::Tasks,
             (View::Main, Pane::Alerts) => Scope::Alerts,
@@ -156,6 +161,9 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         app.quit = true;
         return vec![];
     }
+    if let (View::Conflicts(_), KeyCode::Char(c @ '1'..='9')) = (&app.view, key.code) {
+        return vec![Effect::PickConflict(c as usize - '0' as usize)];
+    }
     app.pending.push(Chord::from_event(&key));
     match app.keymap.lookup(app.scope(), &app.pending) {
         Lookup::Pending => vec![],
@@ -189,6 +197,12 @@ fn pos_mut(app: &mut App) -> &mut ListPos {
 fn move_sel(app: &mut App, delta: i64) {
     if let View::Detail(_) = app.view {
         app.detail_scroll = (app.detail_scroll as i64 + delta).max(0) as u16;
+        return;
+    }
+    if let View::Conflicts(list) = &app.view {
+        let n = list.len();
+        let p = &mut app.conflicts_pos;
+        p.selected = (p.selected as i64 + delta).clamp(0, n.saturating_sub(1) as i64) as usize;
         return;
     }
     let len = len_of(app);
@@ -315,6 +329,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::FoundBranch => return vec![Effect::OpenForm(FormKind::FoundBranch)],
         Action::AssignInstructor => return vec![Effect::OpenForm(FormKind::Assign)],
         Action::Transfer => return vec![Effect::OpenForm(FormKind::Transfer)],
+        Action::AdvanceTask => return vec![Effect::OpenForm(FormKind::AdvanceTask)],
+        Action::Conflicts => return vec![Effect::OpenConflicts],
         Action::Refresh => return vec![Effect::Reload],
     }
     vec![]

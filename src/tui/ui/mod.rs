@@ -1,6 +1,7 @@
 //! Drawing: a pure function of the state. Each pane, view and overlay has
 //! its own module.
 
+mod conflicts;
 mod dashboard;
 mod detail;
 mod form;
@@ -86,6 +87,9 @@ pub fn draw(f: &mut Frame, app: &App) {
         }
         View::Detail(d) => detail::draw(f, a.orgs.union(a.tasks).union(a.alerts), app, d),
         View::Dashboard(d) => dashboard::draw(f, a.orgs.union(a.tasks).union(a.alerts), app, d),
+        View::Conflicts(list) => {
+            conflicts::draw(f, a.orgs.union(a.tasks).union(a.alerts), app, list)
+        }
     }
     hint(f, a.hint, app);
     status(f, a.status, app);
@@ -116,7 +120,7 @@ fn hint(f: &mut Frame, area: Rect, app: &App) {
             Action::AssignInstructor,
             Action::Help,
         ],
-        View::Dashboard(_) => &[Action::Back, Action::Help, Action::Quit],
+        View::Dashboard(_) | View::Conflicts(_) => &[Action::Back, Action::Help, Action::Quit],
         View::Main => match app.focus {
             Pane::Orgs => &[
                 Action::Search,
@@ -130,6 +134,7 @@ fn hint(f: &mut Frame, area: Rect, app: &App) {
             ],
             Pane::Tasks => &[
                 Action::Open,
+                Action::AdvanceTask,
                 Action::ToggleAllTasks,
                 Action::NextPane,
                 Action::Help,

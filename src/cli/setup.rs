@@ -78,8 +78,6 @@ pub fn demo(ctx: &Ctx, db_given: bool, no_tui: bool, reset: bool) -> Result<()> 
         println!("{}", store.path().display());
         return Ok(());
     }
-    let mut store = store;
-    super::tasks::on_open(ctx, &mut store)?;
     let today = ctx.today(&store)?;
     crate::tui::run(store, today, &ctx.config)
 }
@@ -106,8 +104,7 @@ pub fn gen_district(ctx: &Ctx, orgs: u32, seed: u64) -> Result<()> {
 }
 
 pub fn open_app(ctx: &Ctx) -> Result<()> {
-    let mut store = ctx.open()?;
-    super::tasks::on_open(ctx, &mut store)?;
+    let store = ctx.open()?;
     let today = ctx.today(&store)?;
     crate::tui::run(store, today, &ctx.config)
 }

@@ -22,19 +22,6 @@ pub fn generate(ctx: &Ctx, store: &mut Store, today: Date) -> Result<usize> {
     Ok(n)
 }
 
-/// What opening the app does first: this cycle's half-year tasks and the
-/// alerts, both brought up to date.
-/// Only when the app can open (stdout is a terminal): a refused start writes nothing.
-pub fn on_open(ctx: &Ctx, store: &mut Store) -> Result<()> {
-    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        return Ok(());
-    }
-    let today = ctx.today(store)?;
-    generate(ctx, store, today)?;
-    crate::store::alerts::refresh(store, &ctx.actor, &ctx.config.alerts, today)?;
-    Ok(())
-}
-
 pub fn list(ctx: &Ctx, a: TasksArgs) -> Result<()> {
     let mut store = ctx.open()?;
     let today = ctx.today(&store)?;

@@ -75,11 +75,46 @@ pub fn prepare(
 
 enum Loaded {
     Orgs(data::OrgData),
+    /// The organizations could not be loaded.
     Failed(String),
+    /// Something to tell the user (the upkeep on opening failed).
+    Notice(String),
 }
 
-fn spawn_loader(path: std::path::PathBuf, today: Date, tx: mpsc::Sender<Loaded>) {
+/// What opening the app brings up to date: the alerts, then this cycle's
+/// half-year tasks. It runs beside the first frame, not before it; the panes
+/// reload when its commits land.
+struct Upkeep {
+    actor: Actor,
+    limits: crate::config::Alerts,
+}
+
+fn upkeep(path: &std::path::Path, today: Date, u: &Upkeep) -> Result<()> {
+    let mut store = Store::open(path)?;
+    crate::store::alerts::refresh(&mut store, &u.actor, &u.limits, today)?;
+    let cmds = crate::store::tasks::half_year_plan(store.conn(), today)?;
+    if !cmds.is_empty() {
+        store.apply_batch(
+            &u.actor,
+            "tasks.generate",
+            cmds.into_iter().map(|c| (today, c)).collect(),
+        )?;
+    }
+    Ok(())
+}
+
+fn spawn_loader(
+    path: std::path::PathBuf,
+    today: Date,
+    tx: mpsc::Sender<Loaded>,
+    first: Option<Upkeep>,
+) {
     std::thread::spawn(move || {
+        if let Some(u) = first {
+            if let Err(e) = upkeep(&path, today, &u) {
+                let _ = tx.send(Loaded::Notice(e.to_string()));
+            }
+        }
         let msg = match Store::open(&path).and_then(|s| data::orgs(s.conn(), today)) {
             Ok(d) => Loaded::Orgs(d),
             Err(e) => Loaded::Failed(e.to_string()),
@@ -111,7 +146,11 @@ pub fn run(store: Store, today: Date, config: &Config) -> Result<()> {
     app.orgs.loading = true;
     app.orgs.total_hint = env.store.count("orgs")?;
     let (tx, rx) = mpsc::channel();
-    spawn_loader(path.clone(), today, tx.clone());
+    let first = Upkeep {
+        actor: env.actor.clone(),
+        limits: config.alerts.clone(),
+    };
+    spawn_loader(path.clone(), today, tx.clone(), Some(first));
 
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
@@ -137,6 +176,7 @@ fn event_loop(
     let mut dirty = true;
     let mut version = data::data_version(env.store.conn())?;
     let mut checked = Instant::now();
+    let mut reload_pending = false;
     loop {
         if dirty {
             app.page = ui::page_height(screen.area()?, app.focus);
@@ -172,8 +212,19 @@ fn event_loop(
         }
         while let Ok(msg) = rx.try_recv() {
             match msg {
-                Loaded::Orgs(d) => effects::install_orgs(app, d),
-                Loaded::Failed(e) => app.message = Some(e),
+                Loaded::Orgs(d) => {
+                    effects::install_orgs(app, d);
+                    // a commit that landed while loading: load again
+                    if std::mem::take(&mut reload_pending) {
+                        app.orgs.loading = true;
+                        spawn_loader(path.to_path_buf(), app.today, tx.clone(), None);
+                    }
+                }
+                Loaded::Failed(e) => {
+                    app.orgs.loading = false;
+                    app.message = Some(e);
+                }
+                Loaded::Notice(e) => app.message = Some(e),
             }
             dirty = true;
         }
@@ -185,7 +236,12 @@ fn event_loop(
                 version = v;
                 env.load(app, None)?;
                 env.refresh_detail(app)?;
-                spawn_loader(path.to_path_buf(), app.today, tx.clone());
+                if app.orgs.loading {
+                    reload_pending = true;
+                } else {
+                    app.orgs.loading = true;
+                    spawn_loader(path.to_path_buf(), app.today, tx.clone(), None);
+                }
                 dirty = true;
             }
         }

@@ -115,7 +115,8 @@ fn spawn_until(done: impl Fn(&[u8]) -> bool, measure_rss: bool) -> (Duration, u6
     };
     let mut rss = 0;
     if measure_rss {
-        std::thread::sleep(Duration::from_secs(3));
+        // after the upkeep that opening starts has finished and its memory is returned
+        std::thread::sleep(Duration::from_secs(12));
         if let Some(pid) = child.process_id() {
             let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
             rss = status

@@ -5,7 +5,7 @@ use rusqlite::{Connection, params};
 
 use crate::domain::Date;
 use crate::error::Result;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::domain::kinds::{Coverage, OrgKind};
 use crate::store::read::{self, OrgRow};
@@ -146,15 +146,29 @@ fn days(from: &str, to: Date) -> i64 {
         .unwrap_or(0)
 }
 
-/// Open tasks, the given office's first, then by due date.
-pub fn tasks(conn: &Connection, today: Date, office: &str) -> Result<Vec<TaskRow>> {
-    let mut stmt = conn.prepare_cached(
+/// Rows a pane keeps: beyond this the title still counts them all, but a
+/// cadre narrows by office or rule rather than scrolling (and 100,000 rows
+/// stay out of memory).
+pub const PANE_ROWS: usize = 2000;
+/// Alerts kept under each rule's heading, oldest first.
+pub const RULE_ROWS: usize = 200;
+
+/// Open tasks, the given office's first, then by due date; with the count of
+/// all open tasks and of the office's.
+pub fn tasks(conn: &Connection, today: Date, office: &str) -> Result<(Vec<TaskRow>, i64, i64)> {
+    let open = "t.deleted = 0 AND t.closed_on IS NULL AND COALESCE(t.stage, '') <> 'closed'";
+    let (total, mine): (i64, i64) = conn.query_row(
+        &format!("SELECT COUNT(*), COALESCE(SUM(COALESCE(t.office, '') = ?1), 0) FROM tasks t WHERE {open}"),
+        [office],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT t.id, t.kind, COALESCE(o.name, c.name, ''), t.org_id, t.stage, COALESCE(t.office, ''), COALESCE(t.due_on, '')
          FROM tasks t LEFT JOIN orgs o ON o.id = t.org_id LEFT JOIN communities c ON c.id = t.community_id
-         WHERE t.deleted = 0 AND t.closed_on IS NULL AND COALESCE(t.stage, '') <> 'closed'
-         ORDER BY (COALESCE(t.office, '') = ?1) DESC, t.due_on, t.id",
-    )?;
-    let rows = stmt.query_map(params![office], |r| {
+         WHERE {open}
+         ORDER BY (COALESCE(t.office, '') = ?1) DESC, t.due_on, t.id LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![office, PANE_ROWS as i64], |r| {
         Ok(TaskRow {
             id: r.get(0)?,
             kind: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
@@ -171,19 +185,35 @@ pub fn tasks(conn: &Connection, today: Date, office: &str) -> Result<Vec<TaskRow
         t.org = clean(&t.org);
         t.overdue_days = days(&t.due_on, today).max(0);
     }
-    Ok(out)
+    Ok((out, total, mine))
 }
 
-/// Open alerts grouped by rule (rules in order of their oldest alert), oldest first.
-pub fn alerts(conn: &Connection, today: Date) -> Result<Vec<AlertRow>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT a.id, COALESCE(a.rule, ''), COALESCE(o.name, a.subject, ''), a.org_id, COALESCE(a.raised_on, ''), a.due_on
-         FROM alerts a LEFT JOIN orgs o ON o.id = a.org_id
-         WHERE a.resolved_on IS NULL AND COALESCE(a.state, 'open') IN ('open', 'escalated')
-            OR (a.state = 'snoozed' AND a.until_on <= ?1 AND a.resolved_on IS NULL)
-         ORDER BY (SELECT MIN(b.raised_on) FROM alerts b WHERE b.rule = a.rule AND b.resolved_on IS NULL), a.rule, a.raised_on, a.id",
-    )?;
-    let rows = stmt.query_map([today.to_string()], |r| {
+/// Open alerts grouped by rule (rules in order of their oldest alert), the
+/// oldest of each rule first; with every rule's full count.
+pub fn alerts(conn: &Connection, today: Date) -> Result<(Vec<AlertRow>, BTreeMap<String, i64>)> {
+    let open = "WITH open AS (
+           SELECT a.id, a.rule, a.subject, a.org_id, a.raised_on, a.due_on FROM alerts a
+           WHERE a.resolved_on IS NULL
+             AND (COALESCE(a.state, 'open') IN ('open', 'escalated') OR (a.state = 'snoozed' AND a.until_on <= ?1)))";
+    let mut counts = BTreeMap::new();
+    let mut stmt = conn.prepare_cached(&format!(
+        "{open} SELECT COALESCE(rule, ''), COUNT(*) FROM open GROUP BY rule"
+    ))?;
+    for r in stmt.query_map([today.to_string()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+    })? {
+        let (rule, n) = r?;
+        counts.insert(rule, n);
+    }
+    let mut stmt = conn.prepare_cached(&format!(
+        "{open},
+         ranked AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY rule ORDER BY raised_on, id) AS k,
+                           MIN(raised_on) OVER (PARTITION BY rule) AS first FROM open)
+         SELECT r.id, COALESCE(r.rule, ''), COALESCE(o.name, r.subject, ''), r.org_id, COALESCE(r.raised_on, ''), r.due_on
+         FROM ranked r LEFT JOIN orgs o ON o.id = r.org_id
+         WHERE r.k <= ?2 ORDER BY r.first, r.rule, r.raised_on, r.id"
+    ))?;
+    let rows = stmt.query_map(params![today.to_string(), RULE_ROWS as i64], |r| {
         Ok(AlertRow {
             id: r.get(0)?,
             rule: r.get(1)?,
@@ -199,7 +229,54 @@ pub fn alerts(conn: &Connection, today: Date) -> Result<Vec<AlertRow>> {
         a.org = clean(&a.org);
         a.age_days = days(&a.raised_on, today).max(0);
     }
-    Ok(out)
+    Ok((out, counts))
+}
+
+/// One organization's open alerts and tasks, for its detail view (the panes
+/// keep only the first rows of each).
+pub fn for_org(conn: &Connection, org: &str, today: Date) -> Result<(Vec<AlertRow>, Vec<TaskRow>)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, COALESCE(rule, ''), COALESCE(raised_on, ''), due_on FROM alerts
+         WHERE org_id = ?1 AND resolved_on IS NULL AND COALESCE(state, 'open') <> 'dismissed' ORDER BY raised_on",
+    )?;
+    let alerts = stmt
+        .query_map([org], |r| {
+            Ok(AlertRow {
+                id: r.get(0)?,
+                rule: r.get(1)?,
+                org: String::new(),
+                org_id: Some(org.to_string()),
+                raised_on: r.get(2)?,
+                due_on: r.get(3)?,
+                age_days: 0,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .map(|mut a| {
+            a.age_days = days(&a.raised_on, today).max(0);
+            a
+        })
+        .collect();
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, COALESCE(kind, ''), COALESCE(stage, ''), COALESCE(office, ''), COALESCE(due_on, '') FROM tasks
+         WHERE org_id = ?1 AND deleted = 0 AND closed_on IS NULL AND COALESCE(stage, '') <> 'closed' ORDER BY due_on",
+    )?;
+    let tasks = stmt
+        .query_map([org], |r| {
+            Ok(TaskRow {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                org: String::new(),
+                org_id: Some(org.to_string()),
+                stage: r.get(2)?,
+                office: r.get(3)?,
+                due_on: r.get(4)?,
+                overdue_days: 0,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((alerts, tasks))
 }
 
 /// SQLite's counter of commits by other connections: cheap to poll.

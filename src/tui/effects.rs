@@ -35,9 +35,13 @@ impl Env {
             tr("未发送", "unsent"),
             s.unsent
         );
-        app.tasks = data::tasks(conn, app.today, &app.office)?;
+        let (tasks, total, mine) = data::tasks(conn, app.today, &app.office)?;
+        app.tasks = tasks;
+        app.tasks_total = (total, mine);
         app.tasks_pos.clamp(app.visible_tasks().len());
-        app.alerts = data::alerts(conn, app.today)?;
+        let (alerts, counts) = data::alerts(conn, app.today)?;
+        app.alerts = alerts;
+        app.alert_counts = counts;
         app.alerts_pos.clamp(app.alerts.len());
         if let Some(d) = orgs {
             install_orgs(app, d);
@@ -65,12 +69,7 @@ impl Env {
     fn run_one(&mut self, app: &mut App, e: Effect) -> Result<()> {
         match e {
             Effect::OpenDetail(id) => {
-                let d = crate::store::read::org_detail(
-                    self.store.conn(),
-                    &crate::domain::Id(id),
-                    app.today,
-                )?;
-                app.view = View::Detail(Box::new(d));
+                app.view = View::Detail(Box::new(self.detail(&id, app.today)?));
                 app.detail_scroll = 0;
             }
             Effect::OpenForm(super::form::FormKind::AdvanceTask) => {
@@ -109,7 +108,7 @@ impl Env {
             }
             Effect::OpenForm(kind) => {
                 let org = match &app.view {
-                    View::Detail(d) => Some(d.row.id.clone()),
+                    View::Detail(d) => Some(d.org.row.id.clone()),
                     _ => app.selected_org().map(|o| o.id.to_string()),
                 };
                 let marked: Vec<String> = app.orgs.marked.iter().cloned().collect();
@@ -157,14 +156,17 @@ impl Env {
     /// Re-reads the organization a detail view shows.
     pub fn refresh_detail(&self, app: &mut App) -> Result<()> {
         if let View::Detail(d) = &app.view {
-            let id = crate::domain::Id(d.row.id.clone());
-            app.view = View::Detail(Box::new(crate::store::read::org_detail(
-                self.store.conn(),
-                &id,
-                app.today,
-            )?));
+            let id = d.org.row.id.clone();
+            app.view = View::Detail(Box::new(self.detail(&id, app.today)?));
         }
         Ok(())
+    }
+
+    fn detail(&self, id: &str, today: Date) -> Result<super::state::Detail> {
+        let conn = self.store.conn();
+        let org = crate::store::read::org_detail(conn, &crate::domain::Id(id.to_string()), today)?;
+        let (alerts, tasks) = data::for_org(conn, id, today)?;
+        Ok(super::state::Detail { org, alerts, tasks })
     }
 
     pub fn dashboard(&self, today: Date) -> Result<Dashboard> {

@@ -103,23 +103,36 @@ fn upkeep(path: &std::path::Path, today: Date, u: &Upkeep) -> Result<()> {
     Ok(())
 }
 
+/// Hands memory freed by a large piece of work (loading, the upkeep) back to
+/// the system, so the app's resident size stays what it keeps, not its peak.
+fn release_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free heap pages to the kernel; it takes
+    // no pointers and may be called from any thread.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 fn spawn_loader(
     path: std::path::PathBuf,
     today: Date,
     tx: mpsc::Sender<Loaded>,
-    first: Option<Upkeep>,
+    then: Option<Upkeep>,
 ) {
     std::thread::spawn(move || {
-        if let Some(u) = first {
-            if let Err(e) = upkeep(&path, today, &u) {
-                let _ = tx.send(Loaded::Notice(e.to_string()));
-            }
-        }
         let msg = match Store::open(&path).and_then(|s| data::orgs(s.conn(), today)) {
             Ok(d) => Loaded::Orgs(d),
             Err(e) => Loaded::Failed(e.to_string()),
         };
         let _ = tx.send(msg);
+        // The list first; the upkeep's commits then reload the panes.
+        if let Some(u) = then {
+            if let Err(e) = upkeep(&path, today, &u) {
+                let _ = tx.send(Loaded::Notice(e.to_string()));
+            }
+            release_memory();
+        }
     });
 }
 
@@ -214,6 +227,7 @@ fn event_loop(
             match msg {
                 Loaded::Orgs(d) => {
                     effects::install_orgs(app, d);
+                    release_memory();
                     // a commit that landed while loading: load again
                     if std::mem::take(&mut reload_pending) {
                         app.orgs.loading = true;

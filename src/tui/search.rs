@@ -35,7 +35,7 @@ pub fn readings(name: &str) -> Vec<(String, String)> {
                 distinct.push(o);
             }
         }
-        if distinct.len() > 1 && branched < 2 {
+        if distinct.len() > 1 && branched < 1 {
             branched += 1;
             let mut next = Vec::new();
             for o in &out {

@@ -123,10 +123,17 @@ pub struct Dashboard {
     pub paragraph: String,
 }
 
+/// An organization's detail, with its open alerts and tasks.
+pub struct Detail {
+    pub org: OrgDetail,
+    pub alerts: Vec<AlertRow>,
+    pub tasks: Vec<TaskRow>,
+}
+
 pub enum View {
     Main,
     Conflicts(Vec<crate::sync::conflicts::Conflict>),
-    Detail(Box<OrgDetail>),
+    Detail(Box<Detail>),
     Dashboard(Box<Dashboard>),
 }
 
@@ -145,9 +152,13 @@ pub struct App {
     pub orgs: Orgs,
     pub orgs_sort: Sort,
     pub tasks: Vec<TaskRow>,
+    /// Open tasks in all, and the user's office's (the pane keeps the first rows).
+    pub tasks_total: (i64, i64),
     pub tasks_pos: ListPos,
     pub all_tasks: bool,
     pub alerts: Vec<AlertRow>,
+    /// Every open alert's count, by rule.
+    pub alert_counts: std::collections::BTreeMap<String, i64>,
     pub alerts_pos: ListPos,
     pub pending: Vec<Chord>,
     pub message: Option<String>,
@@ -177,9 +188,11 @@ impl App {
             orgs: Orgs::default(),
             orgs_sort: Sort::Street,
             tasks: Vec::new(),
+            tasks_total: (0, 0),
             tasks_pos: ListPos::default(),
             all_tasks: true,
             alerts: Vec::new(),
+            alert_counts: Default::default(),
             alerts_pos: ListPos::default(),
             pending: Vec::new(),
             message: None,

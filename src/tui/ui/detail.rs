@@ -7,17 +7,20 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::domain::kinds::{Coverage, Mode, OrgKind, Political, Relation, Source};
+use crate::domain::kinds::{
+    Coverage, Mode, OrgKind, Political, Relation, Rule, Source, Stage, TaskKind,
+};
 use crate::i18n::tr;
-use crate::store::read::OrgDetail;
 use crate::text::{clean, pad, width};
 use crate::tui::state::App;
+use crate::tui::state::Detail;
 
 fn section<'a>(app: &App, title: &str) -> Line<'a> {
     Line::from(Span::styled(format!("── {title} "), app.theme.accent()))
 }
 
-pub fn draw(f: &mut Frame, area: Rect, app: &App, d: &OrgDetail) {
+pub fn draw(f: &mut Frame, area: Rect, app: &App, detail: &Detail) {
+    let d = &detail.org;
     let r = &d.row;
     let block = app.theme.block(format!(" {} ", clean(&r.name)), true);
     let inner = block.inner(area);
@@ -129,32 +132,25 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, d: &OrgDetail) {
             a.last_visit_on.clone().unwrap_or_default()
         )));
     }
-    let tasks: Vec<_> = app
-        .tasks
-        .iter()
-        .filter(|t| t.org_id.as_deref() == Some(r.id.as_str()))
-        .collect();
+    let tasks = &detail.tasks;
     if !tasks.is_empty() {
         lines.push(section(app, tr("任务", "Tasks")));
         for t in tasks {
-            lines.push(Line::from(format!(
-                "  {} · {} · {}",
-                t.kind, t.stage, t.due_on
-            )));
+            let kind = TaskKind::parse(&t.kind).map(|k| k.label()).unwrap_or("");
+            let stage = Stage::parse(&t.stage).map(|s| s.label()).unwrap_or("");
+            lines.push(Line::from(format!("  {kind} · {stage} · {}", t.due_on)));
         }
     }
-    let alerts: Vec<_> = app
-        .alerts
-        .iter()
-        .filter(|a| a.org_id.as_deref() == Some(r.id.as_str()))
-        .collect();
+    let alerts = &detail.alerts;
     if !alerts.is_empty() {
         lines.push(section(app, tr("提醒", "Alerts")));
         for a in alerts {
             lines.push(Line::from(Span::styled(
                 format!(
                     "  {} · {} · {}{}",
-                    a.rule,
+                    Rule::parse(&a.rule)
+                        .map(|r| r.label())
+                        .unwrap_or(a.rule.as_str()),
                     a.raised_on,
                     a.age_days,
                     tr("天", "d")

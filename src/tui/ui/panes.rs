@@ -153,7 +153,15 @@ pub fn tasks(f: &mut Frame, area: Rect, app: &App) {
         tr("本办", "mine")
     };
     let block = app.theme.block(
-        format!(" {} ({}) {which} ", tr("摸排任务", "Tasks"), list.len()),
+        format!(
+            " {} ({}) {which} ",
+            tr("摸排任务", "Tasks"),
+            if app.all_tasks || app.office.is_empty() {
+                app.tasks_total.0
+            } else {
+                app.tasks_total.1
+            }
+        ),
         focused,
     );
     let inner = block.inner(area);
@@ -210,7 +218,11 @@ pub fn tasks(f: &mut Frame, area: Rect, app: &App) {
 pub fn alerts(f: &mut Frame, area: Rect, app: &App) {
     let focused = app.focus == Pane::Alerts;
     let block = app.theme.block(
-        format!(" {} ({}) ", tr("第一时间提醒", "Alerts"), app.alerts.len()),
+        format!(
+            " {} ({}) ",
+            tr("第一时间提醒", "Alerts"),
+            app.alert_counts.values().sum::<i64>()
+        ),
         focused,
     );
     let inner = block.inner(area);
@@ -223,10 +235,7 @@ pub fn alerts(f: &mut Frame, area: Rect, app: &App) {
         return;
     }
     // Each rule gets a heading with its count; the alerts under it, oldest first.
-    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-    for a in &app.alerts {
-        *counts.entry(a.rule.as_str()).or_default() += 1;
-    }
+    let counts = &app.alert_counts;
     let mut lines: Vec<Option<usize>> = Vec::with_capacity(app.alerts.len() + counts.len());
     for (k, a) in app.alerts.iter().enumerate() {
         if k == 0 || app.alerts[k - 1].rule != a.rule {

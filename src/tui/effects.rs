@@ -14,6 +14,9 @@ use crate::store::{Actor, Store};
 
 pub struct Env {
     pub store: Store,
+    /// In the running app, reloads go to the loader thread; without it
+    /// (tests, snapshots) they happen at once.
+    pub loader: Option<super::loader::Loader>,
     pub actor: Actor,
     pub small_enterprise: i64,
     pub hire_due_days: i64,
@@ -148,6 +151,10 @@ impl Env {
 
     /// Everything again, keeping the view (a detail view is re-read).
     pub fn reload_all(&self, app: &mut App) -> Result<()> {
+        if let Some(l) = &self.loader {
+            l.request(app, None);
+            return self.refresh_detail(app);
+        }
         let orgs = data::orgs(self.store.conn(), app.today)?;
         self.load(app, Some(orgs))?;
         self.refresh_detail(app)

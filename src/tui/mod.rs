@@ -9,6 +9,7 @@ pub mod effects;
 pub mod form;
 pub mod forms;
 pub mod keymap;
+pub mod loader;
 pub mod present;
 pub mod search;
 pub mod state;
@@ -66,74 +67,12 @@ pub fn prepare(
     app.all_tasks = config.user.office.is_empty();
     let env = Env {
         store,
+        loader: None,
         actor,
         small_enterprise: config.report.small_enterprise_employees,
         hire_due_days: config.alerts.hire_due_days,
     };
     Ok((app, env))
-}
-
-enum Loaded {
-    Orgs(data::OrgData),
-    /// The organizations could not be loaded.
-    Failed(String),
-    /// Something to tell the user (the upkeep on opening failed).
-    Notice(String),
-}
-
-/// What opening the app brings up to date: the alerts, then this cycle's
-/// half-year tasks. It runs beside the first frame, not before it; the panes
-/// reload when its commits land.
-struct Upkeep {
-    actor: Actor,
-    limits: crate::config::Alerts,
-}
-
-fn upkeep(path: &std::path::Path, today: Date, u: &Upkeep) -> Result<()> {
-    let mut store = Store::open(path)?;
-    crate::store::alerts::refresh(&mut store, &u.actor, &u.limits, today)?;
-    let cmds = crate::store::tasks::half_year_plan(store.conn(), today)?;
-    if !cmds.is_empty() {
-        store.apply_batch(
-            &u.actor,
-            "tasks.generate",
-            cmds.into_iter().map(|c| (today, c)).collect(),
-        )?;
-    }
-    Ok(())
-}
-
-/// Hands memory freed by a large piece of work (loading, the upkeep) back to
-/// the system, so the app's resident size stays what it keeps, not its peak.
-fn release_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free heap pages to the kernel; it takes
-    // no pointers and may be called from any thread.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-fn spawn_loader(
-    path: std::path::PathBuf,
-    today: Date,
-    tx: mpsc::Sender<Loaded>,
-    then: Option<Upkeep>,
-) {
-    std::thread::spawn(move || {
-        let msg = match Store::open(&path).and_then(|s| data::orgs(s.conn(), today)) {
-            Ok(d) => Loaded::Orgs(d),
-            Err(e) => Loaded::Failed(e.to_string()),
-        };
-        let _ = tx.send(msg);
-        // The list first; the upkeep's commits then reload the panes.
-        if let Some(u) = then {
-            if let Err(e) = upkeep(&path, today, &u) {
-                let _ = tx.send(Loaded::Notice(e.to_string()));
-            }
-            release_memory();
-        }
-    });
 }
 
 /// Runs until the user quits. The terminal is restored on return, on panic
@@ -155,15 +94,16 @@ pub fn run(store: Store, today: Date, config: &Config) -> Result<()> {
         config,
         theme::Theme::from_env(&config.ui.border),
     )?;
-    env.load(&mut app, None)?;
-    app.orgs.loading = true;
     app.orgs.total_hint = env.store.count("orgs")?;
+    // Everything but the first frame loads on another thread.
     let (tx, rx) = mpsc::channel();
-    let first = Upkeep {
+    let loader = loader::Loader::new(path, app.office.clone(), tx);
+    let first = loader::Upkeep {
         actor: env.actor.clone(),
         limits: config.alerts.clone(),
     };
-    spawn_loader(path.clone(), today, tx.clone(), Some(first));
+    loader.request(&mut app, Some(first));
+    env.loader = Some(loader);
 
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
@@ -171,25 +111,21 @@ pub fn run(store: Store, today: Date, config: &Config) -> Result<()> {
     }
     let terminal = ratatui::init();
     let result = present::Presenter::new(terminal)
-        .and_then(|mut p| event_loop(&mut p, &mut app, &mut env, &rx, &tx, &path, &stop));
+        .and_then(|mut p| event_loop(&mut p, &mut app, &mut env, &rx, &stop));
     ratatui::restore();
     result
 }
 
-#[allow(clippy::too_many_arguments)]
 fn event_loop(
     screen: &mut present::Presenter<ratatui::backend::CrosstermBackend<std::io::Stdout>>,
     app: &mut App,
     env: &mut Env,
-    rx: &mpsc::Receiver<Loaded>,
-    tx: &mpsc::Sender<Loaded>,
-    path: &std::path::Path,
+    rx: &mpsc::Receiver<loader::Loaded>,
     stop: &AtomicBool,
 ) -> Result<()> {
     let mut dirty = true;
     let mut version = data::data_version(env.store.conn())?;
     let mut checked = Instant::now();
-    let mut reload_pending = false;
     loop {
         if dirty {
             app.page = ui::page_height(screen.area()?, app.focus);
@@ -224,21 +160,8 @@ fn event_loop(
             }
         }
         while let Ok(msg) = rx.try_recv() {
-            match msg {
-                Loaded::Orgs(d) => {
-                    effects::install_orgs(app, d);
-                    release_memory();
-                    // a commit that landed while loading: load again
-                    if std::mem::take(&mut reload_pending) {
-                        app.orgs.loading = true;
-                        spawn_loader(path.to_path_buf(), app.today, tx.clone(), None);
-                    }
-                }
-                Loaded::Failed(e) => {
-                    app.orgs.loading = false;
-                    app.message = Some(e);
-                }
-                Loaded::Notice(e) => app.message = Some(e),
+            if let Some(l) = &env.loader {
+                l.receive(app, msg);
             }
             dirty = true;
         }
@@ -248,13 +171,9 @@ fn event_loop(
             let v = data::data_version(env.store.conn())?;
             if v != version {
                 version = v;
-                env.load(app, None)?;
                 env.refresh_detail(app)?;
-                if app.orgs.loading {
-                    reload_pending = true;
-                } else {
-                    app.orgs.loading = true;
-                    spawn_loader(path.to_path_buf(), app.today, tx.clone(), None);
+                if let Some(l) = &env.loader {
+                    l.request(app, None);
                 }
                 dirty = true;
             }

@@ -169,6 +169,8 @@ pub struct App {
     pub page: usize,
     pub detail_scroll: u16,
     pub conflicts_pos: ListPos,
+    /// A reload was asked for while one was running.
+    pub reload_pending: bool,
 }
 
 impl App {
@@ -202,6 +204,7 @@ impl App {
             page: 10,
             detail_scroll: 0,
             conflicts_pos: ListPos::default(),
+            reload_pending: false,
         }
     }
 

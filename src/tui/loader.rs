@@ -1,0 +1,147 @@
+//! Loading off the UI thread: the panes' rows and the organizations with their
+//! search index, then (on opening) the upkeep that brings alerts and half-year
+//! tasks up to date. Results come back as messages; the first frame never
+//! waits for them.
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+use super::data::{self, AlertRow, OrgData, TaskRow};
+use super::effects::install_orgs;
+use super::state::App;
+use crate::domain::Date;
+use crate::error::Result;
+use crate::store::{Actor, Store};
+
+pub enum Loaded {
+    Lists {
+        tasks: Vec<TaskRow>,
+        totals: (i64, i64),
+        alerts: Vec<AlertRow>,
+        counts: std::collections::BTreeMap<String, i64>,
+    },
+    Orgs(OrgData),
+    /// Loading failed.
+    Failed(String),
+    /// Something to tell the user (the upkeep on opening failed).
+    Notice(String),
+}
+
+/// What opening the app brings up to date: the alerts, then this cycle's
+/// half-year tasks. Its commits reload the panes like any other session's.
+pub struct Upkeep {
+    pub actor: Actor,
+    pub limits: crate::config::Alerts,
+}
+
+fn upkeep(path: &std::path::Path, today: Date, u: &Upkeep) -> Result<()> {
+    let mut store = Store::open(path)?;
+    crate::store::alerts::refresh(&mut store, &u.actor, &u.limits, today)?;
+    let cmds = crate::store::tasks::half_year_plan(store.conn(), today)?;
+    if !cmds.is_empty() {
+        store.apply_batch(
+            &u.actor,
+            "tasks.generate",
+            cmds.into_iter().map(|c| (today, c)).collect(),
+        )?;
+    }
+    Ok(())
+}
+
+/// Hands memory freed by a large piece of work back to the system, so the
+/// app's resident size is what it keeps, not its peak.
+fn release_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free heap pages to the kernel; it takes
+    // no pointers and may be called from any thread.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+fn lists(path: &std::path::Path, today: Date, office: &str) -> Result<Loaded> {
+    let store = Store::open(path)?;
+    let (tasks, total, mine) = data::tasks(store.conn(), today, office)?;
+    let (alerts, counts) = data::alerts(store.conn(), today)?;
+    Ok(Loaded::Lists {
+        tasks,
+        totals: (total, mine),
+        alerts,
+        counts,
+    })
+}
+
+pub struct Loader {
+    path: PathBuf,
+    office: String,
+    tx: mpsc::Sender<Loaded>,
+}
+
+impl Loader {
+    pub fn new(path: PathBuf, office: String, tx: mpsc::Sender<Loaded>) -> Loader {
+        Loader { path, office, tx }
+    }
+
+    /// Loads everything again; while a load runs, one more is queued instead.
+    pub fn request(&self, app: &mut App, then: Option<Upkeep>) {
+        if app.orgs.loading && then.is_none() {
+            app.reload_pending = true;
+            return;
+        }
+        app.orgs.loading = true;
+        let (path, office, tx, today) = (
+            self.path.clone(),
+            self.office.clone(),
+            self.tx.clone(),
+            app.today,
+        );
+        std::thread::spawn(move || {
+            let send = |m: Result<Loaded>| {
+                let _ = tx.send(m.unwrap_or_else(|e| Loaded::Failed(e.to_string())));
+            };
+            send(lists(&path, today, &office));
+            send(
+                Store::open(&path)
+                    .and_then(|s| data::orgs(s.conn(), today))
+                    .map(Loaded::Orgs),
+            );
+            if let Some(u) = then {
+                if let Err(e) = upkeep(&path, today, &u) {
+                    let _ = tx.send(Loaded::Notice(e.to_string()));
+                }
+                release_memory();
+            }
+        });
+    }
+
+    /// Puts a result in place.
+    pub fn receive(&self, app: &mut App, msg: Loaded) {
+        match msg {
+            Loaded::Lists {
+                tasks,
+                totals,
+                alerts,
+                counts,
+            } => {
+                app.tasks = tasks;
+                app.tasks_total = totals;
+                app.tasks_pos.clamp(app.visible_tasks().len());
+                app.alerts = alerts;
+                app.alert_counts = counts;
+                app.alerts_pos.clamp(app.alerts.len());
+            }
+            Loaded::Orgs(d) => {
+                install_orgs(app, d);
+                release_memory();
+                if std::mem::take(&mut app.reload_pending) {
+                    self.request(app, None);
+                }
+            }
+            Loaded::Failed(e) => {
+                app.orgs.loading = false;
+                app.message = Some(e);
+            }
+            Loaded::Notice(e) => app.message = Some(e),
+        }
+    }
+}

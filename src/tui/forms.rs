@@ -54,6 +54,15 @@ fn org_facts(conn: &Connection, org: &str) -> Result<Vec<(&'static str, String)>
     )?)
 }
 
+/// One value of `org_facts`.
+fn fact(facts: &[(&'static str, String)], key: &str) -> String {
+    facts
+        .iter()
+        .find(|f| f.0 == key)
+        .map(|f| f.1.clone())
+        .unwrap_or_default()
+}
+
 fn need_org(org: Option<&str>) -> Result<&str> {
     org.ok_or_else(|| Error::Refused(tr("请先选择一个组织", "select an organization first").into()))
 }
@@ -96,13 +105,7 @@ pub fn open(
         FormKind::EditOrg => {
             let org = need_org(org)?;
             let facts = org_facts(conn, org)?;
-            let get = |k: &str| {
-                facts
-                    .iter()
-                    .find(|f| f.0 == k)
-                    .map(|f| f.1.clone())
-                    .unwrap_or_default()
-            };
+            let get = |k: &str| fact(&facts, k);
             let fields = vec![
                 Field::text("name", tr("名称", "name"), &get("name")),
                 Field::text(
@@ -145,13 +148,7 @@ pub fn open(
         FormKind::Survey => {
             let org = need_org(org)?;
             let facts = org_facts(conn, org)?;
-            let get = |k: &str| {
-                facts
-                    .iter()
-                    .find(|f| f.0 == k)
-                    .map(|f| f.1.clone())
-                    .unwrap_or_default()
-            };
+            let get = |k: &str| fact(&facts, k);
             let fields = vec![
                 Field::info("org", tr("组织", "organization"), get("name")),
                 Field::text(
@@ -371,11 +368,7 @@ fn stale_fields(conn: &Connection, form: &Form) -> Result<Vec<(String, String, S
     let now = org_facts(conn, org)?;
     let mut out = Vec::new();
     for (k, was) in &form.original {
-        let cur = now
-            .iter()
-            .find(|f| f.0 == *k)
-            .map(|f| f.1.clone())
-            .unwrap_or_default();
+        let cur = fact(&now, k);
         let mine = form.get(k);
         // only fields this user changed can collide; the others are not written
         if mine != *was && cur != *was && mine != cur {

@@ -134,6 +134,7 @@ fn demo_search_by_initials_open_edit_save_quit() {
     let mut s = Session::start(&["--db", db, "demo"], l.dir.path());
     s.wait_for("组织 (900)");
     s.wait_for("演示");
+    s.wait_for("上次同步 从未"); // the status bar's sync state
     s.send(b"/");
     for c in ini.bytes() {
         s.send(&[c]);

@@ -279,6 +279,22 @@ pub fn for_org(conn: &Connection, org: &str, today: Date) -> Result<(Vec<AlertRo
     Ok((alerts, tasks))
 }
 
+/// The status bar's sync part: when this replica last synced, and how many
+/// local changes no peer has yet.
+pub fn sync_state(conn: &Connection) -> Result<String> {
+    let s = crate::sync::peers::status(conn)?;
+    Ok(format!(
+        "{} {} · {} {}",
+        crate::i18n::tr("上次同步", "last sync"),
+        s.last_sync
+            .as_deref()
+            .and_then(|t| t.get(..16))
+            .unwrap_or(crate::i18n::tr("从未", "never")),
+        crate::i18n::tr("未发送", "unsent"),
+        s.unsent
+    ))
+}
+
 /// SQLite's counter of commits by other connections: cheap to poll.
 pub fn data_version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)

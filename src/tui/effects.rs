@@ -27,17 +27,7 @@ impl Env {
     /// organizations with their search index.
     pub fn load(&self, app: &mut App, orgs: Option<data::OrgData>) -> Result<()> {
         let conn = self.store.conn();
-        let s = crate::sync::peers::status(conn)?;
-        app.sync = format!(
-            "{} {} · {} {}",
-            tr("上次同步", "last sync"),
-            s.last_sync
-                .as_deref()
-                .and_then(|t| t.get(..16))
-                .unwrap_or(tr("从未", "never")),
-            tr("未发送", "unsent"),
-            s.unsent
-        );
+        app.sync = data::sync_state(conn)?;
         let (tasks, total, mine) = data::tasks(conn, app.today, &app.office)?;
         app.tasks = tasks;
         app.tasks_total = (total, mine);

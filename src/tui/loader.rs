@@ -19,6 +19,7 @@ pub enum Loaded {
         totals: (i64, i64),
         alerts: Vec<AlertRow>,
         counts: std::collections::BTreeMap<String, i64>,
+        sync: String,
     },
     Orgs(OrgData),
     /// Loading failed.
@@ -63,11 +64,13 @@ fn lists(path: &std::path::Path, today: Date, office: &str) -> Result<Loaded> {
     let store = Store::open(path)?;
     let (tasks, total, mine) = data::tasks(store.conn(), today, office)?;
     let (alerts, counts) = data::alerts(store.conn(), today)?;
+    let sync = data::sync_state(store.conn())?;
     Ok(Loaded::Lists {
         tasks,
         totals: (total, mine),
         alerts,
         counts,
+        sync,
     })
 }
 
@@ -122,7 +125,9 @@ impl Loader {
                 totals,
                 alerts,
                 counts,
+                sync,
             } => {
+                app.sync = sync;
                 app.tasks = tasks;
                 app.tasks_total = totals;
                 app.tasks_pos.clamp(app.visible_tasks().len());

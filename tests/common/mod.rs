@@ -106,12 +106,18 @@ pub fn command(db: &Path, home: &Path, args: &[&str]) -> Command {
         .env_remove("LIANGXIN_DB")
         .env_remove("LIANGXIN_CONFIG")
         .env_remove("LIANGXIN_TODAY")
+        .env_remove("LIANGXIN_KEY")
         .env("LIANGXIN_LANG", "en");
     c
 }
 
 pub fn run_with(db: &Path, home: &Path, args: &[&str]) -> Out {
-    let out = command(db, home, args).output().expect("run liangxin");
+    output(command(db, home, args))
+}
+
+/// Runs a prepared command to its end and keeps what it printed.
+pub fn output(mut c: Command) -> Out {
+    let out = c.output().expect("run liangxin");
     Out {
         ok: out.status.success(),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

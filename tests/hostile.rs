@@ -133,3 +133,21 @@ fn over_long_fields_are_refused_naming_the_field_and_nothing_is_written() {
     // The limit itself is taken.
     l.ok(&["street", "add", &just]);
 }
+
+/// Values are bound as parameters, and a field name is looked up in a fixed
+/// list before it could reach SQL.
+#[test]
+fn sql_in_a_value_is_kept_as_text_and_in_a_field_name_is_refused() {
+    let l = small_ledger();
+    let name = "x'); DROP TABLE orgs; --";
+    l.ok(&["org", "add", "--name", name, "--street", "南坪街道"]);
+    let before = l.counts();
+    let shown = l.json(&["org", "show", name, "--format", "json"]);
+    assert_eq!(shown["name"], name);
+    let o = l.run(&["org", "set", name, "employees; DROP TABLE orgs=3"]);
+    one_clear_line(&o, "field name", "field FIELD has an invalid value");
+    let o = l.run(&["org", "set", name, "employees=1; DROP TABLE orgs"]);
+    one_clear_line(&o, "value", "field employees has an invalid value");
+    assert_eq!(l.counts(), before);
+    l.ok(&["check"]);
+}

@@ -125,11 +125,9 @@ pub fn output(mut c: Command) -> Out {
     }
 }
 
-/// Polls `ready` while `child` runs; once it holds, kills the child with
-/// SIGKILL. Fails if the child ended first (it was not cut mid-way) or was
-/// not ended by that signal.
-pub fn kill_when(child: &mut Child, what: &str, mut ready: impl FnMut() -> bool) {
-    use std::os::unix::process::ExitStatusExt;
+/// Polls `ready` while `child` runs. Fails if the child ends first (it was
+/// not caught mid-way).
+pub fn wait_for(child: &mut Child, what: &str, mut ready: impl FnMut() -> bool) {
     let t0 = std::time::Instant::now();
     while !ready() {
         if let Some(s) = child.try_wait().expect("try_wait") {
@@ -142,6 +140,13 @@ pub fn kill_when(child: &mut Child, what: &str, mut ready: impl FnMut() -> bool)
         );
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
+}
+
+/// `wait_for`, then kills the child with SIGKILL; fails if it was not ended
+/// by that signal (it finished first).
+pub fn kill_when(child: &mut Child, what: &str, ready: impl FnMut() -> bool) {
+    use std::os::unix::process::ExitStatusExt;
+    wait_for(child, what, ready);
     child.kill().expect("kill");
     let status = child.wait().expect("wait");
     assert_eq!(

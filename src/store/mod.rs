@@ -6,6 +6,7 @@ pub mod alerts;
 mod apply;
 mod apply_loop;
 pub mod check;
+mod key;
 pub mod known;
 pub mod read;
 pub mod resolve;
@@ -50,7 +51,7 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
-        let mut conn = Connection::open_with_flags(path, flags)?;
+        let mut conn = connect(path, flags)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         let shown = path.display().to_string();
         conn.pragma_update(None, "journal_mode", "WAL")
@@ -129,7 +130,7 @@ impl Store {
             ));
         }
         create_private(dest)?;
-        let mut out = Connection::open(dest)?;
+        let mut out = connect(dest, OpenFlags::default())?;
         let b = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
         b.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
         Ok(())
@@ -137,8 +138,10 @@ impl Store {
 
     /// Replaces this database's contents with `src` (which must pass `check`).
     pub fn restore_from(&mut self, src: &Path) -> Result<check::Report> {
-        let from = Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|e| not_a_db(&src.display().to_string(), e))?;
+        let from = connect(src, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| match e {
+            Error::Db(d) => not_a_db(&src.display().to_string(), d),
+            other => other,
+        })?;
         let version: i64 = from
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|e| not_a_db(&src.display().to_string(), e))?;
@@ -174,12 +177,26 @@ impl Store {
     }
 }
 
+/// Opens a connection to `path` and, in the encrypted build, keys it before
+/// anything else reads the file. Every database file goes through here.
+pub(crate) fn connect(path: &Path, flags: OpenFlags) -> Result<Connection> {
+    let conn = Connection::open_with_flags(path, flags)?;
+    key::apply(&conn)?;
+    Ok(conn)
+}
+
 fn not_a_db(path: &str, e: rusqlite::Error) -> Error {
+    // With a key, a wrong key and a file that is not a database look the same.
+    let what = if cfg!(feature = "encryption") {
+        tr(
+            "不是 liangxin 数据库文件，或密钥不对",
+            "is not a liangxin database, or the key is wrong",
+        )
+    } else {
+        tr("不是 liangxin 数据库文件", "is not a liangxin database")
+    };
     match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::NotADatabase) => Error::Refused(format!(
-            "{path}: {}",
-            tr("不是 liangxin 数据库文件", "is not a liangxin database")
-        )),
+        Some(rusqlite::ErrorCode::NotADatabase) => Error::Refused(format!("{path}: {what}")),
         _ => Error::Db(e),
     }
 }

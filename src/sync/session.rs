@@ -259,7 +259,7 @@ pub fn clone(dest: &Path, peer_name: &str, r: &mut impl Read, w: &mut impl Write
         return Err(e);
     }
     let fresh = (|| -> Result<()> {
-        let conn = rusqlite::Connection::open(&partial)?;
+        let conn = crate::store::connect(&partial, rusqlite::OpenFlags::default())?;
         // One site id per file: the copy is a new replica, not the server.
         conn.execute(
             "UPDATE meta SET value = ?1 WHERE key = 'site_id'",

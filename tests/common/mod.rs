@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 
 pub struct Out {
     pub ok: bool,
@@ -37,6 +37,24 @@ impl Ledger {
             o.stdout, o.stderr
         );
         o.stdout
+    }
+
+    /// Starts `liangxin --db <db> args...` without waiting; output is dropped.
+    pub fn spawn(&self, args: &[&str]) -> Child {
+        command(&self.db, self.dir.path(), args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn liangxin")
+    }
+
+    /// Rows in `table`, or None while the database cannot be read (a writer
+    /// holds it mid-recovery): for polling while another process writes.
+    pub fn try_count(&self, table: &str) -> Option<i64> {
+        let conn = rusqlite::Connection::open(&self.db).ok()?;
+        conn.busy_timeout(std::time::Duration::from_secs(1)).ok()?;
+        conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .ok()
     }
 
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
@@ -76,9 +94,10 @@ impl Ledger {
     }
 }
 
-pub fn run_with(db: &Path, home: &Path, args: &[&str]) -> Out {
-    let out = Command::new(env!("CARGO_BIN_EXE_liangxin"))
-        .arg("--db")
+/// The real binary pointed at `db`, with a fixed language and no user config.
+pub fn command(db: &Path, home: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_liangxin"));
+    c.arg("--db")
         .arg(db)
         .args(args)
         .env("HOME", home)
@@ -87,14 +106,54 @@ pub fn run_with(db: &Path, home: &Path, args: &[&str]) -> Out {
         .env_remove("LIANGXIN_DB")
         .env_remove("LIANGXIN_CONFIG")
         .env_remove("LIANGXIN_TODAY")
-        .env("LIANGXIN_LANG", "en")
-        .output()
-        .expect("run liangxin");
+        .env_remove("LIANGXIN_KEY")
+        .env("LIANGXIN_LANG", "en");
+    c
+}
+
+pub fn run_with(db: &Path, home: &Path, args: &[&str]) -> Out {
+    output(command(db, home, args))
+}
+
+/// Runs a prepared command to its end and keeps what it printed.
+pub fn output(mut c: Command) -> Out {
+    let out = c.output().expect("run liangxin");
     Out {
         ok: out.status.success(),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// Polls `ready` while `child` runs. Fails if the child ends first (it was
+/// not caught mid-way).
+pub fn wait_for(child: &mut Child, what: &str, mut ready: impl FnMut() -> bool) {
+    let t0 = std::time::Instant::now();
+    while !ready() {
+        if let Some(s) = child.try_wait().expect("try_wait") {
+            panic!("{what} ended ({s}) before it could be killed");
+        }
+        // A guard against a hang, not a timing assertion.
+        assert!(
+            t0.elapsed() < std::time::Duration::from_secs(600),
+            "{what} never reached the point to kill it at"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// `wait_for`, then kills the child with SIGKILL; fails if it was not ended
+/// by that signal (it finished first).
+pub fn kill_when(child: &mut Child, what: &str, ready: impl FnMut() -> bool) {
+    use std::os::unix::process::ExitStatusExt;
+    wait_for(child, what, ready);
+    child.kill().expect("kill");
+    let status = child.wait().expect("wait");
+    assert_eq!(
+        status.signal(),
+        Some(9),
+        "{what} finished ({status}) before the kill reached it"
+    );
 }
 
 /// A small ledger: one street, a community, three enterprises.

@@ -14,6 +14,22 @@ use liangxin::tui::forms::{self, Saved};
 use liangxin::tui::prepare;
 use liangxin::tui::theme::Theme;
 
+/// The app's state and environment on a ledger, loaded at once.
+fn app_on(
+    l: &common::Ledger,
+    today: Date,
+) -> (liangxin::tui::state::App, liangxin::tui::effects::Env) {
+    let (mut app, env) = prepare(
+        Store::open(&l.db).unwrap(),
+        today,
+        &Config::default(),
+        Theme::new("plain", true),
+    )
+    .unwrap();
+    env.reload_all(&mut app).unwrap();
+    (app, env)
+}
+
 fn actor(name: &str) -> Actor {
     Actor {
         os_user: name.into(),
@@ -26,14 +42,7 @@ fn actor(name: &str) -> Actor {
 fn a_commit_by_another_session_changes_data_version_and_shows_on_reload() {
     let l = small_ledger();
     let today = Date::parse("today", "2022-06-01").unwrap();
-    let (mut app, env) = prepare(
-        Store::open(&l.db).unwrap(),
-        today,
-        &Config::default(),
-        Theme::new("plain", true),
-    )
-    .unwrap();
-    env.reload_all(&mut app).unwrap();
+    let (mut app, env) = app_on(&l, today);
     let v0 = data::data_version(env.store.conn()).unwrap();
     let before = app
         .orgs
@@ -167,14 +176,7 @@ fn the_conflicts_view_shows_both_values_and_a_digit_keeps_one() {
     b.ok(&["org", "set", "常德乙公司", "employees=32"]);
     b.ok(&["sync", a.db.to_str().unwrap()]);
     let today = Date::parse("today", "2022-06-01").unwrap();
-    let (mut app, mut env) = prepare(
-        Store::open(&a.db).unwrap(),
-        today,
-        &Config::default(),
-        Theme::new("plain", true),
-    )
-    .unwrap();
-    env.reload_all(&mut app).unwrap();
+    let (mut app, mut env) = app_on(&a, today);
     assert!(
         app.sync.contains("unsent") || app.sync.contains("未发送"),
         "status bar: {}",
@@ -232,14 +234,7 @@ fn a_task_is_handed_on_through_its_form() {
     ]);
     let stage0 = before[0]["stage"].as_str().unwrap().to_string();
     let today = Date::parse("today", "2022-05-02").unwrap();
-    let (mut app, mut env) = prepare(
-        Store::open(&l.db).unwrap(),
-        today,
-        &Config::default(),
-        Theme::new("plain", true),
-    )
-    .unwrap();
-    env.reload_all(&mut app).unwrap();
+    let (mut app, mut env) = app_on(&l, today);
     app.all_tasks = true;
     let e = liangxin::tui::update::update(&mut app, liangxin::tui::action::Action::FocusTasks);
     env.run(&mut app, e);

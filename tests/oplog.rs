@@ -154,3 +154,25 @@ fn processes_writing_at_once_share_one_gap_free_sequence() {
         .unwrap();
     assert_eq!(n, max, "no sequence number skipped or reused");
 }
+
+#[cfg(unix)]
+#[test]
+fn without_user_in_the_environment_the_login_name_is_audited() {
+    let l = common::Ledger::new();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_liangxin"))
+        .arg("--db")
+        .arg(&l.db)
+        .args(["street", "add", "南坪街道"])
+        .env_remove("USER")
+        .env_remove("LOGNAME")
+        .env("HOME", l.dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let who: String = l
+        .conn()
+        .query_row("SELECT os_user FROM audit", [], |r| r.get(0))
+        .unwrap();
+    assert_ne!(who, "unknown");
+    assert!(!who.is_empty());
+}

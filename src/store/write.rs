@@ -31,7 +31,10 @@ impl Actor {
     pub fn from_env(name: &str, office: &str) -> Actor {
         let os_user = std::env::var("USER")
             .or_else(|_| std::env::var("LOGNAME"))
-            .unwrap_or_else(|_| "unknown".into());
+            .ok()
+            .filter(|u| !u.is_empty())
+            .or_else(login_name)
+            .unwrap_or_else(|| "unknown".into());
         Actor {
             name: if name.is_empty() {
                 os_user.clone()
@@ -41,6 +44,40 @@ impl Actor {
             os_user,
             office: office.to_string(),
         }
+    }
+}
+
+/// The login name of the process's user, from the password database (cron
+/// jobs and some shells set no USER).
+fn login_name() -> Option<String> {
+    #[cfg(unix)]
+    {
+        let mut buf = vec![0 as libc::c_char; 4096];
+        // SAFETY: getpwuid_r writes only into `pwd` and `buf` (whose length we
+        // pass); `result` is null or points at `pwd`, whose strings live in `buf`.
+        unsafe {
+            let mut pwd: libc::passwd = std::mem::zeroed();
+            let mut result: *mut libc::passwd = std::ptr::null_mut();
+            let rc = libc::getpwuid_r(
+                libc::getuid(),
+                &mut pwd,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut result,
+            );
+            if rc != 0 || result.is_null() || pwd.pw_name.is_null() {
+                return None;
+            }
+            Some(
+                std::ffi::CStr::from_ptr(pwd.pw_name)
+                    .to_string_lossy()
+                    .into_owned(),
+            )
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        None
     }
 }
 

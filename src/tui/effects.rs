@@ -232,5 +232,6 @@ pub fn install_orgs(app: &mut App, d: data::OrgData) {
     app.orgs.rows = d.rows;
     app.orgs.names = d.names;
     app.orgs.loading = false;
+    app.orgs.failed = None;
     refilter_keep(app, keep);
 }

@@ -8,6 +8,8 @@ use std::sync::mpsc;
 
 use super::data::{self, AlertRow, OrgData, TaskRow};
 use super::effects::install_orgs;
+use super::input::Waker;
+use super::panics;
 use super::state::App;
 use crate::domain::Date;
 use crate::error::Result;
@@ -78,11 +80,23 @@ pub struct Loader {
     path: PathBuf,
     office: String,
     tx: mpsc::Sender<Loaded>,
+    /// Wakes the UI thread when a result is sent (none in tests that poll).
+    waker: Option<Waker>,
 }
 
 impl Loader {
     pub fn new(path: PathBuf, office: String, tx: mpsc::Sender<Loaded>) -> Loader {
-        Loader { path, office, tx }
+        Loader {
+            path,
+            office,
+            tx,
+            waker: None,
+        }
+    }
+
+    pub fn with_waker(mut self, waker: Waker) -> Loader {
+        self.waker = Some(waker);
+        self
     }
 
     /// Loads everything again; while a load runs, one more is queued instead.
@@ -92,29 +106,46 @@ impl Loader {
             return;
         }
         app.orgs.loading = true;
-        let (path, office, tx, today) = (
+        let (path, office, tx, waker, today) = (
             self.path.clone(),
             self.office.clone(),
             self.tx.clone(),
+            self.waker.clone(),
             app.today,
         );
-        std::thread::spawn(move || {
-            let send = |m: Result<Loaded>| {
-                let _ = tx.send(m.unwrap_or_else(|e| Loaded::Failed(e.to_string())));
-            };
-            send(lists(&path, today, &office));
-            send(
-                Store::open(&path)
-                    .and_then(|s| data::orgs(s.conn(), today))
-                    .map(Loaded::Orgs),
-            );
-            if let Some(u) = then {
-                if let Err(e) = upkeep(&path, today, &u) {
-                    let _ = tx.send(Loaded::Notice(e.to_string()));
+        let spawned = std::thread::Builder::new()
+            .name("loader".into())
+            .spawn(move || {
+                // Each step may fail or even panic on odd data; the others still run
+                // and the UI thread always hears how it went.
+                let send = |m: Loaded| {
+                    let _ = tx.send(m);
+                    if let Some(w) = &waker {
+                        w.wake();
+                    }
+                };
+                let failed = |e: crate::error::Error| Loaded::Failed(e.to_string());
+                send(panics::catch(|| lists(&path, today, &office)).unwrap_or_else(failed));
+                send(
+                    panics::catch(|| {
+                        Store::open(&path)
+                            .and_then(|s| data::orgs(s.conn(), today))
+                            .map(Loaded::Orgs)
+                    })
+                    .unwrap_or_else(failed),
+                );
+                if let Some(u) = then {
+                    if let Err(e) = panics::catch(|| upkeep(&path, today, &u)) {
+                        send(Loaded::Notice(e.to_string()));
+                    }
+                    release_memory();
                 }
-                release_memory();
-            }
-        });
+            });
+        if let Err(e) = spawned {
+            app.orgs.loading = false;
+            app.orgs.failed = Some(e.to_string());
+            app.message = Some(e.to_string());
+        }
     }
 
     /// Puts a result in place.
@@ -144,6 +175,7 @@ impl Loader {
             }
             Loaded::Failed(e) => {
                 app.orgs.loading = false;
+                app.orgs.failed = Some(e.clone());
                 app.message = Some(e);
             }
             Loaded::Notice(e) => app.message = Some(e),

@@ -8,8 +8,10 @@ pub mod data;
 pub mod effects;
 pub mod form;
 pub mod forms;
+pub mod input;
 pub mod keymap;
 pub mod loader;
+pub mod panics;
 pub mod present;
 pub mod search;
 pub mod state;
@@ -18,8 +20,6 @@ pub mod ui;
 pub mod update;
 
 use std::io::{IsTerminal, Write};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -75,8 +75,9 @@ pub fn prepare(
     Ok((app, env))
 }
 
-/// Runs until the user quits. The terminal is restored on return, on panic
-/// (ratatui's hook), and on SIGHUP/SIGTERM (an SSH connection dropping).
+/// Runs until the user quits, the terminal goes away (a dropped SSH
+/// connection: hangup, EOF, a failed write) or a SIGTERM/SIGINT/SIGHUP comes.
+/// The terminal is restored on return and on a panic of the UI thread.
 pub fn run(store: Store, today: Date, config: &Config) -> Result<()> {
     if !std::io::stdout().is_terminal() {
         return Err(Error::Refused(
@@ -95,9 +96,10 @@ pub fn run(store: Store, today: Date, config: &Config) -> Result<()> {
         theme::Theme::from_env(&config.ui.border),
     )?;
     app.orgs.total_hint = env.store.count("orgs")?;
+    let mut waiter = input::Waiter::new()?;
     // Everything but the first frame loads on another thread.
     let (tx, rx) = mpsc::channel();
-    let loader = loader::Loader::new(path, app.office.clone(), tx);
+    let loader = loader::Loader::new(path, app.office.clone(), tx).with_waker(waiter.waker());
     let first = loader::Upkeep {
         actor: env.actor.clone(),
         limits: config.alerts.clone(),
@@ -105,15 +107,21 @@ pub fn run(store: Store, today: Date, config: &Config) -> Result<()> {
     loader.request(&mut app, Some(first));
     env.loader = Some(loader);
 
-    let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(sig, Arc::clone(&stop))?;
-    }
-    let terminal = ratatui::init();
+    let terminal = panics::init_terminal()?;
     let result = present::Presenter::new(terminal)
-        .and_then(|mut p| event_loop(&mut p, &mut app, &mut env, &rx, &stop));
-    ratatui::restore();
-    result
+        .and_then(|mut p| event_loop(&mut p, &mut app, &mut env, &rx, &mut waiter));
+    // The terminal may be gone: restoring it then fails, and that is fine.
+    let _ = ratatui::try_restore();
+    match result {
+        // A terminal that went away mid-frame is a hangup, not an error to report.
+        Err(_) if waiter.stopped() || !terminal_alive() => Ok(()),
+        r => r,
+    }
+}
+
+/// Whether the terminal can still be asked its size (false once it hung up).
+fn terminal_alive() -> bool {
+    crossterm::terminal::size().is_ok()
 }
 
 fn event_loop(
@@ -121,7 +129,7 @@ fn event_loop(
     app: &mut App,
     env: &mut Env,
     rx: &mpsc::Receiver<loader::Loaded>,
-    stop: &AtomicBool,
+    waiter: &mut input::Waiter,
 ) -> Result<()> {
     let mut dirty = true;
     let mut version = data::data_version(env.store.conn())?;
@@ -142,21 +150,31 @@ fn event_loop(
             })?;
             dirty = false;
         }
-        if app.quit || stop.load(Ordering::Relaxed) {
+        if app.quit {
             return Ok(());
         }
-        if event::poll(Duration::from_millis(200))? {
-            match event::read()? {
-                Event::Key(k) if k.kind != KeyEventKind::Release => {
-                    let effects = update::on_key(app, k);
-                    env.run(app, effects);
-                    dirty = true;
+        match waiter.wait(Duration::from_millis(250)) {
+            input::Wake::Stop | input::Wake::Hangup => return Ok(()),
+            input::Wake::Timeout => {}
+            input::Wake::Input => {
+                // Only now is crossterm asked: the terminal is readable and alive.
+                while event::poll(Duration::ZERO)? {
+                    match event::read()? {
+                        Event::Key(k) if k.kind != KeyEventKind::Release => {
+                            let effects = update::on_key(app, k);
+                            env.run(app, effects);
+                            dirty = true;
+                        }
+                        Event::Resize(..) => {
+                            screen.invalidate();
+                            dirty = true;
+                        }
+                        _ => {}
+                    }
+                    if app.quit {
+                        break;
+                    }
                 }
-                Event::Resize(..) => {
-                    screen.invalidate();
-                    dirty = true;
-                }
-                _ => {}
             }
         }
         while let Ok(msg) = rx.try_recv() {

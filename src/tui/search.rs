@@ -16,11 +16,15 @@ pub fn readings(name: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = vec![(String::new(), String::new())];
     let mut branched = 0;
     for c in name.chars() {
-        let opts: Vec<&'static str> = match c.to_pinyin_multi() {
-            Some(m) => m.into_iter().map(|p| p.plain()).collect(),
-            None => Vec::new(),
-        };
-        if opts.is_empty() {
+        let mut distinct: Vec<String> = Vec::new();
+        if let Some(m) = c.to_pinyin_multi() {
+            for p in m.into_iter().map(|p| typed(p.plain())) {
+                if !p.is_empty() && !distinct.contains(&p) {
+                    distinct.push(p);
+                }
+            }
+        }
+        if distinct.is_empty() {
             if c.is_ascii_alphanumeric() {
                 for o in &mut out {
                     o.0.push(c.to_ascii_lowercase());
@@ -29,30 +33,44 @@ pub fn readings(name: &str) -> Vec<(String, String)> {
             }
             continue;
         }
-        let mut distinct: Vec<&str> = Vec::new();
-        for o in opts {
-            if !distinct.contains(&o) {
-                distinct.push(o);
-            }
-        }
         if distinct.len() > 1 && branched < 1 {
             branched += 1;
             let mut next = Vec::new();
             for o in &out {
                 for p in distinct.iter().take(2) {
-                    next.push((format!("{}{}", o.0, p), format!("{}{}", o.1, &p[..1])));
+                    next.push((format!("{}{p}", o.0), format!("{}{}", o.1, first(p))));
                 }
             }
             out = next;
         } else {
-            let p = distinct[0];
+            let p = &distinct[0];
             for o in &mut out {
                 o.0.push_str(p);
-                o.1.push_str(&p[..1]);
+                o.1.push(first(p));
             }
         }
     }
     out
+}
+
+/// A reading as it is typed on an ASCII keyboard: `ê` (欸) is typed `e`, `ü` `v`;
+/// anything else outside a–z is dropped.
+fn typed(plain: &str) -> String {
+    plain
+        .chars()
+        .filter_map(|c| match c {
+            'a'..='z' => Some(c),
+            'A'..='Z' => Some(c.to_ascii_lowercase()),
+            'ê' | 'é' | 'è' | 'ě' | 'ē' => Some('e'),
+            'ü' => Some('v'),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The first letter of a non-empty reading.
+fn first(p: &str) -> char {
+    p.chars().next().unwrap_or_default()
 }
 
 /// The pinyin initials of a name (first reading of each character).

@@ -92,6 +92,8 @@ pub struct Orgs {
     pub marked: BTreeSet<String>,
     pub pos: ListPos,
     pub loading: bool,
+    /// Why loading failed, shown in the pane until a load succeeds.
+    pub failed: Option<String>,
     pub total_hint: i64,
 }
 

@@ -72,6 +72,11 @@ pub fn orgs(f: &mut Frame, area: Rect, app: &App) {
             f.set_cursor_position((x, search_area.y));
         }
     }
+    if let (Some(e), true) = (&o.failed, o.rows.is_empty()) {
+        let msg = crate::text::clean(e);
+        f.render_widget(Paragraph::new(msg).style(app.theme.warn()), table_area);
+        return;
+    }
     if o.loading && o.rows.is_empty() {
         let msg = format!("{} ({})", tr("正在载入…", "loading…"), o.total_hint);
         f.render_widget(Paragraph::new(msg).style(app.theme.dim()), table_area);

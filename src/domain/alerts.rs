@@ -40,7 +40,7 @@ pub fn gaps(
     days.dedup();
     let end = end.filter(|e| *e <= today);
     for (i, &a) in days.iter().enumerate() {
-        let raised = a.add_days(interval + 1);
+        let raised = a.add_days(interval.saturating_add(1));
         let next = days.get(i + 1).copied().or(end);
         match next {
             Some(b) if b >= raised => out.push((raised, Some(b))),
@@ -502,5 +502,31 @@ mod tests {
         let f = new_member_hire(&o, &l, d("2022-03-04"));
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].resolved, None);
+    }
+
+    /// The config refuses such limits; the rules still answer if they get one.
+    #[test]
+    fn limits_past_any_calendar_never_panic_and_raise_nothing_early() {
+        let days = [d("2022-01-01")];
+        for n in [i64::MAX, 99_999_999, i64::MIN] {
+            let g = gaps(&days, n, None, d("2022-12-31"));
+            assert!(g.is_empty() || n < 0, "{n}: {g:?}");
+        }
+        let huge = Limits {
+            hire_due_days: i64::MAX,
+            instructor_escalate_days: 99_999_999,
+            ..Limits::default()
+        };
+        let o = org(&["2022-03-01"], &[]);
+        let f = new_member_hire(&o, &huge, d("2022-06-30"));
+        assert_eq!(f.len(), 1);
+        assert!(f[0].due.is_some_and(|due| due > d("2100-12-31")), "{f:?}");
+        let raised = d("2022-03-01");
+        assert!(!escalated(
+            Rule::InstructorMissing,
+            raised,
+            &huge,
+            d("2100-12-31")
+        ));
     }
 }

@@ -152,16 +152,47 @@ fn cell(d: &Data) -> String {
     match d {
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
+        Data::Float(f) => number(*f),
         Data::Bool(b) => b.to_string(),
-        // Serial days from 1899-12-30 (the 1900 date system).
-        Data::DateTime(dt) => {
-            let base = crate::domain::Date(jiff::civil::date(1899, 12, 30));
-            base.add_days(dt.as_f64().floor() as i64).to_string()
-        }
+        Data::DateTime(dt) => excel_day(dt).unwrap_or_else(|| number(dt.as_f64())),
         Data::Error(_) | Data::Empty => String::new(),
     }
+}
+
+/// A number as text: whole numbers without `.0`, huge or tiny ones in
+/// exponent form (`1e300`, not three hundred digits).
+fn number(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else if f.is_finite() && f != 0.0 && !(1e-6..1e15).contains(&f.abs()) {
+        format!("{f:e}")
+    } else {
+        f.to_string()
+    }
+}
+
+/// The day a date-formatted cell shows, as `YYYY-MM-DD` (a time of day is
+/// dropped; the 1900 and 1904 date systems both), or `None` when the serial
+/// is outside what Excel can show (below 0, past 9999-12-31, not a number)
+/// or names no calendar day (Excel's 1900-02-29): the cell is then read as
+/// its number, as a CSV would hold it (so `20150302` typed into a date
+/// column reads as that day, and `99999999` as no date). Whether the day is
+/// one the ledger accepts is for the row to say (`row::parse_date`).
+fn excel_day(dt: &calamine::ExcelDateTime) -> Option<String> {
+    // Excel's own range; calamine clamps values beyond it to its ends.
+    const EXCEL_LAST_SERIAL: f64 = 2_958_466.0;
+    let v = dt.as_f64();
+    if !dt.is_datetime() || !(0.0..EXCEL_LAST_SERIAL).contains(&v) {
+        return None;
+    }
+    let (y, m, d, ..) = dt.to_ymd_hms_milli();
+    let date = jiff::civil::Date::new(
+        i16::try_from(y).ok()?,
+        i8::try_from(m).ok()?,
+        i8::try_from(d).ok()?,
+    )
+    .ok()?;
+    Some(crate::domain::Date(date).to_string())
 }
 
 /// Parses every row; bad rows and rows whose credit code (or, without one,
@@ -202,7 +233,43 @@ pub fn parse_rows(sheet: &Sheet) -> (Vec<RegRow>, Vec<BadRow>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use calamine::{ExcelDateTime, ExcelDateTimeType};
     use proptest::prelude::*;
+
+    fn date_cell(serial: f64, is_1904: bool) -> String {
+        cell(&Data::DateTime(ExcelDateTime::new(
+            serial,
+            ExcelDateTimeType::DateTime,
+            is_1904,
+        )))
+    }
+
+    #[test]
+    fn date_cells_become_days_or_their_number() {
+        assert_eq!(date_cell(42956.0, false), "2017-08-09");
+        assert_eq!(date_cell(42956.75, false), "2017-08-09");
+        assert_eq!(date_cell(41494.0, true), "2017-08-09");
+        // Inside Excel's range but outside the ledger's years: the day, for
+        // the row to refuse by its range.
+        assert_eq!(date_cell(2_958_465.0, false), "9999-12-31");
+        assert!(row::parse_date(&date_cell(80_000.0, false)).is_err());
+        // Outside Excel's range, or no day at all: the number.
+        for (serial, text) in [
+            (99_999_999.0, "99999999"),
+            (2_958_466.0, "2958466"),
+            (-5.0, "-5"),
+            (60.0, "60"),
+            (1e300, "1e300"),
+            (f64::NAN, "NaN"),
+            (f64::INFINITY, "inf"),
+        ] {
+            assert_eq!(date_cell(serial, false), text, "{serial}");
+            assert!(row::parse_date(text).is_err(), "{text}");
+        }
+        assert_eq!(cell(&Data::Float(1e300)), "1e300");
+        assert_eq!(cell(&Data::Float(-3.0)), "-3");
+        assert_eq!(cell(&Data::Float(12.5)), "12.5");
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]

@@ -69,9 +69,17 @@ pub fn normalize(s: &str) -> String {
     out
 }
 
+/// The most employees a row may give: more than any single employer has.
+pub const MAX_EMPLOYEES: i64 = 10_000_000;
+
+fn not_a_date() -> &'static str {
+    tr("无法识别的日期", "not a date")
+}
+
 /// `2015-03-02`, `2015/3/2`, `2015.03.02`, `2015年3月2日`, `20150302`; a
-/// time after the date is ignored.
-pub fn parse_date(s: &str) -> Option<Date> {
+/// time after the date is ignored. The date must lie in the years the
+/// ledger accepts (`domain::date`); the error is the reason, for the row.
+pub fn parse_date(s: &str) -> Result<Date, &'static str> {
     let t = s.split(' ').next().unwrap_or("");
     let nums: Vec<&str> = t
         .split(['-', '/', '.', '年', '月', '日'])
@@ -82,22 +90,61 @@ pub fn parse_date(s: &str) -> Option<Date> {
             (&ymd[..4], &ymd[4..6], &ymd[6..])
         }
         [y, m, d] => (*y, *m, *d),
-        _ => return None,
+        _ => return Err(not_a_date()),
     };
-    if y.len() != 4 {
-        return None;
+    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(y) && digits(m) && digits(d)) || m.len() > 2 || d.len() > 2 {
+        return Err(not_a_date());
     }
-    Date::ymd(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
+    if y.len() > 4 && y.trim_start_matches('0').len() > 4 {
+        return Err(crate::domain::date::out_of_range_reason());
+    }
+    if y.len() != 4 {
+        return Err(not_a_date());
+    }
+    let num = |p: &str| p.parse::<i8>().map_err(|_| not_a_date());
+    let y: i16 = y.parse().map_err(|_| not_a_date())?;
+    let date = jiff::civil::Date::new(y, num(m)?, num(d)?)
+        .map(Date)
+        .map_err(|_| not_a_date())?;
+    if date.in_range() {
+        Ok(date)
+    } else {
+        Err(crate::domain::date::out_of_range_reason())
+    }
 }
 
-fn parse_employees(s: &str) -> Option<i64> {
+/// `12`, `12人`, `1,200`, and `12.0` as spreadsheets hand whole numbers
+/// over; the error is the reason, for the row.
+fn parse_employees(s: &str) -> Result<i64, &'static str> {
     let t = s.trim_end_matches('人').replace([',', ' '], "");
-    if let Ok(n) = t.parse::<i64>() {
-        return (n >= 0).then_some(n);
+    let whole = || tr("应为非负整数", "expected a whole number");
+    let n = match t.parse::<i64>() {
+        Ok(n) => n,
+        Err(_) => {
+            let f: f64 = t.parse().map_err(|_| whole())?;
+            if !f.is_finite() {
+                return Err(whole());
+            }
+            if f.fract() != 0.0 {
+                return Err(tr("应为整数，不能有小数", "not a whole number"));
+            }
+            if f < 0.0 {
+                -1
+            } else if f > MAX_EMPLOYEES as f64 {
+                MAX_EMPLOYEES + 1
+            } else {
+                f as i64
+            }
+        }
+    };
+    if n < 0 {
+        return Err(tr("不能为负数", "must not be negative"));
     }
-    // spreadsheets hand whole numbers over as 12.0
-    let f: f64 = t.parse().ok()?;
-    (f >= 0.0 && f.fract() == 0.0 && f < 1e9).then_some(f as i64)
+    if n > MAX_EMPLOYEES {
+        return Err(tr("应在 0–10000000 之间", "outside 0–10000000"));
+    }
+    Ok(n)
 }
 
 fn parse_kind(s: &str) -> OrgKind {
@@ -182,21 +229,12 @@ pub fn parse(line: usize, cells: &[String], map: &[Option<Field>]) -> Result<Reg
     let est = get(Field::Established);
     let established = match est {
         "" => None,
-        s => Some(parse_date(s).ok_or_else(|| {
-            BadRow::new(line, "established", s, tr("无法识别的日期", "not a date"))
-        })?),
+        s => Some(parse_date(s).map_err(|why| BadRow::new(line, "established", s, why))?),
     };
     let emp = get(Field::Employees);
     let employees = match emp {
         "" => None,
-        s => Some(parse_employees(s).ok_or_else(|| {
-            BadRow::new(
-                line,
-                "employees",
-                s,
-                tr("应为非负整数", "expected a whole number"),
-            )
-        })?),
+        s => Some(parse_employees(s).map_err(|why| BadRow::new(line, "employees", s, why))?),
     };
     let opt = |f: Field| Some(get(f).to_string()).filter(|s| !s.is_empty());
     Ok(RegRow {
@@ -238,17 +276,47 @@ mod tests {
         ] {
             assert_eq!(
                 parse_date(s).map(|d| d.to_string()).as_deref(),
-                Some("2015-03-02"),
+                Ok("2015-03-02"),
                 "{s}"
             );
         }
-        for bad in ["2015-13-01", "15-3-2", "昨天", "2015"] {
-            assert_eq!(parse_date(bad), None, "{bad}");
+        for bad in [
+            "2015-13-01",
+            "2024-13-45",
+            "15-3-2",
+            "昨天",
+            "2015",
+            "99999999",
+            "2015-+3-02",
+            "2015-003-02",
+        ] {
+            assert_eq!(parse_date(bad), Err(not_a_date()), "{bad}");
         }
-        assert_eq!(parse_employees("12人"), Some(12));
-        assert_eq!(parse_employees("12.0"), Some(12));
-        assert_eq!(parse_employees("-3"), None);
-        assert_eq!(parse_employees("十二"), None);
+        let range = crate::domain::date::out_of_range_reason();
+        for far in ["99999-01-01", "1899-12-31", "2101-01-01", "0001-01-01"] {
+            assert_eq!(parse_date(far), Err(range), "{far}");
+        }
+        assert!(parse_date("1900-01-01").is_ok() && parse_date("2100/12/31").is_ok());
+        assert_eq!(parse_employees("12人"), Ok(12));
+        assert_eq!(parse_employees("1,200"), Ok(1200));
+        assert_eq!(parse_employees("12.0"), Ok(12));
+        assert_eq!(parse_employees("10000000"), Ok(MAX_EMPLOYEES));
+        for bad in [
+            "-3",
+            "-3.0",
+            "十二",
+            "12.5",
+            "1e300",
+            "-1e300",
+            "NaN",
+            "inf",
+            "-inf",
+            "10000001",
+            "99999999999999999999",
+            "9223372036854775808",
+        ] {
+            assert!(parse_employees(bad).is_err(), "{bad}");
+        }
         assert_eq!(
             parse_kind("有限责任公司（自然人投资或控股）"),
             OrgKind::Enterprise

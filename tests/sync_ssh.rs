@@ -135,8 +135,9 @@ fn the_app_ends_on_the_server_when_the_ssh_client_drops() {
     let s = ssh();
     let l = small_ledger();
     let _reap = Reap(l.db.clone());
+    // ssh -tt without a local terminal gives the remote one no size: set one.
     let remote_cmd = format!(
-        "TERM=xterm-256color LIANGXIN_LANG=zh HOME={} {} --db {}",
+        "stty cols 100 rows 30; TERM=xterm-256color LIANGXIN_LANG=zh HOME={} exec {} --db {}",
         l.dir.path().display(),
         env!("CARGO_BIN_EXE_liangxin"),
         l.db.display()

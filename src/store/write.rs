@@ -329,24 +329,28 @@ impl Store {
         // Generated half-year tasks and refreshed alerts follow from the data,
         // whoever happens to open the app; everything else is checked.
         let derived = matches!(action, "tasks.generate" | "alerts.refresh");
-        if !derived && super::scope::acting_user(&self.conn, actor)?.is_some() {
-            for (_, c) in &cmds {
-                if let Err(e) = super::scope::check(&self.conn, actor, c) {
-                    self.audit_refusal(actor, action, &e, first_on)?;
-                    return Err(e);
-                }
-            }
-        }
+        let checked = !derived && super::scope::acting_user(&self.conn, actor)?.is_some();
         let detail = format!("{} commands", cmds.len());
         let total = cmds.len();
-        self.run(actor, action, &detail, None, first_on, |w| {
+        // Each command is checked inside the transaction, after the ones
+        // before it: an import's task for a row it just added sees that row.
+        let mut refusal: Option<Error> = None;
+        let r = self.run(actor, action, &detail, None, first_on, |w| {
             for (i, (on, cmd)) in cmds.into_iter().enumerate() {
+                if checked && let Err(e) = super::scope::check(w.tx, actor, &cmd) {
+                    refusal = Some(Error::Refused(e.to_string()));
+                    return Err(e);
+                }
                 w.on = on;
                 super::apply::apply(w, cmd)?;
                 progress(i + 1, total);
             }
             Ok(())
-        })
+        });
+        if let Some(e) = refusal {
+            self.audit_refusal(actor, action, &e, first_on)?;
+        }
+        r
     }
 
     /// A refused write leaves a trace: an audit record and nothing else.

@@ -12,7 +12,7 @@ use crate::i18n::tr;
 
 /// The row's `deleted` flag; refuses tables without one and missing rows.
 fn deleted_flag(w: &Writer<'_>, table: &str, row: &Id) -> Result<bool> {
-    let cols = crate::sync::op::Columns::load(w.tx)?;
+    let cols = crate::store::op::Columns::load(w.tx)?;
     if !TABLES.contains(&table) || !cols.has(table, "deleted") {
         return Err(Error::invalid(
             "table",
@@ -60,7 +60,7 @@ pub fn settle(
     field: &str,
     value: Option<&str>,
 ) -> Result<()> {
-    let v = crate::sync::op::parse_value(value).ok_or_else(|| {
+    let v = crate::store::op::parse_value(value).ok_or_else(|| {
         Error::invalid(
             field,
             value.unwrap_or(""),

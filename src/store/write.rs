@@ -160,7 +160,7 @@ impl Writer<'_> {
             ])?;
         self.applied.ops += 1;
         if self.conflicts {
-            crate::sync::merge::after_local_op(self.tx, table, id.as_str())?;
+            crate::store::merge::after_local_op(self.tx, table, id.as_str())?;
         }
         Ok(())
     }
@@ -176,7 +176,7 @@ impl Writer<'_> {
         replaced: Vec<String>,
     ) -> Result<()> {
         check_table(table)?;
-        let cols = crate::sync::op::Columns::load(self.tx)?;
+        let cols = crate::store::op::Columns::load(self.tx)?;
         if !cols.has(table, field) {
             return Err(Error::Other(format!(
                 "write to unknown field {table}.{field}"
@@ -196,9 +196,9 @@ impl Writer<'_> {
     /// Marks a row deleted (a tombstone). The op names every head of the row
     /// it saw, so an edit made elsewhere without seeing it shows as a conflict.
     pub fn delete(&mut self, table: &str, id: &Id) -> Result<()> {
-        let seen: Vec<String> = crate::sync::merge::row_ops(self.tx, table, id.as_str())?
+        let seen: Vec<String> = crate::store::merge::row_ops(self.tx, table, id.as_str())?
             .values()
-            .flat_map(|ops| crate::sync::merge::heads(ops))
+            .flat_map(|ops| crate::store::merge::heads(ops))
             .map(|o| o.key())
             .collect();
         self.set_superseding(table, id, "deleted", &Val::Int(1), seen)
@@ -208,7 +208,7 @@ impl Writer<'_> {
     /// person chose when resolving a conflict (or a restore after a delete).
     pub fn settle(&mut self, table: &str, id: &Id, field: &str, v: &Val) -> Result<()> {
         let heads: Vec<String> =
-            crate::sync::merge::field_heads(self.tx, table, id.as_str(), field)?
+            crate::store::merge::field_heads(self.tx, table, id.as_str(), field)?
                 .iter()
                 .map(|o| o.key())
                 .collect();
@@ -264,7 +264,7 @@ impl Writer<'_> {
             // Replaces the value shown now, and every head that holds the same
             // value (the person saw it too); heads with other values stay a
             // conflict until resolved.
-            let heads = crate::sync::merge::field_heads(self.tx, table, id.as_str(), f)?;
+            let heads = crate::store::merge::field_heads(self.tx, table, id.as_str(), f)?;
             let shown = heads.first().map(|o| o.val());
             let replaced: Vec<String> = heads
                 .iter()

@@ -1,20 +1,18 @@
-//! Sync between replicas: the clock, the merge of received ops, the wire
-//! protocol and bundle files, the transports, and the reads the views need.
+//! Sync between replicas: the wire protocol and bundle files, sessions and
+//! transports. Received ops are applied by the store (`store::merge`), through
+//! the same door as local writes; nothing here writes a table.
 
 pub mod bundle;
-pub mod clock;
 pub mod conflicts;
 pub mod dump;
-pub mod merge;
-pub mod op;
-pub mod peers;
 pub mod proto;
 pub mod session;
 pub mod transport;
 
-pub use merge::Report;
-pub use op::Op;
-pub use peers::{Status, status};
+pub use crate::store::clock;
+pub use crate::store::merge::{self, Report};
+pub use crate::store::op::{self, Op};
+pub use crate::store::peers::{self, Status, status};
 
 use crate::error::Result;
 use crate::store::Store;

@@ -282,7 +282,7 @@ pub fn for_org(conn: &Connection, org: &str, today: Date) -> Result<(Vec<AlertRo
 /// The status bar's sync part: when this replica last synced, and how many
 /// local changes no peer has yet.
 pub fn sync_state(conn: &Connection) -> Result<String> {
-    let s = crate::sync::peers::status(conn)?;
+    let s = crate::store::peers::status(conn)?;
     Ok(format!(
         "{} {} · {} {}",
         crate::i18n::tr("上次同步", "last sync"),

@@ -285,6 +285,7 @@ fn ops_of_a_newer_schema_are_kept_not_applied() {
         schema,
         supersedes: None,
         actor: None,
+        refused: None,
     };
     let now = liangxin::store::schema::SCHEMA_VERSION;
     let ops = vec![
@@ -322,6 +323,7 @@ fn malformed_ops_are_refused_and_nothing_applied() {
         schema: 1,
         supersedes: None,
         actor: None,
+        refused: None,
     };
     let injected = sync::Op {
         seq: 2,

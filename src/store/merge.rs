@@ -201,7 +201,7 @@ fn apply_in_tx(conn: &mut Connection, ops: &[Op]) -> Result<Report> {
             blocked.insert(op.site.clone());
             rep.pending += tx
                 .prepare_cached(&format!(
-                    "INSERT OR IGNORE INTO sync_pending({OP_COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
+                    "INSERT OR IGNORE INTO sync_pending({OP_COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
                 ))?
                 .execute(op_params(op).as_slice())?;
             continue;
@@ -211,7 +211,7 @@ fn apply_in_tx(conn: &mut Connection, ops: &[Op]) -> Result<Report> {
             continue;
         }
         tx.prepare_cached(&format!(
-            "INSERT INTO oplog({OP_COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
+            "INSERT INTO oplog({OP_COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
         ))?
         .execute(op_params(op).as_slice())?;
         next.insert(op.site.clone(), n + 1);
@@ -262,7 +262,7 @@ fn same_op_or_refuse(tx: &Transaction<'_>, op: &Op) -> Result<()> {
     }
 }
 
-fn op_params(op: &Op) -> [&dyn rusqlite::ToSql; 10] {
+fn op_params(op: &Op) -> [&dyn rusqlite::ToSql; 11] {
     [
         &op.site,
         &op.seq,
@@ -274,6 +274,7 @@ fn op_params(op: &Op) -> [&dyn rusqlite::ToSql; 10] {
         &op.schema,
         &op.supersedes,
         &op.actor,
+        &op.refused,
     ]
 }
 

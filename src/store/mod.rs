@@ -17,6 +17,7 @@ pub mod resolve;
 pub mod schema;
 mod schema_loop;
 mod schema_sync;
+mod schema_trust;
 pub mod scope;
 mod settle;
 pub mod tasks;

@@ -27,11 +27,14 @@ pub struct Op {
     /// Who wrote it: the configured name and office.
     #[serde(default)]
     pub actor: Option<String>,
+    /// Why a receiving replica refused it; such an op is passed on, never applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
 }
 
 /// The columns of `oplog` in the order `Op::from_row` reads them.
 pub const OP_COLUMNS: &str =
-    "site_id, seq, hlc, tbl, row_id, field, value, schema_version, supersedes, actor";
+    "site_id, seq, hlc, tbl, row_id, field, value, schema_version, supersedes, actor, refused";
 
 impl Op {
     pub fn from_row(r: &Row<'_>) -> rusqlite::Result<Op> {
@@ -46,6 +49,7 @@ impl Op {
             schema: r.get(7)?,
             supersedes: r.get(8)?,
             actor: r.get(9)?,
+            refused: r.get(10)?,
         })
     }
 

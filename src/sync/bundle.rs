@@ -109,6 +109,7 @@ mod tests {
                 schema: 1,
                 supersedes: None,
                 actor: None,
+                refused: None,
             }],
         }
     }

@@ -56,6 +56,13 @@ pub enum Error {
     Io(std::io::Error),
     #[error("{0}")]
     Other(String),
+    /// Standard output was closed by its reader (`| head -1`, a pager quit):
+    /// the command ends quietly and successfully.
+    #[error(
+        "{}",
+        tr("输出已被读取方关闭", "standard output was closed by its reader")
+    )]
+    OutputClosed,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::out::outln;
 use super::{Ctx, print_json, text_or_json};
 use crate::config::data_dir;
 use crate::error::{Error, Result};
@@ -15,7 +16,7 @@ pub fn check(ctx: &Ctx, format: &str) -> Result<()> {
     if json {
         print_json(&report)?;
     } else {
-        println!("{}", report.render());
+        outln!("{}", report.render())?;
     }
     if report.ok() {
         Ok(())
@@ -52,7 +53,8 @@ pub fn backup(ctx: &Ctx, output: Option<PathBuf>) -> Result<()> {
             report.render()
         )));
     }
-    println!("{}", dest.display());
+    // The backup is made; a reader gone from stdout does not skip the rotation.
+    super::out::unless_closed(outln!("{}", dest.display()))?;
     if let Some(dir) = rotate {
         prune(&dir, ctx.config.backup.keep)?;
     }
@@ -98,6 +100,5 @@ pub fn restore(ctx: &Ctx, file: &Path) -> Result<()> {
             report.render().replace('\n', "; ")
         )));
     }
-    println!("{}", report.render());
-    Ok(())
+    outln!("{}", report.render())
 }

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::args::{AlertCmd, AlertsArgs};
+use super::out::{self, outln};
 use super::{Ctx, print_json, text_or_json};
 use crate::domain::alerts::Rule;
 use crate::domain::kinds::Office;
@@ -37,17 +38,22 @@ pub fn list(ctx: &Ctx, a: AlertsArgs) -> Result<()> {
         return print_json(&rows);
     }
     if rows.is_empty() {
-        println!("{}", tr("没有预警", "no alerts"));
+        outln!("{}", tr("没有预警", "no alerts"))?;
     }
     for r in &rows {
-        println!("{}", line(r));
+        outln!("{}", line(r))?;
     }
     Ok(())
 }
 
+/// A rule's label, or the stored id (cleaned) of a rule this version does not know.
+fn rule_label(rule: &str) -> String {
+    Rule::parse(rule).map_or_else(|_| clean(rule), |x| x.label().to_string())
+}
+
 /// One alert on one line.
 fn line(r: &AlertRow) -> String {
-    let label = Rule::parse(&r.rule).map_or(r.rule.as_str(), |x| x.label());
+    let label = rule_label(&r.rule);
     let mut marks = Vec::new();
     if r.escalated {
         marks.push(tr("已升级", "escalated"));
@@ -62,15 +68,15 @@ fn line(r: &AlertRow) -> String {
         (Some(o), Some(s)) => format!("{} {}", clean(o), clean(s)),
         (Some(o), None) => clean(o),
         (None, Some(s)) => clean(s),
-        (None, None) => r.subject.clone(),
+        (None, None) => clean(&r.subject),
     };
     format!(
         "{}  {}  {} {}  {}  {}{}",
-        r.id,
-        r.raised_on,
+        clean(&r.id),
+        clean(&r.raised_on),
         tr("限", "due"),
-        r.due_on.as_deref().unwrap_or("-"),
-        pad(label, 22),
+        clean(r.due_on.as_deref().unwrap_or("-")),
+        pad(&label, 22),
         what,
         if marks.is_empty() {
             String::new()
@@ -117,8 +123,7 @@ pub fn alert(ctx: &Ctx, c: AlertCmd) -> Result<()> {
     };
     let on = ctx.on(&store)?;
     store.apply(&ctx.actor, on, cmd, ctx.reason.as_deref())?;
-    println!("{id}");
-    Ok(())
+    outln!("{id}")
 }
 
 pub fn response(ctx: &Ctx, from: &str, to: &str, format: &str) -> Result<()> {
@@ -136,8 +141,7 @@ pub fn response(ctx: &Ctx, from: &str, to: &str, format: &str) -> Result<()> {
     if json {
         print_json(&r)
     } else {
-        print!("{}", response::render_text(&r));
-        Ok(())
+        out::text(&response::render_text(&r))
     }
 }
 
@@ -231,7 +235,7 @@ pub fn today(ctx: &Ctx, format: &str) -> Result<()> {
     .flatten()
     .map(clean)
     .collect();
-    println!(
+    outln!(
         "{} {today}{}",
         tr("两新台账今日清单", "Two-new ledger checklist"),
         if scope.is_empty() {
@@ -239,39 +243,39 @@ pub fn today(ctx: &Ctx, format: &str) -> Result<()> {
         } else {
             format!("  ({})", scope.join(" "))
         }
-    );
+    )?;
     section(
         tr("昨天以来的新预警", "New alerts since yesterday"),
         new.len(),
         new.iter().map(|a| line(a)),
-    );
+    )?;
     section(
         tr("今天到期的任务", "Tasks due today"),
         due.len(),
         due.iter().map(|r| super::tasks::line(r)),
-    );
+    )?;
     section(
         tr("逾期任务", "Overdue tasks"),
         late.len(),
         late.iter().map(|r| super::tasks::line(r)),
-    );
-    println!("{}:", tr("未处理预警（按规则）", "Open alerts by rule"));
+    )?;
+    outln!("{}:", tr("未处理预警（按规则）", "Open alerts by rule"))?;
     if by_rule.is_empty() {
-        println!("  {}", tr("无", "none"));
+        outln!("  {}", tr("无", "none"))?;
     }
     for (rule, n) in &by_rule {
-        let label = Rule::parse(rule).map_or(rule.as_str(), |r| r.label());
-        println!("  {} {n}", pad(label, 24));
+        outln!("  {} {n}", pad(&rule_label(rule), 24))?;
     }
     Ok(())
 }
 
-fn section(title: &str, n: usize, lines: impl Iterator<Item = String>) {
-    println!("{title}: {n}");
+fn section(title: &str, n: usize, lines: impl Iterator<Item = String>) -> Result<()> {
+    outln!("{title}: {n}")?;
     for l in lines.take(SHOWN) {
-        println!("  {l}");
+        outln!("  {l}")?;
     }
     if n > SHOWN {
-        println!("  … {} {}", tr("另有", "and"), n - SHOWN);
+        outln!("  … {} {}", tr("另有", "and"), n - SHOWN)?;
     }
+    Ok(())
 }

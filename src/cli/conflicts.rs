@@ -2,10 +2,12 @@
 
 use clap::{Args, Subcommand};
 
+use super::out::outln;
 use super::{Ctx, print_json, text_or_json};
 use crate::error::{Error, Result};
 use crate::i18n::tr;
 use crate::sync::conflicts::{self, Conflict};
+use crate::text::clean;
 
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -43,25 +45,31 @@ fn list(ctx: &Ctx, format: &str) -> Result<()> {
         return print_json(&list);
     }
     if list.is_empty() {
-        println!("{}", tr("没有冲突", "no conflicts"));
+        outln!("{}", tr("没有冲突", "no conflicts"))?;
     }
+    // Everything here came from a peer: ids, tables, fields and site ids too.
     for c in &list {
-        println!(
+        outln!(
             "{}  {} {}/{} {} {}",
-            c.id,
+            clean(&c.id),
             kind_label(&c.kind),
-            c.table,
-            c.row,
-            crate::text::clean(c.label.as_deref().unwrap_or("")),
-            c.field
-        );
+            clean(&c.table),
+            clean(&c.row),
+            clean(c.label.as_deref().unwrap_or("")),
+            clean(&c.field)
+        )?;
         for v in &c.values {
             let who = match &v.row {
-                Some(row) => row.clone(),
-                None => format!("{} {} {}", crate::text::clean(&v.who), short(&v.site), v.at),
+                Some(row) => clean(row),
+                None => format!(
+                    "{} {} {}",
+                    clean(&v.who),
+                    clean(short(&v.site)),
+                    clean(&v.at)
+                ),
             };
-            let value = crate::text::clean(&v.value.to_string());
-            println!("    {}. {}={}  ({who})", v.n, v.field, value);
+            let value = clean(&v.value.to_string());
+            outln!("    {}. {}={}  ({who})", v.n, clean(&v.field), value)?;
         }
     }
     Ok(())
@@ -89,12 +97,12 @@ fn find(list: Vec<Conflict>, id: &str) -> Result<Conflict> {
         0 => Err(Error::Refused(format!(
             "{} {}",
             tr("没有这个冲突:", "no such conflict:"),
-            crate::text::clean(id)
+            clean(id)
         ))),
         _ => Err(Error::Refused(format!(
             "{} {}",
             tr("冲突编号不唯一:", "ambiguous conflict id:"),
-            crate::text::clean(id)
+            clean(id)
         ))),
     }
 }
@@ -105,6 +113,5 @@ fn resolve(ctx: &Ctx, id: &str, pick: Option<usize>, value: Option<String>) -> R
     for cmd in conflicts::resolution(&c, pick, value)? {
         ctx.write(&mut store, cmd)?;
     }
-    println!("{} {}", tr("已解决", "resolved"), c.id);
-    Ok(())
+    outln!("{} {}", tr("已解决", "resolved"), clean(&c.id))
 }

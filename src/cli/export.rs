@@ -1,6 +1,5 @@
 //! `export --format json [-o FILE]`: the canonical dump, for comparing replicas.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -22,10 +21,11 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
         return Err(Error::invalid("format", &a.format, "json"));
     }
     let store = ctx.open()?;
-    let text = crate::sync::dump::canonical_text(store.conn())?;
+    // Deterministic escaping keeps dumps of two replicas comparable byte for byte.
+    let text = crate::text::json_safe(&crate::sync::dump::canonical_text(store.conn())?);
     match a.output {
         Some(p) => std::fs::write(p, text)?,
-        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+        None => super::out::bytes(text.as_bytes())?,
     }
     Ok(())
 }

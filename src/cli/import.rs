@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Write};
 
 use super::Ctx;
 use super::args::ImportArgs;
+use super::out::{errln, outln};
 use crate::error::Result;
 use crate::i18n::tr;
 use crate::import::{self, Encoding, plan};
@@ -59,10 +60,10 @@ pub fn run(ctx: &Ctx, a: ImportArgs) -> Result<()> {
         due_days: ctx.config.alerts.stage_overdue_days,
     };
     let (cmds, summary) = plan::plan(rows, bad, &known, &opt);
-    print_summary(&a, sheet.format, &summary);
+    // `import FILE | head` still imports: the summary is only a report.
+    super::out::unless_closed(print_summary(&a, sheet.format, &summary))?;
     if a.dry_run {
-        println!("{}", tr("（试运行，未写入）", "(dry run: nothing written)"));
-        return Ok(());
+        return outln!("{}", tr("（试运行，未写入）", "(dry run: nothing written)"));
     }
     if cmds.is_empty() {
         return Ok(());
@@ -73,20 +74,20 @@ pub fn run(ctx: &Ctx, a: ImportArgs) -> Result<()> {
         bar.show(tr("写入", "writing"), d, t)
     })?;
     for w in &applied.warnings {
-        eprintln!("{}: {w}", tr("警告", "warning"));
+        errln!("{}: {w}", tr("警告", "warning"));
     }
     let today = ctx.today(&store)?;
     crate::store::alerts::refresh(&mut store, &ctx.actor, &ctx.config.alerts, today)?;
     Ok(())
 }
 
-fn print_summary(a: &ImportArgs, format: &str, s: &plan::Summary) {
-    println!(
+fn print_summary(a: &ImportArgs, format: &str, s: &plan::Summary) -> Result<()> {
+    outln!(
         "{} {} ({format})",
         tr("导入", "import"),
         clean(&a.file.display().to_string())
-    );
-    println!(
+    )?;
+    outln!(
         "{} {}  {} {}  {} {} ({} {})  {} {}  {} {}  {} {}",
         tr("数据行", "rows"),
         s.rows,
@@ -102,22 +103,22 @@ fn print_summary(a: &ImportArgs, format: &str, s: &plan::Summary) {
         s.unplaced.len(),
         tr("跳过", "skipped"),
         s.bad.len()
-    );
+    )?;
     if s.gone_elsewhere > 0 {
-        println!(
+        outln!(
             "{} {}",
             tr(
                 "已注销且不在台账（未录入）:",
                 "deregistered and not in the ledger (not entered):"
             ),
             s.gone_elsewhere
-        );
+        )?;
     }
     if !s.changes.is_empty() {
-        println!("{}:", tr("与台账不同", "differences from the ledger"));
+        outln!("{}:", tr("与台账不同", "differences from the ledger"))?;
     }
     for c in &s.changes {
-        println!(
+        outln!(
             "  {} {}  {}  {}: {} → {}{}",
             tr("第", "line"),
             c.line,
@@ -130,10 +131,10 @@ fn print_summary(a: &ImportArgs, format: &str, s: &plan::Summary) {
             } else {
                 tr("（待核实）", " (to verify)")
             }
-        );
+        )?;
     }
     if !s.unplaced.is_empty() {
-        println!(
+        outln!(
             "{}: {}",
             tr(
                 "未定位街道（已派定位任务）",
@@ -144,13 +145,13 @@ fn print_summary(a: &ImportArgs, format: &str, s: &plan::Summary) {
                 .map(|n| clean(n))
                 .collect::<Vec<_>>()
                 .join(", ")
-        );
+        )?;
     }
     if !s.bad.is_empty() {
-        println!("{}:", tr("跳过的行", "rows skipped"));
+        outln!("{}:", tr("跳过的行", "rows skipped"))?;
     }
     for b in &s.bad {
-        println!(
+        outln!(
             "  {} {}: {} {} \"{}\": {}",
             tr("第", "line"),
             b.line,
@@ -158,6 +159,7 @@ fn print_summary(a: &ImportArgs, format: &str, s: &plan::Summary) {
             b.field,
             clean(&b.value),
             b.reason
-        );
+        )?;
     }
+    Ok(())
 }

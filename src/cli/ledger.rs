@@ -1,6 +1,7 @@
 //! Places, organizations and surveys on the command line.
 
 use super::args::{OrgAddArgs, OrgCmd, PlaceCmd, SubPlaceCmd, SurveyArgs};
+use super::out::{self, outln};
 use super::{Ctx, print_json, text_or_json};
 use crate::domain::command::{NewOrg, OrgField};
 use crate::domain::kinds::{Coverage, OrgKind, RegStatus, parse_bool};
@@ -41,7 +42,7 @@ pub fn street(ctx: &Ctx, c: PlaceCmd) -> Result<()> {
                 print_json(&v)
             } else {
                 for (_, name) in rows {
-                    println!("{}", text::clean(&name));
+                    outln!("{}", text::clean(&name))?;
                 }
                 Ok(())
             }
@@ -230,8 +231,7 @@ pub fn org(ctx: &Ctx, c: OrgCmd) -> Result<()> {
             if json {
                 print_json(&d)
             } else {
-                print!("{}", show_text(&d));
-                Ok(())
+                out::text(&show_text(&d))
             }
         }
         OrgCmd::List {
@@ -278,11 +278,11 @@ pub fn org(ctx: &Ctx, c: OrgCmd) -> Result<()> {
                 tr("指导员", "instructor"),
                 tr("最近摸排", "last survey"),
             ];
-            print!(
-                "{}",
-                text::table(&h, &table, &[false, false, true, true, false, false, false])
-            );
-            Ok(())
+            out::text(&text::table(
+                &h,
+                &table,
+                &[false, false, true, true, false, false, false],
+            ))
         }
     }
 }

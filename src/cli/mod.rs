@@ -9,6 +9,7 @@ mod conflicts;
 mod export;
 mod import;
 mod ledger;
+pub mod out;
 mod people;
 mod reports;
 mod setup;
@@ -28,6 +29,7 @@ use crate::domain::{Command, Date};
 use crate::error::{Error, Result};
 use crate::i18n::{self, Lang, tr};
 use crate::store::{Actor, Store};
+use out::{errln, outln};
 
 /// What every subcommand needs: the config, the dates, who is acting.
 pub struct Ctx {
@@ -65,10 +67,10 @@ impl Ctx {
         let on = self.on(store)?;
         let applied = store.apply(&self.actor, on, cmd, self.reason.as_deref())?;
         for w in &applied.warnings {
-            eprintln!("{}: {w}", tr("警告", "warning"));
+            errln!("{}: {w}", tr("警告", "warning"));
         }
         if let Some(id) = applied.created.first() {
-            println!("{id}");
+            outln!("{id}")?;
         }
         Ok(())
     }
@@ -96,18 +98,41 @@ fn parse_date_opt(field: &str, s: Option<&str>) -> Result<Option<Date>> {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return parse_failed(e),
+    };
     // The language is needed before the config is read (its errors are messages too).
     if let Some(l) = cli.lang.as_deref().and_then(Lang::parse) {
         i18n::set(l);
     }
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) | Err(Error::OutputClosed) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{}: {e}", tr("错误", "error"));
+            errln!("{}: {e}", tr("错误", "error"));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Help and version are clap's own text; a refusal quotes what was typed, so
+/// it is printed plain and cleaned like every other message.
+fn parse_failed(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let code = u8::try_from(e.exit_code()).unwrap_or(2);
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            // A closed reader of the help text is no error.
+            let _ = e.print();
+        }
+        _ => {
+            let text = e.render().to_string();
+            out::err_line(text.trim_end_matches('\n'));
+        }
+    }
+    ExitCode::from(code)
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -161,7 +186,5 @@ pub(crate) fn text_or_json(s: &str) -> Result<bool> {
 }
 
 pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
-    let s = serde_json::to_string_pretty(v).map_err(|e| Error::Other(e.to_string()))?;
-    println!("{s}");
-    Ok(())
+    out::json(v)
 }

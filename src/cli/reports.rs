@@ -1,6 +1,7 @@
 //! `report coverage` and `report period`.
 
 use super::args::ReportCmd;
+use super::out;
 use super::{Ctx, print_json, text_or_json};
 use crate::domain::Date;
 use crate::error::{Error, Result};
@@ -38,12 +39,13 @@ pub fn report(ctx: &Ctx, c: ReportCmd) -> Result<()> {
             match format {
                 Format::Json => {
                     let s = serde_json::to_string_pretty(&r)
-                        .map_err(|e| Error::Other(e.to_string()))?
-                        + "\n";
+                        .map_err(|e| Error::Other(e.to_string()))?;
+                    let s = crate::text::json_safe(&s) + "\n";
                     export::emit(output.as_deref(), s.as_bytes())
                 }
                 Format::Text => {
-                    export::emit(output.as_deref(), coverage::render_text(&r).as_bytes())
+                    let text = crate::text::clean_lines(&coverage::render_text(&r));
+                    export::emit(output.as_deref(), text.as_bytes())
                 }
                 Format::Csv => {
                     let bytes = export::csv_bytes(&coverage::headers(by), &coverage::rows(&r))?;
@@ -92,8 +94,7 @@ pub fn report(ctx: &Ctx, c: ReportCmd) -> Result<()> {
             if json {
                 print_json(&r)
             } else {
-                println!("{}", period::render_text(&r, p.hire_due_days));
-                Ok(())
+                out::line(&period::render_text(&r, p.hire_due_days))
             }
         }
         ReportCmd::Response { from, to, format } => {

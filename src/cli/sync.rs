@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
+use super::out::{errln, outln};
 use super::{Ctx, print_json, text_or_json};
 use crate::error::{Error, Result};
 use crate::i18n::tr;
@@ -96,7 +97,7 @@ fn serve(ctx: &Ctx) -> Result<()> {
     let stdout = std::io::stdout();
     let mut r = BufReader::new(stdin.lock());
     let mut w = BufWriter::new(stdout.lock());
-    session::serve(&mut store, &mut r, &mut w)?;
+    session::serve(&mut store, &ctx.actor, &mut r, &mut w)?;
     w.flush()?;
     Ok(())
 }
@@ -143,19 +144,23 @@ fn with_remote(ctx: &Ctx, remote: &str, remote_cmd: Option<&str>) -> Result<()> 
     let sum = over(&remote, remote_cmd, |r, w| {
         session::sync(&mut store, &remote.name(), r, w, |got, sent| {
             if tty {
-                eprint!(
+                let mut e = std::io::stderr();
+                let _ = write!(
+                    e,
                     "\r{} {got}  {} {sent}   ",
                     tr("收到", "in"),
                     tr("发出", "out")
                 );
+                let _ = e.flush();
             }
         })
     });
     if tty {
-        eprintln!();
+        let _ = writeln!(std::io::stderr());
     }
     let sum = sum?;
-    println!(
+    // The sync is done; a reader gone from stdout does not hide the warning.
+    super::out::unless_closed(outln!(
         "{} {}: {} {}, {} {}, {} {}",
         tr("已同步", "synced with"),
         remote.name(),
@@ -165,14 +170,14 @@ fn with_remote(ctx: &Ctx, remote: &str, remote_cmd: Option<&str>) -> Result<()> 
         sum.sent,
         tr("新冲突", "new conflicts"),
         sum.received.new_conflicts
-    );
+    ))?;
     warn_flagged(sum.received.flagged);
     Ok(())
 }
 
 fn warn_flagged(n: usize) {
     if n > 0 {
-        eprintln!(
+        errln!(
             "{}: {n} {}",
             tr("警告", "warning"),
             tr(
@@ -188,15 +193,14 @@ fn clone(ctx: &Ctx, remote: &str, remote_cmd: Option<&str>) -> Result<()> {
     let store = over(&remote, remote_cmd, |r, w| {
         session::clone(&ctx.db, &remote.name(), r, w)
     })?;
-    println!(
+    outln!(
         "{} {} → {} ({} {})",
         tr("已克隆", "cloned"),
         remote.name(),
         ctx.db.display(),
         tr("新站点", "new site"),
         store.site()
-    );
-    Ok(())
+    )
 }
 
 fn export(ctx: &Ctx, for_site: Option<&str>, out: &std::path::Path) -> Result<()> {
@@ -235,13 +239,12 @@ fn export(ctx: &Ctx, for_site: Option<&str>, out: &std::path::Path) -> Result<()
         None,
         &have,
     )?;
-    println!(
+    outln!(
         "{} {n} {} {}",
         tr("已写出", "wrote"),
         tr("条操作到", "ops to"),
         out.display()
-    );
-    Ok(())
+    )
 }
 
 fn import(ctx: &Ctx, file: &std::path::Path) -> Result<()> {
@@ -249,7 +252,7 @@ fn import(ctx: &Ctx, file: &std::path::Path) -> Result<()> {
     let b = bundle::decode(&bytes)?;
     let mut store = existing(ctx)?;
     let rep = sync::apply_ops(&mut store, &b.ops)?;
-    println!(
+    super::out::unless_closed(outln!(
         "{} {}: {} {}, {} {}, {} {}",
         tr("已导入", "imported"),
         file.display(),
@@ -259,7 +262,7 @@ fn import(ctx: &Ctx, file: &std::path::Path) -> Result<()> {
         rep.already,
         tr("新冲突", "new conflicts"),
         rep.new_conflicts
-    );
+    ))?;
     warn_flagged(rep.flagged);
     if rep.pending > 0 {
         return Err(Error::Refused(format!(
@@ -286,12 +289,11 @@ fn status(ctx: &Ctx, format: &str) -> Result<()> {
             "unsent": s.unsent,
         }));
     }
-    println!(
+    outln!(
         "{}: {}\n{}: {}",
         tr("上次同步", "last sync"),
         s.last_sync.as_deref().unwrap_or(tr("从未", "never")),
         tr("未发送的本地操作", "local ops not yet sent"),
         s.unsent
-    );
-    Ok(())
+    )
 }

@@ -1,6 +1,7 @@
 //! `tasks`, `tasks generate`, `task add|advance|close|reassign`.
 
 use super::args::{TaskCmd, TasksArgs, TasksSub};
+use super::out::outln;
 use super::{Ctx, print_json, text_or_json};
 use crate::domain::command::NewTask;
 use crate::domain::kinds::{Office, Stage, TaskKind};
@@ -28,12 +29,11 @@ pub fn list(ctx: &Ctx, a: TasksArgs) -> Result<()> {
     if let Some(TasksSub::Generate) = a.cmd {
         let n = generate(ctx, &mut store, today)?;
         let (_, due) = workflow::cycle(today);
-        println!(
+        return outln!(
             "{} {n} {} {due}",
             tr("已生成半年更新任务", "half-year update tasks made:"),
             tr("个，截止", "due")
         );
-        return Ok(());
     }
     let json = text_or_json(&a.format)?;
     let f = TaskFilter {
@@ -51,10 +51,10 @@ pub fn list(ctx: &Ctx, a: TasksArgs) -> Result<()> {
         return print_json(&rows);
     }
     if rows.is_empty() {
-        println!("{}", tr("没有任务", "no tasks"));
+        outln!("{}", tr("没有任务", "no tasks"))?;
     }
     for r in &rows {
-        println!("{}", line(r));
+        outln!("{}", line(r))?;
     }
     Ok(())
 }
@@ -67,7 +67,8 @@ pub fn line(r: &TaskRow) -> String {
         .as_deref()
         .and_then(|o| Office::parse(o).ok())
         .map_or("-", |o| o.label());
-    let kind = TaskKind::parse(&r.kind).map_or(r.kind.as_str(), |k| k.label());
+    // A kind or stage this version does not know is shown as stored, cleaned.
+    let kind = TaskKind::parse(&r.kind).map_or_else(|_| clean(&r.kind), |k| k.label().to_string());
     let what = r
         .org
         .as_deref()
@@ -76,12 +77,12 @@ pub fn line(r: &TaskRow) -> String {
         .unwrap_or_default();
     format!(
         "{}  {} {}  {}  {}  {}  {}",
-        r.id,
-        r.due_on.as_deref().unwrap_or("-"),
+        clean(&r.id),
+        clean(r.due_on.as_deref().unwrap_or("-")),
         pad(mark, 4),
         pad(office, 8),
-        pad(&tasks::stage_label(&r.stage), 10),
-        pad(kind, 8),
+        pad(&clean(&tasks::stage_label(&r.stage)), 10),
+        pad(&kind, 8),
         what
     )
 }
@@ -179,11 +180,10 @@ pub fn task(ctx: &Ctx, c: TaskCmd) -> Result<()> {
                 .as_deref()
                 .and_then(|o| Office::parse(o).ok())
                 .map_or("-", |o| o.label());
-            println!(
+            outln!(
                 "{t}  {}  {office}",
                 tasks::stage_label(stage.as_deref().unwrap_or(""))
-            );
-            Ok(())
+            )
         }
     }
 }

@@ -106,8 +106,7 @@ pub fn user(ctx: &Ctx, c: UserCmd) -> Result<()> {
                 tr("社区", "community"),
             ];
             let table: Vec<Vec<String>> = rows.into_iter().map(|r| r.to_vec()).collect();
-            print!("{}", crate::text::table(&h, &table, &[false; 6]));
-            Ok(())
+            super::out::text(&crate::text::table(&h, &table, &[false; 6]))
         }
     }
 }

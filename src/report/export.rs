@@ -1,7 +1,6 @@
 //! Table exports: CSV (UTF-8 with a BOM, so spreadsheet programs on Chinese
 //! Windows read it as UTF-8) and XLSX.
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -55,11 +54,13 @@ pub fn write_xlsx(path: &Path, sheet: &str, headers: &[&str], rows: &[Vec<String
     Ok(())
 }
 
-/// Writes to `-o FILE` or standard output.
+/// Writes to `-o FILE` or standard output (where a closed reader ends the
+/// command quietly, see `cli::out`). Text and JSON come here already cleaned
+/// (`text::clean_lines`, `text::json_safe`); CSV cells are cleaned above.
 pub fn emit(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
     match out {
         Some(p) => std::fs::write(p, bytes)?,
-        None => std::io::stdout().write_all(bytes)?,
+        None => crate::cli::out::bytes(bytes)?,
     }
     Ok(())
 }

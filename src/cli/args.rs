@@ -173,10 +173,14 @@ pub enum OrgCmd {
     Add(OrgAddArgs),
     /// Change fields: FIELD=VALUE ... (name, code, kind, status, street, community,
     /// building, address, industry, employees, legal_rep_member, identity_check,
-    /// contact, phone, entered_on, closed_on).
+    /// contact, phone, entered_on, closed_on). Options such as --on may come
+    /// before or after the list.
     Set {
         org: String,
-        #[arg(required = true, allow_hyphen_values = true)]
+        // No `allow_hyphen_values`: with it the list would swallow every later
+        // `--on`/`--reason`. A pair starts with its field name, so a value
+        // such as `employees=-5` still reaches the check that refuses it.
+        #[arg(required = true)]
         fields: Vec<String>,
     },
     /// Delete an organization (it comes back only by `org restore`).

@@ -38,7 +38,7 @@ fn district(orgs: usize) -> PathBuf {
 }
 
 fn actor() -> Actor {
-    Actor::from_env("bench", "district")
+    Actor::of_process("bench", "district")
 }
 
 /// A second replica of `src`: a copy of the file with a site id of its own.

@@ -16,8 +16,8 @@ fn as_user(l: &Ledger, user: &str, args: &[&str]) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_liangxin"))
         .arg("--db")
         .arg(&l.db)
+        .args(["--as", user])
         .args(args)
-        .env("USER", user)
         .env("LANG", "en_US.UTF-8")
         .env("LIANGXIN_LANG", "en")
         .env("HOME", l.dir.path())
@@ -171,6 +171,7 @@ fn the_apps_forms_are_held_to_the_same_scope() {
         os_user: "alice".into(),
         name: "alice".into(),
         office: "community".into(),
+        via: None,
     };
     let err = forms::save(&mut store, &alice, &form, today, false)
         .err()

@@ -24,12 +24,13 @@ use serde_json::Value;
 /// The day every case runs on (`--today`, so also the day its facts date from).
 const TODAY: &str = "2022-03-01";
 
-/// Runs `liangxin --db <db> args...` acting as the OS user `user`. The one
-/// place that says how a test picks the acting user.
+/// Runs `liangxin --db <db> --as <user> args...`: root acting as the ledger
+/// user `user` (the tests run as root, as CI does). The one place that says
+/// how a test picks the acting user.
 fn run_as(l: &Ledger, user: &str, args: &[&str]) -> Out {
-    let mut c = command(&l.db, l.dir.path(), args);
-    c.env("USER", user).env("LOGNAME", user);
-    output(c)
+    let mut all = vec!["--as", user];
+    all.extend_from_slice(args);
+    output(command(&l.db, l.dir.path(), &all))
 }
 
 fn ok_as(l: &Ledger, user: &str, args: &[&str]) -> String {

@@ -80,7 +80,7 @@ impl World {
         let mut stores = vec![server];
         for i in 1..n {
             let mut s = Store::open(&dir.path().join(format!("r{i}.db"))).unwrap();
-            sync::pull_local(&mut s, &stores[0]).unwrap();
+            sync::pull_local(&mut s, &stores[0], &sync::Sender::trusted(None)).unwrap();
             stores.push(s);
         }
         World {

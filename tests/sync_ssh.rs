@@ -173,7 +173,10 @@ fn the_app_ends_on_the_server_when_the_ssh_client_drops() {
     // A bound on a hang, not a timing assertion.
     rx.recv_timeout(std::time::Duration::from_secs(60))
         .expect("the app drew its rows over ssh");
-    assert!(!app_pids(&l.db).is_empty(), "the app runs on the server side");
+    assert!(
+        !app_pids(&l.db).is_empty(),
+        "the app runs on the server side"
+    );
 
     // The link drops: the client dies without a goodbye.
     client.kill().expect("kill the ssh client");

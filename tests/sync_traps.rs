@@ -33,11 +33,11 @@ fn update_against_delete_is_a_conflict_in_both_orders() {
         delete(&mut a, &org);
         set_name(&mut b, &org, "改名公司");
         if a_first {
-            sync::pull_local(&mut b, &a).unwrap();
-            sync::pull_local(&mut a, &b).unwrap();
+            sync::pull_local(&mut b, &a, &sync::Sender::trusted(None)).unwrap();
+            sync::pull_local(&mut a, &b, &sync::Sender::trusted(None)).unwrap();
         } else {
-            sync::pull_local(&mut a, &b).unwrap();
-            sync::pull_local(&mut b, &a).unwrap();
+            sync::pull_local(&mut a, &b, &sync::Sender::trusted(None)).unwrap();
+            sync::pull_local(&mut b, &a, &sync::Sender::trusted(None)).unwrap();
         }
         for s in [&a, &b] {
             assert_eq!(
@@ -108,8 +108,8 @@ fn create_delete_recreate_converges() {
     let dir = tempfile::tempdir().unwrap();
     let mut c = open(dir.path(), "c.db");
     // b receives the whole history at once, c receives it relayed through b.
-    sync::pull_local(&mut b, &a).unwrap();
-    sync::pull_local(&mut c, &b).unwrap();
+    sync::pull_local(&mut b, &a, &sync::Sender::trusted(None)).unwrap();
+    sync::pull_local(&mut c, &b, &sync::Sender::trusted(None)).unwrap();
     settled(&[&a, &b, &c], &org, "deleted", Value::Integer(0));
     assert_eq!(dump(&a), dump(&b));
     assert_eq!(dump(&a), dump(&c));
@@ -137,10 +137,10 @@ fn equal_values_relayed_through_a_third_replica() {
     let o = new_org(street);
     let org2 = o.id.clone();
     run(&mut b, Command::AddOrg(o));
-    sync::pull_local(&mut c, &a).unwrap();
-    sync::pull_local(&mut c, &b).unwrap();
+    sync::pull_local(&mut c, &a, &sync::Sender::trusted(None)).unwrap();
+    sync::pull_local(&mut c, &b, &sync::Sender::trusted(None)).unwrap();
     let mut d = open(dir.path(), "d.db");
-    sync::pull_local(&mut d, &c).unwrap();
+    sync::pull_local(&mut d, &c, &sync::Sender::trusted(None)).unwrap();
     let mut union = merge::have(a.conn()).unwrap();
     for (site, n) in merge::have(b.conn()).unwrap() {
         let e = union.entry(site).or_insert(0);
@@ -221,7 +221,7 @@ fn a_clock_a_year_ahead_is_flagged_and_does_not_drag_ours() {
     let year_ahead = (clock::now_ms() + 365 * clock::DAY_MS) << clock::COUNTER_BITS;
     b.set_meta("hlc", &year_ahead.to_string()).unwrap();
     set_name(&mut b, &org, "未来公司");
-    let rep = sync::pull_local(&mut a, &b).unwrap();
+    let rep = sync::pull_local(&mut a, &b, &sync::Sender::trusted(None)).unwrap();
     assert_eq!(rep.flagged, 1);
     let a_clock: i64 = a.meta("hlc").unwrap().unwrap().parse().unwrap();
     assert!(
@@ -413,7 +413,7 @@ fn a_database_copied_by_hand_is_refused_not_merged() {
     set_name(&mut a, &org, "甲公司");
     set_name(&mut c, &org, "丙公司");
     let before = dump(&a);
-    let err = sync::pull_local(&mut a, &c).unwrap_err().to_string();
+    let err = sync::pull_local(&mut a, &c, &sync::Sender::trusted(None)).unwrap_err().to_string();
     assert!(err.contains(c.site()), "{err}");
     assert_eq!(dump(&a), before, "nothing applied");
 }

@@ -41,6 +41,7 @@ fn unchanged_state_sends_nothing_and_a_row_move_is_small() {
         os_user: "cadre".into(),
         name: "测试员".into(),
         office: "party".into(),
+        via: None,
     };
     liangxin::demo::build(&mut store, &actor).unwrap();
     let today = store.pinned_today().unwrap().unwrap();

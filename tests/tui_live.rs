@@ -35,6 +35,7 @@ fn actor(name: &str) -> Actor {
         os_user: name.into(),
         name: name.into(),
         office: "party".into(),
+        via: None,
     }
 }
 

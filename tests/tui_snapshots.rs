@@ -25,6 +25,7 @@ fn demo_app(dir: &tempfile::TempDir) -> (App, Env) {
         os_user: "cadre".into(),
         name: "测试员".into(),
         office: "party".into(),
+        via: None,
     };
     liangxin::demo::build(&mut store, &actor).unwrap();
     let mut config = Config::default();

@@ -22,7 +22,7 @@ pub fn district() -> Store {
     }
     let _ = std::fs::remove_file(&path);
     let mut store = Store::open(&path).expect("open bench database");
-    let actor = Actor::from_env("bench", "district");
+    let actor = Actor::of_process("bench", "district");
     let t = std::time::Instant::now();
     liangxin::demo::generate(&mut store, &actor, ORGS, 1).expect("generate district");
     eprintln!("generated {ORGS} organizations in {:?}", t.elapsed());

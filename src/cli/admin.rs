@@ -91,7 +91,8 @@ pub fn restore(ctx: &Ctx, file: &Path) -> Result<()> {
         ));
     }
     let mut store = ctx.open()?;
-    let report = store.restore_from(file)?;
+    let restored = store.restore_from(file)?;
+    let report = restored.report;
     if !report.ok() {
         return Err(Error::Refused(format!(
             "{} {}: {}",
@@ -100,5 +101,26 @@ pub fn restore(ctx: &Ctx, file: &Path) -> Result<()> {
             report.render().replace('\n', "; ")
         )));
     }
-    outln!("{}", report.render())
+    outln!("{}", report.render())?;
+    // The backup's site may have sent ops after the backup: writing on under
+    // its id would hand out their sequence numbers again.
+    outln!(
+        "{}{}{}",
+        tr(
+            "恢复的数据库作为新站点继续写入：",
+            "the restored database continues as a new site: "
+        ),
+        store.site(),
+        match &restored.backup_site {
+            Some(old) => format!(
+                "{}{old}{}",
+                tr("（备份中的站点 ", " (the backup's site "),
+                tr(
+                    " 不再写入；它的操作仍在日志中，下次同步会取回它在备份之后发出的操作）",
+                    " writes no more; its ops stay in the log, and the next sync brings back what it sent after the backup)"
+                )
+            ),
+            None => String::new(),
+        }
+    )
 }

@@ -33,6 +33,9 @@ pub struct Cli {
     /// For writes: a reason kept in the audit log.
     #[arg(long, global = true)]
     pub reason: Option<String>,
+    /// Act as this ledger user (root only; the audit records it).
+    #[arg(long = "as", global = true, value_name = "USER")]
+    pub as_user: Option<String>,
     #[command(subcommand)]
     pub cmd: Option<Cmd>,
 }
@@ -111,6 +114,12 @@ pub enum Cmd {
     Conflicts(super::conflicts::ConflictsArgs),
     /// A canonical dump of the ledger (sorted; no replica-local fields).
     Export(super::export::ExportArgs),
+    /// The forced command of a cadre's SSH key on the server: opens the app,
+    /// or serves sync, as USER; refuses anything else.
+    Shell {
+        /// The ledger user this key belongs to.
+        user: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

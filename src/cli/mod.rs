@@ -13,6 +13,7 @@ pub mod out;
 mod people;
 mod reports;
 mod setup;
+mod shell;
 mod sync;
 mod tasks;
 mod users;
@@ -143,7 +144,17 @@ pub fn run(cli: Cli) -> Result<()> {
         today_flag: parse_date_opt("today", cli.today.as_deref())?,
         on_flag: parse_date_opt("on", cli.on.as_deref())?,
         reason: cli.reason.clone(),
-        actor: Actor::from_env(&config.user.name, &config.user.office),
+        actor: match (&cli.as_user, &cli.cmd) {
+            // A forced command names its user itself; --as is not for it.
+            (Some(_), Some(Cmd::Shell { .. })) => {
+                return Err(Error::Refused(
+                    tr("shell 不接受 --as", "shell does not take --as").into(),
+                ));
+            }
+            (Some(u), _) => Actor::acting_as(u, &config.user.office)?,
+            (None, Some(Cmd::Shell { user })) => Actor::of_key(user, &config.user.office),
+            (None, _) => Actor::of_process(&config.user.name, &config.user.office),
+        },
         config,
     };
     match cli.cmd {
@@ -173,6 +184,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Cmd::Sync(a)) => sync::sync(&ctx, a),
         Some(Cmd::Conflicts(a)) => conflicts::conflicts(&ctx, a),
         Some(Cmd::Export(a)) => export::export(&ctx, a),
+        Some(Cmd::Shell { .. }) => shell::shell(&ctx),
     }
 }
 

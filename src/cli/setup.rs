@@ -12,8 +12,12 @@ use crate::error::{Error, Result};
 use crate::i18n::tr;
 use crate::store::Store;
 
+/// Makes (or opens) the ledger and gives it its ledger id: every replica
+/// made from it shares the id, and sync refuses any other.
 pub fn init(ctx: &Ctx) -> Result<()> {
     let store = ctx.open()?;
+    let ledger = store.ensure_ledger_id()?;
+    errln!("{}: {ledger}", tr("台账编号", "ledger id"));
     outln!("{}", store.path().display())
 }
 
@@ -147,6 +151,7 @@ pub fn demo(ctx: &Ctx, db_given: bool, no_tui: bool, reset: bool) -> Result<()> 
     let mut store = Store::open(&path)?;
     if store.pinned_today()?.is_none() {
         store.set_meta(DEMO_MARK, "1")?;
+        store.ensure_ledger_id()?;
         errln!(
             "{}",
             tr(
@@ -168,7 +173,7 @@ pub fn demo(ctx: &Ctx, db_given: bool, no_tui: bool, reset: bool) -> Result<()> 
         return outln!("{}", store.path().display());
     }
     let today = ctx.today(&store)?;
-    crate::tui::run(store, today, &ctx.config)
+    crate::tui::run(store, today, &ctx.config, ctx.actor.clone())
 }
 
 pub fn gen_district(ctx: &Ctx, orgs: u32, seed: u64) -> Result<()> {
@@ -186,6 +191,7 @@ pub fn gen_district(ctx: &Ctx, orgs: u32, seed: u64) -> Result<()> {
             )
         )));
     }
+    store.ensure_ledger_id()?;
     let applied = demo::generate(&mut store, &ctx.actor, orgs as usize, seed)?;
     errln!("{} {}", tr("写入操作", "operations written:"), applied.ops);
     outln!("{}", store.path().display())
@@ -194,5 +200,5 @@ pub fn gen_district(ctx: &Ctx, orgs: u32, seed: u64) -> Result<()> {
 pub fn open_app(ctx: &Ctx) -> Result<()> {
     let store = ctx.open()?;
     let today = ctx.today(&store)?;
-    crate::tui::run(store, today, &ctx.config)
+    crate::tui::run(store, today, &ctx.config, ctx.actor.clone())
 }

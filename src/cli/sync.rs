@@ -91,7 +91,7 @@ fn existing(ctx: &Ctx) -> Result<Store> {
     ctx.open()
 }
 
-fn serve(ctx: &Ctx) -> Result<()> {
+pub(super) fn serve(ctx: &Ctx) -> Result<()> {
     let mut store = existing(ctx)?;
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
@@ -226,6 +226,8 @@ fn export(ctx: &Ctx, for_site: Option<&str>, out: &std::path::Path) -> Result<()
         to: for_site.map(str::to_string),
         schema: crate::store::schema::SCHEMA_VERSION,
         ops,
+        ledger: Some(store.ensure_ledger_id()?),
+        district: store.district()?,
     };
     let bytes = bundle::encode(&b)?;
     // Written beside the target and renamed, so a full stick leaves no half file.
@@ -251,6 +253,8 @@ fn import(ctx: &Ctx, file: &std::path::Path) -> Result<()> {
     let bytes = std::fs::read(file)?;
     let b = bundle::decode(&bytes)?;
     let mut store = existing(ctx)?;
+    // Another ledger's bundle is refused before anything is applied.
+    bundle::check_ledger(&store, &b)?;
     let rep = sync::apply_ops(&mut store, &b.ops)?;
     super::out::unless_closed(outln!(
         "{} {}: {} {}, {} {}, {} {}",

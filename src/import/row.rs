@@ -2,9 +2,9 @@
 //! letters, stray spaces) and parsed; a bad field rejects the whole row.
 
 use super::header::Field;
-use crate::domain::Date;
 use crate::domain::kinds::{OrgKind, RegStatus};
 use crate::domain::uscc;
+use crate::domain::{Date, Val, fields};
 use crate::i18n::tr;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -69,8 +69,8 @@ pub fn normalize(s: &str) -> String {
     out
 }
 
-/// The most employees a row may give: more than any single employer has.
-pub const MAX_EMPLOYEES: i64 = 10_000_000;
+/// The most employees a row may give (the rule of `orgs.employees`).
+pub use crate::domain::fields::MAX_EMPLOYEES;
 
 fn not_a_date() -> &'static str {
     tr("无法识别的日期", "not a date")
@@ -115,10 +115,11 @@ pub fn parse_date(s: &str) -> Result<Date, &'static str> {
 }
 
 /// `12`, `12人`, `1,200`, and `12.0` as spreadsheets hand whole numbers
-/// over; the error is the reason, for the row.
-fn parse_employees(s: &str) -> Result<i64, &'static str> {
+/// over, in the range of `orgs.employees` (`domain::fields`); the error is
+/// the reason, for the row.
+fn parse_employees(s: &str) -> Result<i64, String> {
     let t = s.trim_end_matches('人').replace([',', ' '], "");
-    let whole = || tr("应为非负整数", "expected a whole number");
+    let whole = || tr("应为非负整数", "expected a whole number").to_string();
     let n = match t.parse::<i64>() {
         Ok(n) => n,
         Err(_) => {
@@ -127,8 +128,9 @@ fn parse_employees(s: &str) -> Result<i64, &'static str> {
                 return Err(whole());
             }
             if f.fract() != 0.0 {
-                return Err(tr("应为整数，不能有小数", "not a whole number"));
+                return Err(tr("应为整数，不能有小数", "not a whole number").into());
             }
+            // Past either end, a number just outside it gets the rule's reason.
             if f < 0.0 {
                 -1
             } else if f > MAX_EMPLOYEES as f64 {
@@ -138,12 +140,7 @@ fn parse_employees(s: &str) -> Result<i64, &'static str> {
             }
         }
     };
-    if n < 0 {
-        return Err(tr("不能为负数", "must not be negative"));
-    }
-    if n > MAX_EMPLOYEES {
-        return Err(tr("应在 0–10000000 之间", "outside 0–10000000"));
-    }
+    fields::check("orgs", "employees", &Val::Int(n)).map_err(|e| e.reason)?;
     Ok(n)
 }
 
@@ -196,8 +193,8 @@ pub fn parse(line: usize, cells: &[String], map: &[Option<Field>]) -> Result<Reg
     if name.is_empty() {
         return Err(BadRow::new(line, "name", name, tr("名称为空", "no name")));
     }
-    if name.chars().count() > crate::store::MAX_TEXT {
-        return Err(BadRow::new(line, "name", name, tr("过长", "too long")));
+    if let Err(e) = fields::check("orgs", "name", &Val::from(name)) {
+        return Err(BadRow::new(line, "name", name, &e.reason));
     }
     let raw_code = get(Field::Code).replace(' ', "").to_ascii_uppercase();
     let code = match raw_code.as_str() {
@@ -234,7 +231,7 @@ pub fn parse(line: usize, cells: &[String], map: &[Option<Field>]) -> Result<Reg
     let emp = get(Field::Employees);
     let employees = match emp {
         "" => None,
-        s => Some(parse_employees(s).map_err(|why| BadRow::new(line, "employees", s, why))?),
+        s => Some(parse_employees(s).map_err(|why| BadRow::new(line, "employees", s, &why))?),
     };
     let opt = |f: Field| Some(get(f).to_string()).filter(|s| !s.is_empty());
     Ok(RegRow {
@@ -244,10 +241,7 @@ pub fn parse(line: usize, cells: &[String], map: &[Option<Field>]) -> Result<Reg
         kind: parse_kind(get(Field::Kind)),
         status,
         established,
-        address: get(Field::Address)
-            .chars()
-            .take(crate::store::MAX_TEXT)
-            .collect(),
+        address: get(Field::Address).chars().take(fields::MAX_TEXT).collect(),
         employees,
         street: opt(Field::Street),
         community: opt(Field::Community),

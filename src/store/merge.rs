@@ -1,4 +1,4 @@
-//! Applying received ops, and the merge rule both sync and the write path use.
+//! The merge rule both received ops (`receive`) and the write path use.
 //!
 //! The rule, per field: the *heads* are the field's ops that no other op of
 //! that field supersedes. The table shows the head with the highest clock
@@ -8,15 +8,13 @@
 //! is a function of the set of ops alone, so replicas that hold the same ops
 //! show the same tables and the same conflicts, whatever order they arrived in.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::clock;
 use super::op::{Columns, OP_COLUMNS, Op};
 use crate::error::Result;
 use crate::store::Val;
-use crate::store::schema::SCHEMA_VERSION;
 
 /// What applying a batch did.
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -29,7 +27,28 @@ pub struct Report {
     /// Stamped more than a day ahead of this replica's clock.
     pub flagged: usize,
     pub new_conflicts: usize,
+    /// Refused on arrival: outside the sender's scope, a value its column does
+    /// not take, or a site that is not the sender's.
+    #[serde(default)]
+    pub refused: usize,
+    /// The first refusals, to tell the sender which op and why.
+    #[serde(default)]
+    pub refusals: Vec<Refusal>,
 }
+
+/// One refused op, as the receiver tells the sender.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Refusal {
+    pub site: String,
+    pub seq: i64,
+    pub tbl: String,
+    pub row: String,
+    pub field: String,
+    pub reason: String,
+}
+
+/// How many refusals one report names (the rest are counted).
+pub const MAX_REFUSALS: usize = 500;
 
 impl Report {
     pub fn add(&mut self, o: &Report) {
@@ -38,6 +57,12 @@ impl Report {
         self.pending += o.pending;
         self.flagged += o.flagged;
         self.new_conflicts += o.new_conflicts;
+        self.refused += o.refused;
+        for r in &o.refusals {
+            if self.refusals.len() < MAX_REFUSALS {
+                self.refusals.push(r.clone());
+            }
+        }
     }
 }
 
@@ -158,149 +183,10 @@ pub fn count_missing(conn: &Connection, theirs: &BTreeMap<String, i64>) -> Resul
         .sum())
 }
 
-/// Applies received ops in one transaction: all of them or none.
-pub fn apply(conn: &mut Connection, ops: &[Op]) -> Result<Report> {
-    // A batch may hold a row before the row it refers to (they arrive site by
-    // site), so foreign keys are not checked while ops are merged. The pragma
-    // only takes effect outside a transaction.
-    conn.pragma_update(None, "foreign_keys", "OFF")?;
-    let r = apply_in_tx(conn, ops);
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    r
-}
-
-fn apply_in_tx(conn: &mut Connection, ops: &[Op]) -> Result<Report> {
-    let cols = Columns::load(conn)?;
-    for op in ops {
-        cols.check(op, SCHEMA_VERSION)?;
-    }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut rep = Report::default();
-    let now = clock::now_ms();
-    let mut next: HashMap<String, i64> = HashMap::new();
-    let mut blocked: HashSet<String> = HashSet::new();
-    let mut max_hlc = 0;
-    let mut touched: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
-    for op in ops {
-        let n = match next.get(&op.site) {
-            Some(n) => *n,
-            None => {
-                let held: Option<i64> = tx
-                    .prepare_cached("SELECT MAX(seq) FROM oplog WHERE site_id = ?1")?
-                    .query_row([&op.site], |r| r.get(0))?;
-                held.unwrap_or(0) + 1
-            }
-        };
-        if op.seq < n {
-            same_op_or_refuse(&tx, op)?;
-            rep.already += 1;
-            continue;
-        }
-        if op.schema > SCHEMA_VERSION || blocked.contains(&op.site) {
-            // Kept, never applied: a newer build knows what these columns mean.
-            blocked.insert(op.site.clone());
-            rep.pending += tx
-                .prepare_cached(&format!(
-                    "INSERT OR IGNORE INTO sync_pending({OP_COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
-                ))?
-                .execute(op_params(op).as_slice())?;
-            continue;
-        }
-        if op.seq > n {
-            // A gap: this op comes again once the ones before it are here.
-            continue;
-        }
-        tx.prepare_cached(&format!(
-            "INSERT INTO oplog({OP_COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
-        ))?
-        .execute(op_params(op).as_slice())?;
-        next.insert(op.site.clone(), n + 1);
-        rep.applied += 1;
-        if clock::too_far_ahead(op.hlc, now) {
-            rep.flagged += 1;
-            tx.prepare_cached(
-                "INSERT OR IGNORE INTO sync_flagged(site_id, seq, hlc, received_at) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![op.site, op.seq, op.hlc, jiff::Timestamp::now().to_string()])?;
-        } else {
-            max_hlc = max_hlc.max(op.hlc);
-        }
-        touched
-            .entry((op.tbl.clone(), op.row.clone()))
-            .or_default()
-            .insert(op.field.clone());
-    }
-    for ((tbl, row), fields) in &touched {
-        rep.new_conflicts += merge_row(&tx, &cols, tbl, row, Some(fields))?;
-    }
-    let local: i64 = crate::store::meta_get(&tx, "hlc")?
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let hlc = clock::observe(local, max_hlc, now);
-    if hlc != local {
-        crate::store::meta_set(&tx, "hlc", &hlc.to_string())?;
-    }
-    tx.commit()?;
-    Ok(rep)
-}
-
-/// An op we already hold under the same (site, seq) must be the same op. If
-/// it is not, two files share one site id (a database copied by hand instead
-/// of `sync clone`), and merging would silently drop edits.
-fn same_op_or_refuse(tx: &Transaction<'_>, op: &Op) -> Result<()> {
-    let held: Option<(i64, String, String)> = tx
-        .prepare_cached("SELECT hlc, row_id, field FROM oplog WHERE site_id = ?1 AND seq = ?2")?
-        .query_row(params![op.site, op.seq], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?;
-    match held {
-        Some((hlc, row, field)) if hlc != op.hlc || row != op.row || field != op.field => {
-            Err(forked(&op.site))
-        }
-        _ => Ok(()),
-    }
-}
-
-fn op_params(op: &Op) -> [&dyn rusqlite::ToSql; 11] {
-    [
-        &op.site,
-        &op.seq,
-        &op.hlc,
-        &op.tbl,
-        &op.row,
-        &op.field,
-        &op.value,
-        &op.schema,
-        &op.supersedes,
-        &op.actor,
-        &op.refused,
-    ]
-}
-
-/// Ops of newer schemas that this build can now apply (after an upgrade).
-pub fn replay_pending(conn: &mut Connection) -> Result<Report> {
-    let ops: Vec<Op> = conn
-        .prepare(&format!(
-            "SELECT {OP_COLUMNS} FROM sync_pending WHERE schema_version <= ?1 ORDER BY site_id, seq"
-        ))?
-        .query_map([SCHEMA_VERSION], Op::from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    if ops.is_empty() {
-        return Ok(Report::default());
-    }
-    let rep = apply(conn, &ops)?;
-    conn.execute(
-        "DELETE FROM sync_pending WHERE schema_version <= ?1",
-        [SCHEMA_VERSION],
-    )?;
-    Ok(rep)
-}
-
 /// All ops of one row, grouped by field.
 pub fn row_ops(tx: &Connection, tbl: &str, row: &str) -> Result<BTreeMap<String, Vec<Op>>> {
     let mut stmt = tx.prepare_cached(&format!(
-        "SELECT {OP_COLUMNS} FROM oplog WHERE tbl = ?1 AND row_id = ?2"
+        "SELECT {OP_COLUMNS} FROM oplog WHERE tbl = ?1 AND row_id = ?2 AND refused IS NULL"
     ))?;
     let mut out: BTreeMap<String, Vec<Op>> = BTreeMap::new();
     for op in stmt.query_map(params![tbl, row], Op::from_row)? {
@@ -326,7 +212,7 @@ pub fn heads(ops: &[Op]) -> Vec<Op> {
 /// The heads of one field as stored now.
 pub fn field_heads(tx: &Connection, tbl: &str, row: &str, field: &str) -> Result<Vec<Op>> {
     let mut stmt = tx.prepare_cached(&format!(
-        "SELECT {OP_COLUMNS} FROM oplog WHERE tbl = ?1 AND row_id = ?2 AND field = ?3"
+        "SELECT {OP_COLUMNS} FROM oplog WHERE tbl = ?1 AND row_id = ?2 AND field = ?3 AND refused IS NULL"
     ))?;
     let ops = stmt
         .query_map(params![tbl, row, field], Op::from_row)?

@@ -3,22 +3,27 @@
 
 mod alert_facts;
 pub mod alerts;
+mod actor;
 mod apply;
 mod apply_loop;
 pub mod check;
 pub mod clock;
+pub mod fields;
+pub mod identity;
 mod key;
 pub mod known;
 pub mod merge;
 pub mod op;
 pub mod peers;
 pub mod read;
+pub mod receive;
 pub mod resolve;
 pub mod schema;
 mod schema_loop;
 mod schema_sync;
 mod schema_trust;
 pub mod scope;
+mod scope_ops;
 mod settle;
 pub mod tasks;
 mod val;
@@ -63,21 +68,7 @@ impl Store {
             .map_err(|e| not_a_db(&shown, e))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        schema::migrations()
-            .to_latest(&mut conn)
-            .map_err(|e| match e {
-                rusqlite_migration::Error::MigrationDefinition(_)
-                | rusqlite_migration::Error::SpecifiedSchemaVersion(_) => Error::Refused(format!(
-                    "{} {shown}: {}",
-                    tr("数据库", "database"),
-                    tr(
-                        "由更新版本的 liangxin 写入，请先升级",
-                        "was written by a newer liangxin; upgrade first"
-                    )
-                )),
-                rusqlite_migration::Error::RusqliteError { err, .. } => not_a_db(&shown, err),
-                other => Error::Other(format!("{shown}: {other}")),
-            })?;
+        migrate(&mut conn, &shown)?;
         let site = match meta_get(&conn, "site_id")? {
             Some(s) => s,
             None => {
@@ -86,6 +77,9 @@ impl Store {
                 s
             }
         };
+        // A file with ops and no ledger id (made before ledger ids) takes
+        // its derived one now.
+        identity::ledger_id(&conn)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -141,8 +135,12 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces this database's contents with `src` (which must pass `check`).
-    pub fn restore_from(&mut self, src: &Path) -> Result<check::Report> {
+    /// Replaces this database's contents with `src` (which must pass
+    /// `check`), brought up to this version's schema. The restored file
+    /// continues as a new site: the backup's site may have sent ops after
+    /// the backup was taken, under sequence numbers the file would hand out
+    /// again. Its ops stay in the log under their own site id.
+    pub fn restore_from(&mut self, src: &Path) -> Result<Restored> {
         let from = connect(src, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| match e {
             Error::Db(d) => not_a_db(&src.display().to_string(), d),
             other => other,
@@ -165,11 +163,22 @@ impl Store {
             other => other,
         })?;
         if !report.ok() {
-            return Ok(report);
+            return Ok(Restored {
+                report,
+                backup_site: None,
+            });
         }
         let b = rusqlite::backup::Backup::new(&from, &mut self.conn)?;
         b.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
-        Ok(report)
+        drop(b);
+        migrate(&mut self.conn, &self.path.display().to_string())?;
+        identity::ledger_id(&self.conn)?;
+        let backup_site = meta_get(&self.conn, "site_id")?;
+        self.site = identity::new_site(&self.conn)?;
+        Ok(Restored {
+            report,
+            backup_site,
+        })
     }
 
     pub fn count(&self, table: &str) -> Result<i64> {
@@ -180,6 +189,31 @@ impl Store {
             .conn
             .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?)
     }
+}
+
+/// What `restore_from` did: the check of the backup, and (when it was
+/// restored) the site id the backup wrote as, which the file no longer uses.
+#[derive(Debug)]
+pub struct Restored {
+    pub report: check::Report,
+    pub backup_site: Option<String>,
+}
+
+/// Brings the schema up to date; a file of a newer version is refused.
+fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
+    schema::migrations().to_latest(conn).map_err(|e| match e {
+        rusqlite_migration::Error::MigrationDefinition(_)
+        | rusqlite_migration::Error::SpecifiedSchemaVersion(_) => Error::Refused(format!(
+            "{} {shown}: {}",
+            tr("数据库", "database"),
+            tr(
+                "由更新版本的 liangxin 写入，请先升级",
+                "was written by a newer liangxin; upgrade first"
+            )
+        )),
+        rusqlite_migration::Error::RusqliteError { err, .. } => not_a_db(shown, err),
+        other => Error::Other(format!("{shown}: {other}")),
+    })
 }
 
 /// Opens a connection to `path` and, in the encrypted build, keys it before

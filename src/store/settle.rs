@@ -6,7 +6,7 @@ use rusqlite::OptionalExtension;
 use super::Val;
 use super::schema::TABLES;
 use super::write::Writer;
-use crate::domain::Id;
+use crate::domain::{Id, fields};
 use crate::error::{Error, Result};
 use crate::i18n::tr;
 
@@ -53,6 +53,10 @@ pub fn restore(w: &mut Writer<'_>, table: &str, row: &Id) -> Result<()> {
     w.settle(table, row, "deleted", &Val::Int(0))
 }
 
+/// A person's answer to a conflict: the value is read as the field stores
+/// it and checked by the field's rule (`domain::fields`), and a reference
+/// must name a row that exists; a value the field does not take is refused
+/// and nothing is written.
 pub fn settle(
     w: &mut Writer<'_>,
     table: &str,
@@ -67,16 +71,15 @@ pub fn settle(
             tr("不是有效的值", "is not a valid value"),
         )
     })?;
-    if let Val::Text(t) = &v {
-        super::apply::text(field, t, false)?;
-    }
-    if field == "deleted" && v != Val::Int(0) && v != Val::Int(1) {
-        return Err(Error::invalid(field, value.unwrap_or(""), "0|1"));
-    }
+    let v = fields::normalize(table, field, v)?;
+    super::fields::check_ref(w.tx, table, field, &v)?;
     if field == "deleted" && v == Val::Int(1) {
         // Deleting again names everything the row holds now, so the edits
         // shown in the conflict count as seen.
         return w.delete(table, row);
+    }
+    if let Some(warning) = fields::warning(table, field, &v) {
+        w.warn(warning);
     }
     w.settle(table, row, field, &v)
 }

@@ -10,76 +10,7 @@ use super::{Store, Val, meta_get, meta_set};
 use crate::domain::{Command, Date, Id};
 use crate::error::{Error, Result};
 
-/// Who is acting: the OS user and the configured name and office.
-#[derive(Clone, Debug, Default)]
-pub struct Actor {
-    pub os_user: String,
-    pub name: String,
-    pub office: String,
-}
-
-impl Actor {
-    /// "name (office)", as ops carry it.
-    pub fn label(&self) -> String {
-        if self.office.is_empty() {
-            self.name.clone()
-        } else {
-            format!("{} ({})", self.name, self.office)
-        }
-    }
-
-    pub fn from_env(name: &str, office: &str) -> Actor {
-        let os_user = std::env::var("USER")
-            .or_else(|_| std::env::var("LOGNAME"))
-            .ok()
-            .filter(|u| !u.is_empty())
-            .or_else(login_name)
-            .unwrap_or_else(|| "unknown".into());
-        Actor {
-            name: if name.is_empty() {
-                os_user.clone()
-            } else {
-                name.to_string()
-            },
-            os_user,
-            office: office.to_string(),
-        }
-    }
-}
-
-/// The login name of the process's user, from the password database (cron
-/// jobs and some shells set no USER).
-fn login_name() -> Option<String> {
-    #[cfg(unix)]
-    {
-        let mut buf = vec![0 as libc::c_char; 4096];
-        // SAFETY: getpwuid_r writes only into `pwd` and `buf` (whose length we
-        // pass); `result` is null or points at `pwd`, whose strings live in `buf`.
-        unsafe {
-            let mut pwd: libc::passwd = std::mem::zeroed();
-            let mut result: *mut libc::passwd = std::ptr::null_mut();
-            let rc = libc::getpwuid_r(
-                libc::getuid(),
-                &mut pwd,
-                buf.as_mut_ptr(),
-                buf.len(),
-                &mut result,
-            );
-            if rc != 0 || result.is_null() || pwd.pw_name.is_null() {
-                return None;
-            }
-            Some(
-                std::ffi::CStr::from_ptr(pwd.pw_name)
-                    .to_string_lossy()
-                    .into_owned(),
-            )
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        None
-    }
-}
+pub use super::actor::Actor;
 
 /// What a write did.
 #[derive(Debug, Default)]
@@ -139,6 +70,8 @@ impl Writer<'_> {
         v: &Val,
         supersedes: Option<String>,
     ) -> Result<()> {
+        // Every field any command sets passes the rule a peer checks it by.
+        crate::domain::fields::check(table, field, v)?;
         self.seq += 1;
         let hlc = self.tick();
         self.tx
@@ -467,7 +400,7 @@ fn begin_immediate(conn: &rusqlite::Connection) -> Result<Transaction<'_>> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn append_audit(
+pub(super) fn append_audit(
     tx: &Transaction<'_>,
     actor: &Actor,
     action: &str,
@@ -488,6 +421,15 @@ fn append_audit(
         .optional()?;
     let at = jiff::Timestamp::now().to_string();
     let id = Id::new();
+    // Acting as another user (`--as`, an SSH key's forced command) is said in the record.
+    let via_detail;
+    let detail = match &actor.via {
+        Some(v) => {
+            via_detail = format!("{detail} [{v}]");
+            via_detail.as_str()
+        }
+        None => detail,
+    };
     let fields = [
         id.as_str(),
         &at,

@@ -1,6 +1,7 @@
 //! Bundle files: ops on a USB stick. Layout: a 16-byte magic, a 4-byte
 //! format version, an 8-byte body length, the body (JSON), then the SHA-256
-//! of everything before it. A file that fails any check is refused whole.
+//! of everything before it. A file that fails any check is refused whole,
+//! and so is one of another ledger.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -8,9 +9,13 @@ use sha2::{Digest, Sha256};
 use super::op::Op;
 use crate::error::{Error, Result};
 use crate::i18n::tr;
+use crate::store::Store;
+use crate::store::identity::Other;
 
 const MAGIC: &[u8; 16] = b"LIANGXIN-BUNDLE\0";
-const FORMAT: u32 = 1;
+/// 2: the body names the ledger. Format 1 files still decode, and are then
+/// refused for naming none (see `check_ledger`).
+const FORMAT: u32 = 2;
 const HEAD: usize = 16 + 4 + 8;
 const SUM: usize = 32;
 
@@ -22,6 +27,26 @@ pub struct Bundle {
     pub to: Option<String>,
     pub schema: i64,
     pub ops: Vec<Op>,
+    /// The ledger it was written from (`Store::ledger_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<String>,
+    /// That ledger's district name, for the refusal line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
+}
+
+/// Refuses a bundle of another ledger, or one written before bundles named
+/// their ledger; a store that holds nothing yet takes the bundle's ledger.
+/// Writes nothing else.
+pub fn check_ledger(store: &Store, b: &Bundle) -> Result<()> {
+    match &b.ledger {
+        Some(id) => store.join_ledger(id, b.district.as_deref(), Other::Bundle),
+        None if b.ops.is_empty() => Ok(()),
+        None => Err(refuse(tr(
+            "同步包由旧版 liangxin 写出，未注明所属台账；请升级写出它的机器上的 liangxin 后重新导出",
+            "the bundle was written by an older liangxin and names no ledger; upgrade liangxin where it was written and export it again",
+        ))),
+    }
 }
 
 pub fn encode(b: &Bundle) -> Result<Vec<u8>> {
@@ -54,7 +79,7 @@ pub fn decode(bytes: &[u8]) -> Result<Bundle> {
     let mut v = [0u8; 4];
     v.copy_from_slice(&bytes[16..20]);
     let format = u32::from_be_bytes(v);
-    if format != FORMAT {
+    if format == 0 || format > FORMAT {
         return Err(refuse(tr(
             "同步包格式更新，请升级 liangxin",
             "the bundle format is newer; upgrade liangxin",
@@ -98,6 +123,8 @@ mod tests {
             from: "a".into(),
             to: None,
             schema: 1,
+            ledger: Some("0190b1c2-0000-7000-8000-000000000001".into()),
+            district: Some("武陵区".into()),
             ops: vec![Op {
                 site: "a".into(),
                 seq: 1,
@@ -127,5 +154,22 @@ mod tests {
             assert!(decode(&b).is_err(), "flipped byte {i}");
         }
         assert!(decode(b"SQLite format 3\0 and more bytes than the header needs").is_err());
+    }
+
+    #[test]
+    fn a_format_1_bundle_decodes_naming_no_ledger() {
+        let mut b = sample();
+        b.ledger = None;
+        b.district = None;
+        let mut bytes = encode(&b).unwrap();
+        bytes[16..20].copy_from_slice(&1u32.to_be_bytes());
+        let n = bytes.len() - SUM;
+        let sum = Sha256::digest(&bytes[..n]);
+        bytes[n..].copy_from_slice(&sum);
+        assert_eq!(decode(&bytes).unwrap(), b);
+        bytes[16..20].copy_from_slice(&(FORMAT + 1).to_be_bytes());
+        let sum = Sha256::digest(&bytes[..n]);
+        bytes[n..].copy_from_slice(&sum);
+        assert!(decode(&bytes).is_err(), "a newer format is refused");
     }
 }

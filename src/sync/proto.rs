@@ -13,9 +13,13 @@ use super::merge::Report;
 use super::op::Op;
 use crate::error::{Error, Result};
 use crate::i18n::tr;
+use crate::store::Store;
+use crate::store::identity::Other;
 
 pub const PROTOCOL: &str = "liangxin-sync";
-pub const VERSION: u32 = 1;
+/// 2: the hello names the ledger (version 1 peers did not, so they are told
+/// to upgrade rather than synced unchecked).
+pub const VERSION: u32 = 2;
 pub const MAX_FRAME: usize = 32 << 20;
 
 const KIND_MSG: u8 = 1;
@@ -30,6 +34,13 @@ pub enum Msg {
         schema: i64,
         site: String,
         host: String,
+        /// The ledger this side holds (`Store::ledger_id`). A client that
+        /// holds no op yet, or is cloning, names none: it takes the server's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ledger: Option<String>,
+        /// The district name from its `meta`, for the refusal line.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        district: Option<String>,
     },
     /// Client → server: send me the ops I lack (I hold `have`; `tips` are
     /// the clocks of those last ops, to catch two files with one site id).
@@ -159,6 +170,7 @@ fn read_full(r: &mut impl Read, buf: &mut [u8]) -> Result<usize> {
     Ok(got)
 }
 
+/// A hello that names no ledger (what `clone` sends).
 pub fn hello(site: &str) -> Msg {
     Msg::Hello {
         proto: PROTOCOL.into(),
@@ -166,6 +178,81 @@ pub fn hello(site: &str) -> Msg {
         schema: crate::store::schema::SCHEMA_VERSION,
         site: site.into(),
         host: hostname(),
+        ledger: None,
+        district: None,
+    }
+}
+
+/// The hello of the side that asks: it names its ledger once it holds ops;
+/// before that it has nothing to keep apart and takes the server's.
+pub fn client_hello(store: &Store) -> Result<Msg> {
+    let ledger = if store.holds_no_ops()? {
+        None
+    } else {
+        store.ledger_id()?
+    };
+    with_ledger(store, ledger)
+}
+
+/// The hello of the side that answers: it names its ledger whenever it has
+/// one (after taking the client's, if it held nothing).
+pub fn server_hello(store: &Store) -> Result<Msg> {
+    with_ledger(store, store.ledger_id()?)
+}
+
+fn with_ledger(store: &Store, ledger: Option<String>) -> Result<Msg> {
+    let mut m = hello(store.site());
+    if let Msg::Hello {
+        ledger: l,
+        district: d,
+        ..
+    } = &mut m
+    {
+        *l = ledger;
+        *d = store.district()?;
+    }
+    Ok(m)
+}
+
+/// The other side, as its hello describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Peer {
+    pub site: String,
+    pub host: String,
+    pub schema: i64,
+    pub ledger: Option<String>,
+    pub district: Option<String>,
+}
+
+/// Checks that the other side holds `store`'s ledger; a store that holds
+/// nothing yet takes the other side's (see `store::identity`). A side that
+/// names no ledger holds no op (or is cloning): there is nothing to check.
+pub fn same_ledger(store: &Store, peer: &Peer) -> Result<()> {
+    match &peer.ledger {
+        Some(id) => store.join_ledger(id, peer.district.as_deref(), Other::Peer),
+        None => Ok(()),
+    }
+}
+
+/// Says goodbye before a refusal, and waits (a few frames at most) for the
+/// other side to close, so that it ends on its own rather than being killed.
+pub fn part(r: &mut impl Read, w: &mut impl Write) {
+    if send(w, &Msg::Bye).is_ok() {
+        for _ in 0..4 {
+            if !matches!(read_frame(r), Ok(Some(_))) {
+                break;
+            }
+        }
+    }
+}
+
+/// The server after a hello of another ledger (its own hello already sent,
+/// so the client names the mismatch and says goodbye): a goodbye or the end
+/// of the stream ends it quietly; anything else is refused with `refusal`.
+pub fn refuse_after_hello(r: &mut impl Read, refusal: Error) -> Result<()> {
+    match read_frame(r) {
+        Ok(None) | Ok(Some(Frame::Msg(Msg::Bye))) => Ok(()),
+        _ => Err(refusal),
     }
 }
 
@@ -181,7 +268,7 @@ pub fn hostname() -> String {
 }
 
 /// Checks the other side's hello: same protocol, a version we speak.
-pub fn check_hello(m: Msg) -> Result<(String, String, i64)> {
+pub fn check_hello(m: Msg) -> Result<Peer> {
     match m {
         Msg::Hello {
             proto,
@@ -189,6 +276,8 @@ pub fn check_hello(m: Msg) -> Result<(String, String, i64)> {
             schema,
             site,
             host,
+            ledger,
+            district,
         } if proto == PROTOCOL => {
             if version != VERSION {
                 return Err(Error::Refused(format!(
@@ -206,7 +295,13 @@ pub fn check_hello(m: Msg) -> Result<(String, String, i64)> {
                     }
                 )));
             }
-            Ok((site, host, schema))
+            Ok(Peer {
+                site,
+                host,
+                schema,
+                ledger,
+                district,
+            })
         }
         _ => Err(bad_stream(tr(
             "对方不是 liangxin 同步服务",

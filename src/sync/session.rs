@@ -20,8 +20,15 @@ use crate::store::Store;
 
 /// Answers one client until it says goodbye or the stream ends. A failure is
 /// also told to the client, which prints it.
-pub fn serve(store: &mut Store, r: &mut impl Read, w: &mut impl Write) -> Result<()> {
-    let res = serve_inner(store, r, w);
+/// `actor` is the connection's identity: every op it pushes is checked
+/// against that user's scope.
+pub fn serve(
+    store: &mut Store,
+    actor: &crate::store::Actor,
+    r: &mut impl Read,
+    w: &mut impl Write,
+) -> Result<()> {
+    let res = serve_inner(store, actor, r, w);
     if let Err(e) = &res {
         let _ = proto::send(
             w,
@@ -33,10 +40,27 @@ pub fn serve(store: &mut Store, r: &mut impl Read, w: &mut impl Write) -> Result
     res
 }
 
-fn serve_inner(store: &mut Store, r: &mut impl Read, w: &mut impl Write) -> Result<()> {
-    let (client_site, _, _) = proto::check_hello(proto::recv(r)?)?;
-    proto::send(w, &proto::hello(store.site()))?;
-    merge::replay_pending(&mut store.conn)?;
+fn serve_inner(
+    store: &mut Store,
+    actor: &crate::store::Actor,
+    r: &mut impl Read,
+    w: &mut impl Write,
+) -> Result<()> {
+    let peer = proto::check_hello(proto::recv(r)?)?;
+    // Told after our hello, so a client of another ledger names both and
+    // says goodbye; one that goes on anyway is refused here.
+    let other_ledger = proto::same_ledger(store, &peer).err();
+    proto::send(w, &proto::server_hello(store)?)?;
+    if let Some(refusal) = other_ledger {
+        return proto::refuse_after_hello(r, refusal);
+    }
+    let client_site = peer.site;
+    store.replay_pending()?;
+    let from = super::Sender {
+        actor: Some(actor.clone()),
+        site: Some(client_site.clone()),
+        via: "sync",
+    };
     let mut pushed = Report::default();
     loop {
         let m = match proto::read_frame(r)? {
@@ -55,7 +79,7 @@ fn serve_inner(store: &mut Store, r: &mut impl Read, w: &mut impl Write) -> Resu
                 let tips = merge::tips(&store.conn, &have)?;
                 proto::send(w, &Msg::Have { have, tips })?
             }
-            Msg::Ops { ops } => pushed.add(&merge::apply(&mut store.conn, &ops)?),
+            Msg::Ops { ops } => pushed.add(&store.receive(&from, &ops)?),
             Msg::End { .. } => {
                 let have = merge::have(&store.conn)?;
                 peers::record(&store.conn, &client_site, Some(&client_site), &have)?;
@@ -157,18 +181,24 @@ pub fn sync(
     w: &mut impl Write,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Summary> {
-    proto::send(w, &proto::hello(store.site()))?;
-    let (remote_site, remote_host, _) = proto::check_hello(proto::recv(r)?)?;
+    proto::send(w, &proto::client_hello(store)?)?;
+    let peer = proto::check_hello(proto::recv(r)?)?;
+    let (remote_site, remote_host) = (peer.site.clone(), peer.host.clone());
     if remote_site == store.site() {
         let _ = proto::send(w, &Msg::Bye);
         return Err(merge::forked(&remote_site));
     }
-    merge::replay_pending(&mut store.conn)?;
+    if let Err(e) = proto::same_ledger(store, &peer) {
+        proto::part(r, w);
+        return Err(e);
+    }
+    store.replay_pending()?;
     let mut sum = Summary {
         remote_host: remote_host.clone(),
         ..Summary::default()
     };
-    pull(store, r, w, &mut sum.received, |n| progress(n, 0))?;
+    let from = super::Sender::trusted(Some(remote_site.clone()));
+    pull(store, &from, r, w, &mut sum.received, |n| progress(n, 0))?;
     if sum.received.pending > 0 {
         let _ = proto::send(w, &Msg::Bye);
         return Err(upgrade(&proto::hostname()));
@@ -195,6 +225,9 @@ pub fn sync(
         other => return Err(proto::bad_stream(&format!("{other:?}"))),
     };
     let _ = proto::send(w, &Msg::Bye);
+    // Ops of ours the other side refused stay here, listed until discarded
+    // or sent again.
+    store.note_refusals(&sum.remote)?;
     if sum.remote.pending > 0 {
         return Err(upgrade(&remote_host));
     }
@@ -206,6 +239,7 @@ pub fn sync(
 /// Receives the stream that answers `Pull`, applying each batch as it comes.
 pub fn pull(
     store: &mut Store,
+    from: &super::Sender,
     r: &mut impl Read,
     w: &mut impl Write,
     rep: &mut Report,
@@ -217,7 +251,7 @@ pub fn pull(
     loop {
         match proto::recv(r)? {
             Msg::Ops { ops } => {
-                rep.add(&merge::apply(&mut store.conn, &ops)?);
+                rep.add(&store.receive(from, &ops)?);
                 progress(rep.applied);
             }
             Msg::End { .. } => return Ok(()),
@@ -239,7 +273,8 @@ fn upgrade(host: &str) -> Error {
 }
 
 /// Receives a snapshot into `dest` (which must not exist), checks it, and
-/// gives the copy a site id of its own.
+/// gives the copy a site id of its own. The copy keeps the ledger id, which
+/// must be the one the server named.
 pub fn clone(dest: &Path, peer_name: &str, r: &mut impl Read, w: &mut impl Write) -> Result<Store> {
     if dest.exists() {
         return Err(Error::Refused(format!(
@@ -249,7 +284,8 @@ pub fn clone(dest: &Path, peer_name: &str, r: &mut impl Read, w: &mut impl Write
         )));
     }
     proto::send(w, &proto::hello("clone"))?;
-    let (remote_site, _, _) = proto::check_hello(proto::recv(r)?)?;
+    let peer = proto::check_hello(proto::recv(r)?)?;
+    let remote_site = peer.site;
     proto::send(w, &Msg::Snapshot)?;
     let partial = dest.with_extension("partial");
     let got = receive_file(&partial, r);
@@ -260,12 +296,15 @@ pub fn clone(dest: &Path, peer_name: &str, r: &mut impl Read, w: &mut impl Write
     }
     let fresh = (|| -> Result<()> {
         let conn = crate::store::connect(&partial, rusqlite::OpenFlags::default())?;
+        let ledger = crate::store::identity::ledger_id(&conn)?;
+        if peer.ledger.is_some() && ledger != peer.ledger {
+            return Err(proto::bad_stream(tr(
+                "快照的台账编号与对方所报不符",
+                "the snapshot's ledger id is not the one the other side named",
+            )));
+        }
         // One site id per file: the copy is a new replica, not the server.
-        conn.execute(
-            "UPDATE meta SET value = ?1 WHERE key = 'site_id'",
-            [crate::domain::Id::new().0],
-        )?;
-        conn.execute_batch("DELETE FROM sync_peers; DELETE FROM sync_flagged;")?;
+        crate::store::identity::new_site(&conn)?;
         Ok(())
     })();
     if let Err(e) = fresh.and_then(|_| Ok(std::fs::rename(&partial, dest)?)) {

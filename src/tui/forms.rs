@@ -3,10 +3,10 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::form::{Field, Form, FormKind};
+use super::form::{Field, FieldKind, Form, FormKind};
 use crate::domain::command::{NewBranch, NewOrg, NewPerson, OrgField};
 use crate::domain::kinds::*;
-use crate::domain::{Command, Date, Id};
+use crate::domain::{Command, Date, Id, Val, fields};
 use crate::error::{Error, Result};
 use crate::i18n::tr;
 use crate::store::{Actor, Store, resolve};
@@ -333,15 +333,49 @@ fn branches_for(conn: &Connection, org: &str) -> Result<Vec<(String, String)>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn number(field: &str, s: &str) -> Result<Option<i64>> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Ok(None);
+/// A number field of a form, by the rule of the column it writes; blank is none.
+fn number(table: &str, field: &str, s: &str) -> Result<Option<i64>> {
+    match fields::parse(table, field, s)? {
+        Val::Int(n) => Ok(Some(n)),
+        _ => Ok(None),
     }
-    let n: i64 = t
-        .parse()
-        .map_err(|_| Error::invalid(field, s, tr("应为整数", "expected a whole number")))?;
-    crate::store::check_employees(n).map(Some)
+}
+
+/// The table a form's text fields write to.
+fn table_of(kind: FormKind) -> Option<&'static str> {
+    match kind {
+        FormKind::EditOrg | FormKind::AddOrg => Some("orgs"),
+        FormKind::Survey => Some("surveys"),
+        FormKind::Hire => Some("persons"),
+        FormKind::FoundBranch => Some("party_orgs"),
+        FormKind::AdvanceTask => Some("task_steps"),
+        FormKind::Assign | FormKind::Transfer => None,
+    }
+}
+
+/// Every typed field that writes a column meets that column's rule
+/// (`domain::fields`, the rule a peer's value and an import meet too), so
+/// the message stands by the field. An edit form checks only what changed;
+/// a blank credit code is none.
+fn check_fields(form: &Form) -> Result<()> {
+    let Some(table) = table_of(form.kind) else {
+        return Ok(());
+    };
+    for f in &form.fields {
+        if !matches!(f.kind, FieldKind::Text) || fields::rule(table, f.key).is_none() {
+            continue;
+        }
+        let v = f.value();
+        let unchanged = form
+            .original
+            .iter()
+            .any(|(k, was)| *k == f.key && *was == v);
+        if unchanged || (f.key == "code" && v.trim().is_empty()) {
+            continue;
+        }
+        fields::parse(table, f.key, &v)?;
+    }
+    Ok(())
 }
 
 fn date_of(form: &Form, today: Date) -> Result<Date> {
@@ -400,6 +434,7 @@ pub fn save(
             return Ok(Saved::Stale(stale));
         }
     }
+    check_fields(form)?;
     let on = date_of(form, today)?;
     let org = || {
         form.org
@@ -417,7 +452,7 @@ pub fn save(
                 }
                 fields.push(match *k {
                     "name" => OrgField::Name(v),
-                    "employees" => match number("employees", &v)? {
+                    "employees" => match number("orgs", "employees", &v)? {
                         Some(n) => OrgField::Employees(n),
                         None => {
                             return Err(Error::invalid(
@@ -453,7 +488,7 @@ pub fn save(
             building: None,
             address: form.get("address"),
             industry: form.get("industry"),
-            employees: number("employees", &form.get("employees"))?,
+            employees: number("orgs", "employees", &form.get("employees"))?,
             legal_rep_member: false,
             identity_check: false,
             contact: String::new(),
@@ -463,7 +498,7 @@ pub fn save(
         FormKind::Survey => Command::Survey {
             id: Id::new(),
             org: org()?,
-            employees: number("employees", &form.get("employees"))?,
+            employees: number("surveys", "employees", &form.get("employees"))?,
             identity_check: Some(form.get("identity_check") == "yes"),
             note: form.get("note"),
         },

@@ -46,7 +46,7 @@ pub fn prepare(
     let mut app = App::new(today, keymap, theme);
     app.demo = store.pinned_today()?.is_some();
     app.district = store.meta("district")?.unwrap_or_default();
-    let actor = Actor::from_env(&config.user.name, &config.user.office);
+    let actor = Actor::of_process(&config.user.name, &config.user.office);
     app.user = actor.name.clone();
     app.office = config.user.office.clone();
     app.office_label = Office::parse(&config.user.office)
@@ -78,7 +78,7 @@ pub fn prepare(
 /// Runs until the user quits, the terminal goes away (a dropped SSH
 /// connection: hangup, EOF, a failed write) or a SIGTERM/SIGINT/SIGHUP comes.
 /// The terminal is restored on return and on a panic of the UI thread.
-pub fn run(store: Store, today: Date, config: &Config) -> Result<()> {
+pub fn run(store: Store, today: Date, config: &Config, actor: Actor) -> Result<()> {
     if !std::io::stdout().is_terminal() {
         return Err(Error::Refused(
             tr(
@@ -95,6 +95,9 @@ pub fn run(store: Store, today: Date, config: &Config) -> Result<()> {
         config,
         theme::Theme::from_env(&config.ui.border),
     )?;
+    // Who the command line says is acting (an SSH key's user, `--as`).
+    app.user = actor.name.clone();
+    env.actor = actor;
     app.orgs.total_hint = env.store.count("orgs")?;
     let mut waiter = input::Waiter::new()?;
     // Everything but the first frame loads on another thread.

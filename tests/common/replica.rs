@@ -17,7 +17,7 @@ pub fn day() -> Date {
 }
 
 pub fn actor() -> Actor {
-    Actor::from_env("test", "office")
+    Actor::of_process("test", "office")
 }
 
 pub fn new_org(street: Id) -> NewOrg {
@@ -133,6 +133,6 @@ pub fn server_answer(server: &mut Store, have: BTreeMap<String, i64>) -> Vec<u8>
         proto::send(&mut input, &m).unwrap();
     }
     let mut out = Vec::new();
-    session::serve(server, &mut input.as_slice(), &mut out).unwrap();
+    session::serve(server, &actor(), &mut input.as_slice(), &mut out).unwrap();
     out
 }

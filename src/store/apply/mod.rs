@@ -14,41 +14,21 @@ use super::resolve::require;
 use super::write::Writer;
 use crate::domain::command::{NewBranch, NewOrg, NewPerson, NewUser, OrgField};
 use crate::domain::kinds::{Mode, Political, Relation, Role};
-use crate::domain::{Command, Id, uscc};
+use crate::domain::{Command, Id, fields, uscc};
 use crate::error::{Error, Noun, Result};
 use crate::i18n::tr;
 
-/// Longest text a field takes; longer input is refused, not cut.
-pub const MAX_TEXT: usize = 200;
+pub use crate::domain::fields::MAX_TEXT;
 
-/// Cleans a text field (no control characters), trims it and checks its length.
+/// Cleans a text field (no control characters), trims it and checks its
+/// length: the text rule of `domain::fields`.
 pub fn text(field: &str, value: &str, required: bool) -> Result<String> {
-    let t = crate::text::clean(value).trim().to_string();
-    if required && t.is_empty() {
-        return Err(Error::invalid(
-            field,
-            value,
-            tr("不能为空", "must not be empty"),
-        ));
-    }
-    if t.chars().count() > MAX_TEXT {
-        return Err(Error::invalid(
-            field,
-            value.chars().take(20).collect::<String>() + "…",
-            tr("过长（最多 200 字）", "too long (200 characters at most)"),
-        ));
-    }
-    Ok(t)
+    Ok(fields::text(field, value, required)?)
 }
 
+/// An employee count, by the rule of `orgs.employees`.
 pub fn employees(value: i64) -> Result<i64> {
-    if value < 0 {
-        return Err(Error::invalid(
-            "employees",
-            value.to_string(),
-            tr("不能为负数", "must not be negative"),
-        ));
-    }
+    fields::check("orgs", "employees", &Val::Int(value))?;
     Ok(value)
 }
 

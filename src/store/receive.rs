@@ -1,0 +1,498 @@
+//! Ops from another replica come in here, and only here: the same door as a
+//! local write. Each op's shape is checked, then (where the receiver knows
+//! who sent them) the site it claims, the sender's scope and the value; a
+//! refused op keeps its place in its site's sequence but never reaches a
+//! table. Each transaction is bounded and leaves one audit record.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+
+use super::clock;
+use super::merge::{MAX_REFUSALS, Refusal, Report, forked, merge_row};
+use super::op::{Columns, OP_COLUMNS, Op};
+use super::schema::SCHEMA_VERSION;
+use super::scope::{self, User};
+use super::scope_ops::{self, Batch};
+use super::write::Actor;
+use super::{Store, meta_get, meta_set};
+use crate::domain::Date;
+use crate::error::Result;
+use crate::i18n::tr;
+
+/// Ops per transaction: a peer cannot hold the write lock for long.
+pub const CHUNK: usize = 2000;
+
+/// Who sent a batch, as far as the receiver knows.
+#[derive(Debug, Clone)]
+pub struct Sender {
+    /// The user at the other end: the connection's identity on a server, the
+    /// user importing a bundle or writing into a ledger file. `None` when the
+    /// receiver takes the sender's word (a laptop pulling from its server).
+    pub actor: Option<Actor>,
+    /// The site that connected (or wrote the bundle).
+    pub site: Option<String>,
+    /// "sync" or "bundle", for the audit record.
+    pub via: &'static str,
+}
+
+impl Sender {
+    /// A peer whose ops are taken as they come (a laptop pulling from its server).
+    pub fn trusted(site: Option<String>) -> Sender {
+        Sender {
+            actor: None,
+            site,
+            via: "sync",
+        }
+    }
+}
+
+impl Store {
+    /// Applies received ops: whole transactions of at most `CHUNK` ops.
+    pub fn receive(&mut self, from: &Sender, ops: &[Op]) -> Result<Report> {
+        let mut rep = Report::default();
+        for chunk in ops.chunks(CHUNK) {
+            rep.add(&receive(&mut self.conn, &self.site, from, chunk)?);
+        }
+        Ok(rep)
+    }
+
+    /// Lists this replica's own ops that a peer's report says it refused.
+    pub fn note_refusals(&self, rep: &Report) -> Result<()> {
+        for r in rep.refusals.iter().filter(|r| r.site == self.site) {
+            record_refusal(&self.conn, &r.site, r.seq, &r.reason)?;
+        }
+        Ok(())
+    }
+
+    /// Ops of newer schemas that this build can now apply (after an upgrade).
+    /// Those that still do not fit are quarantined with the reason, so sync
+    /// goes on.
+    pub fn replay_pending(&mut self) -> Result<Report> {
+        let ops: Vec<Op> = self
+            .conn
+            .prepare(&format!(
+                "SELECT {OP_COLUMNS} FROM sync_pending WHERE schema_version <= ?1 ORDER BY site_id, seq"
+            ))?
+            .query_map([SCHEMA_VERSION], Op::from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        if ops.is_empty() {
+            return Ok(Report::default());
+        }
+        let cols = Columns::load(&self.conn)?;
+        let (fit, misfit): (Vec<Op>, Vec<Op>) = ops
+            .into_iter()
+            .partition(|o| cols.check(o, SCHEMA_VERSION).is_ok());
+        let tx = self.conn.transaction()?;
+        for op in &misfit {
+            let why = cols
+                .check(op, SCHEMA_VERSION)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            quarantine(&tx, op, &why)?;
+        }
+        tx.commit()?;
+        let from = Sender::trusted(None);
+        let rep = match self.receive(&from, &fit) {
+            Ok(r) => r,
+            Err(e) => {
+                // Kept aside ops must never stop sync: set them apart with the reason.
+                let tx = self.conn.transaction()?;
+                for op in &fit {
+                    quarantine(&tx, op, &e.to_string())?;
+                }
+                tx.commit()?;
+                Report::default()
+            }
+        };
+        self.conn.execute(
+            "DELETE FROM sync_pending WHERE schema_version <= ?1",
+            [SCHEMA_VERSION],
+        )?;
+        Ok(rep)
+    }
+}
+
+fn quarantine(tx: &Transaction<'_>, op: &Op, why: &str) -> Result<()> {
+    tx.prepare_cached(&format!(
+        "INSERT OR REPLACE INTO sync_quarantine({OP_COLUMNS}, reason, at)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"
+    ))?
+    .execute(params![
+        op.site,
+        op.seq,
+        op.hlc,
+        op.tbl,
+        op.row,
+        op.field,
+        op.value,
+        op.schema,
+        op.supersedes,
+        op.actor,
+        op.refused,
+        why,
+        jiff::Timestamp::now().to_string(),
+    ])?;
+    Ok(())
+}
+
+/// Applies one bounded batch in one transaction: all of it or none.
+fn receive(conn: &mut Connection, own: &str, from: &Sender, ops: &[Op]) -> Result<Report> {
+    // A batch may hold a row before the row it refers to (they arrive site by
+    // site), so foreign keys are not checked while ops are merged. The pragma
+    // only takes effect outside a transaction.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let r = receive_in_tx(conn, own, from, ops);
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    r
+}
+
+/// What the receiver does with one new op.
+enum Verdict {
+    Apply,
+    /// Stored with the reason, never applied.
+    Refuse(String),
+    /// Not stored at all: the op claims a site the sender may not write for.
+    Drop(String),
+}
+
+fn receive_in_tx(conn: &mut Connection, own: &str, from: &Sender, ops: &[Op]) -> Result<Report> {
+    let cols = Columns::load(conn)?;
+    for op in ops {
+        cols.check(op, SCHEMA_VERSION)?;
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Scope applies where the receiver knows the sender and has users.
+    let user: Option<User> = match &from.actor {
+        Some(a) => scope::acting_user(&tx, a)?,
+        None => None,
+    };
+    let batch = Batch::new(ops);
+    let mut rep = Report::default();
+    let now = clock::now_ms();
+    let mut next: HashMap<String, i64> = HashMap::new();
+    // Sites whose later ops wait (one was of a newer schema) or are dropped.
+    let mut blocked: HashSet<String> = HashSet::new();
+    let mut dropped: HashSet<String> = HashSet::new();
+    let mut max_hlc = 0;
+    let mut touched: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    let mut ranges: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for op in ops {
+        let n = match next.get(&op.site) {
+            Some(n) => *n,
+            None => {
+                let held: Option<i64> = tx
+                    .prepare_cached("SELECT MAX(seq) FROM oplog WHERE site_id = ?1")?
+                    .query_row([&op.site], |r| r.get(0))?;
+                held.unwrap_or(0) + 1
+            }
+        };
+        if op.seq < n {
+            same_op_or_refuse(&tx, op)?;
+            if op.refused.is_some() {
+                note_refused_upstream(&tx, &cols, own, op)?;
+            }
+            rep.already += 1;
+            continue;
+        }
+        if op.site == own {
+            // Nobody else writes this replica's sequence: taking a number
+            // would leave the next local write without one.
+            refuse(
+                &mut rep,
+                op,
+                tr(
+                    "操作记录冒用本机站点编号",
+                    "the op claims this replica's own site",
+                ),
+            );
+            continue;
+        }
+        if dropped.contains(&op.site) {
+            continue;
+        }
+        if op.schema > SCHEMA_VERSION || blocked.contains(&op.site) {
+            // Kept, never applied: a newer build knows what these columns mean.
+            blocked.insert(op.site.clone());
+            rep.pending += tx
+                .prepare_cached(&format!(
+                    "INSERT OR IGNORE INTO sync_pending({OP_COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
+                ))?
+                .execute(op_params(op).as_slice())?;
+            continue;
+        }
+        if op.seq > n {
+            // A gap: this op comes again once the ones before it are here.
+            continue;
+        }
+        let verdict = match &user {
+            Some(u) if op.refused.is_none() => judge(&tx, u, from, &batch, op)?,
+            _ => Verdict::Apply,
+        };
+        let stored = match verdict {
+            Verdict::Drop(why) => {
+                refuse(&mut rep, op, &why);
+                dropped.insert(op.site.clone());
+                continue;
+            }
+            Verdict::Refuse(why) => {
+                refuse(&mut rep, op, &why);
+                Op {
+                    refused: Some(why),
+                    ..op.clone()
+                }
+            }
+            Verdict::Apply => op.clone(),
+        };
+        tx.prepare_cached(&format!(
+            "INSERT INTO oplog({OP_COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
+        ))?
+        .execute(op_params(&stored).as_slice())?;
+        next.insert(op.site.clone(), n + 1);
+        let r = ranges.entry(op.site.clone()).or_insert((op.seq, op.seq));
+        r.1 = op.seq;
+        if stored.refused.is_some() {
+            continue;
+        }
+        rep.applied += 1;
+        if clock::too_far_ahead(op.hlc, now) {
+            rep.flagged += 1;
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO sync_flagged(site_id, seq, hlc, received_at) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![op.site, op.seq, op.hlc, jiff::Timestamp::now().to_string()])?;
+        } else {
+            max_hlc = max_hlc.max(op.hlc);
+        }
+        touched
+            .entry((op.tbl.clone(), op.row.clone()))
+            .or_default()
+            .insert(op.field.clone());
+    }
+    for ((tbl, row), fields) in &touched {
+        rep.new_conflicts += merge_row(&tx, &cols, tbl, row, Some(fields))?;
+    }
+    let local: i64 = meta_get(&tx, "hlc")?
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let hlc = clock::observe(local, max_hlc, now);
+    if hlc != local {
+        meta_set(&tx, "hlc", &hlc.to_string())?;
+    }
+    if rep.applied + rep.refused > 0 {
+        audit(&tx, own, from, &rep, &ranges)?;
+    }
+    tx.commit()?;
+    Ok(rep)
+}
+
+/// The checks that need to know who sent the op.
+fn judge(
+    tx: &Transaction<'_>,
+    user: &User,
+    from: &Sender,
+    batch: &Batch,
+    op: &Op,
+) -> Result<Verdict> {
+    let os_user = from
+        .actor
+        .as_ref()
+        .map(|a| a.os_user.clone())
+        .unwrap_or_default();
+    let owner: Option<String> = tx
+        .prepare_cached("SELECT os_user FROM sync_sites WHERE site_id = ?1")?
+        .query_row([&op.site], |r| r.get(0))
+        .optional()?;
+    match owner {
+        Some(o) if o != os_user => {
+            return Ok(Verdict::Drop(format!(
+                "{} {}",
+                tr("该站点属于用户", "the site belongs to user"),
+                crate::text::clean(&o)
+            )));
+        }
+        Some(_) => {}
+        // A site is registered to the user who first sends from it; ops of a
+        // third site wait for their own user.
+        None if from.site.as_deref() == Some(op.site.as_str()) => {
+            tx.prepare_cached(
+                "INSERT INTO sync_sites(site_id, os_user, registered_at) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![
+                op.site,
+                os_user,
+                jiff::Timestamp::now().to_string()
+            ])?;
+        }
+        None => {
+            return Ok(Verdict::Drop(
+                tr(
+                    "转交的其他站点的操作记录，待该站点自己同步",
+                    "relayed ops of another site wait for that site's own sync",
+                )
+                .to_string(),
+            ));
+        }
+    }
+    if let Some(why) = scope_ops::refusal(tx, user, batch, op)? {
+        // Writing what the receiver already shows changes nothing: no refusal.
+        if !same_as_shown(tx, op)? {
+            return Ok(Verdict::Refuse(why));
+        }
+    }
+    Ok(Verdict::Apply)
+}
+
+/// Whether the receiver's table already holds the op's value.
+fn same_as_shown(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
+    let heads = super::merge::field_heads(tx, &op.tbl, &op.row, &op.field)?;
+    Ok(heads.first().is_some_and(|h| h.value == op.value))
+}
+
+fn refuse(rep: &mut Report, op: &Op, why: &str) {
+    rep.refused += 1;
+    if rep.refusals.len() < MAX_REFUSALS {
+        rep.refusals.push(Refusal {
+            site: op.site.clone(),
+            seq: op.seq,
+            tbl: op.tbl.clone(),
+            row: op.row.clone(),
+            field: op.field.clone(),
+            reason: why.to_string(),
+        });
+    }
+}
+
+/// A peer passed on an op we hold, marked refused by some receiver: our own
+/// op is listed for the user to discard or send again; another site's op is
+/// set aside here too, so every replica shows the accepted set.
+fn note_refused_upstream(tx: &Transaction<'_>, cols: &Columns, own: &str, op: &Op) -> Result<()> {
+    let why = op.refused.clone().unwrap_or_default();
+    if op.site == own {
+        record_refusal(tx, &op.site, op.seq, &why)?;
+        return Ok(());
+    }
+    let changed = tx
+        .prepare_cached(
+            "UPDATE oplog SET refused = ?3 WHERE site_id = ?1 AND seq = ?2 AND refused IS NULL",
+        )?
+        .execute(params![op.site, op.seq, why])?;
+    if changed > 0 {
+        merge_row(tx, cols, &op.tbl, &op.row, None)?;
+    }
+    Ok(())
+}
+
+/// Lists one of this replica's own ops as refused by a peer.
+pub fn record_refusal(conn: &Connection, site: &str, seq: i64, why: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO sync_refused(site_id, seq, reason, at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![site, seq, why, jiff::Timestamp::now().to_string()])?;
+    Ok(())
+}
+
+/// One audit record for the batch: who sent it, from which site, which ops,
+/// and what became of them.
+fn audit(
+    tx: &Transaction<'_>,
+    own: &str,
+    from: &Sender,
+    rep: &Report,
+    ranges: &BTreeMap<String, (i64, i64)>,
+) -> Result<()> {
+    let actor = from.actor.clone().unwrap_or_else(|| Actor {
+        os_user: String::new(),
+        name: from.site.clone().unwrap_or_default(),
+        office: String::new(),
+        via: None,
+    });
+    let ops: Vec<String> = ranges
+        .iter()
+        .map(|(s, (a, b))| format!("{s}:{a}-{b}"))
+        .collect();
+    let detail = format!(
+        "from {}: applied {}, refused {}, already {}; ops {}",
+        from.site.as_deref().unwrap_or("?"),
+        rep.applied,
+        rep.refused,
+        rep.already,
+        ops.join(" ")
+    );
+    let action = format!("{}.receive", from.via);
+    let seq: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(seq), 0) FROM oplog WHERE site_id = ?1",
+        [own],
+        |r| r.get(0),
+    )?;
+    super::write::append_audit(
+        tx,
+        &actor,
+        &action,
+        &detail,
+        None,
+        Date::today_local(),
+        own,
+        seq + 1,
+        seq,
+        rep.applied,
+    )
+}
+
+/// An op we already hold under the same (site, seq) must be the same op. If
+/// it is not, two files share one site id (a database copied by hand instead
+/// of `sync clone`), and merging would silently drop edits.
+fn same_op_or_refuse(tx: &Transaction<'_>, op: &Op) -> Result<()> {
+    let held: Option<(i64, String, String)> = tx
+        .prepare_cached("SELECT hlc, row_id, field FROM oplog WHERE site_id = ?1 AND seq = ?2")?
+        .query_row(params![op.site, op.seq], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    match held {
+        Some((hlc, row, field)) if hlc != op.hlc || row != op.row || field != op.field => {
+            Err(forked(&op.site))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn op_params(op: &Op) -> [&dyn rusqlite::ToSql; 11] {
+    [
+        &op.site,
+        &op.seq,
+        &op.hlc,
+        &op.tbl,
+        &op.row,
+        &op.field,
+        &op.value,
+        &op.schema,
+        &op.supersedes,
+        &op.actor,
+        &op.refused,
+    ]
+}
+
+/// A refusal as one line for the sender: which organization (or row) and field, and why.
+pub fn describe(conn: &Connection, r: &Refusal) -> String {
+    let name: Option<String> = if r.tbl == "orgs" {
+        conn.query_row("SELECT name FROM orgs WHERE id = ?1", [&r.row], |x| {
+            x.get(0)
+        })
+        .optional()
+        .ok()
+        .flatten()
+    } else {
+        None
+    };
+    format!(
+        "{} {}.{} ({}:{}): {}",
+        crate::text::clean(name.as_deref().unwrap_or(&r.row)),
+        crate::text::clean(&r.tbl),
+        crate::text::clean(&r.field),
+        crate::text::clean(&r.site),
+        r.seq,
+        crate::text::clean(&r.reason)
+    )
+}

@@ -343,6 +343,35 @@ mod tests {
     }
 
     #[test]
+    fn the_hello_carries_the_ledger_and_a_version_1_hello_is_told_to_upgrade() {
+        let mut m = hello("s1");
+        if let Msg::Hello {
+            ledger, district, ..
+        } = &mut m
+        {
+            *ledger = Some("0190b1c2-0000-7000-8000-000000000001".into());
+            *district = Some("武陵区".into());
+        }
+        let mut buf = Vec::new();
+        send(&mut buf, &m).unwrap();
+        let back = recv(&mut buf.as_slice()).unwrap();
+        assert_eq!(back, m);
+        let peer = check_hello(back).unwrap();
+        assert_eq!(
+            peer.ledger.as_deref(),
+            Some("0190b1c2-0000-7000-8000-000000000001")
+        );
+        assert_eq!(peer.district.as_deref(), Some("武陵区"));
+        // What version 1 sent: no ledger field.
+        let old: Msg = serde_json::from_str(
+            r#"{"t":"hello","proto":"liangxin-sync","version":1,"schema":3,"site":"s","host":"old-box"}"#,
+        )
+        .unwrap();
+        let err = check_hello(old).unwrap_err().to_string();
+        assert!(err.contains("old-box"), "{err}");
+    }
+
+    #[test]
     fn a_huge_length_is_refused_before_allocating() {
         let bytes = [0xff, 0xff, 0xff, 0xff, 1];
         assert!(read_frame(&mut &bytes[..]).is_err());

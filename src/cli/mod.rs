@@ -11,6 +11,7 @@ mod import;
 mod ledger;
 pub mod out;
 mod people;
+mod refused;
 mod reports;
 mod setup;
 mod shell;
@@ -41,6 +42,8 @@ pub struct Ctx {
     pub on_flag: Option<Date>,
     pub reason: Option<String>,
     pub actor: Actor,
+    /// `--as`, passed on to a local `sync serve`.
+    pub as_user: Option<String>,
 }
 
 impl Ctx {
@@ -155,6 +158,7 @@ pub fn run(cli: Cli) -> Result<()> {
             (None, Some(Cmd::Shell { user })) => Actor::of_key(user, &config.user.office),
             (None, _) => Actor::of_process(&config.user.name, &config.user.office),
         },
+        as_user: cli.as_user.clone(),
         config,
     };
     match cli.cmd {

@@ -48,6 +48,14 @@ pub enum SyncCmd {
     },
     /// Apply a bundle file; importing one twice changes nothing.
     Import { file: PathBuf },
+    /// This replica's ops the other side refused: list them, or discard
+    /// or resend one.
+    Refused {
+        #[command(subcommand)]
+        cmd: Option<super::refused::RefusedCmd>,
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
     /// The last sync and the count of local ops not yet sent.
     Status {
         #[arg(long, default_value = "text")]
@@ -69,6 +77,7 @@ pub fn sync(ctx: &Ctx, a: SyncArgs) -> Result<()> {
         ) => export(ctx, for_site.as_deref(), &output),
         (Some(SyncCmd::Import { file }), _) => import(ctx, &file),
         (Some(SyncCmd::Status { format }), _) => status(ctx, &format),
+        (Some(SyncCmd::Refused { cmd, format }), _) => super::refused::refused(ctx, cmd, &format),
         (None, Some(remote)) => with_remote(ctx, &remote, a.remote_cmd.as_deref()),
         (None, None) => Err(Error::Refused(
             tr(
@@ -80,7 +89,7 @@ pub fn sync(ctx: &Ctx, a: SyncArgs) -> Result<()> {
     }
 }
 
-fn existing(ctx: &Ctx) -> Result<Store> {
+pub(super) fn existing(ctx: &Ctx) -> Result<Store> {
     if !ctx.db.is_file() {
         return Err(Error::Refused(format!(
             "{}: {}",
@@ -106,6 +115,7 @@ pub(super) fn serve(ctx: &Ctx) -> Result<()> {
 fn over<T>(
     remote: &Remote,
     remote_cmd: Option<&str>,
+    as_user: Option<&str>,
     f: impl FnOnce(
         &mut BufReader<std::process::ChildStdout>,
         &mut BufWriter<std::process::ChildStdin>,
@@ -115,7 +125,7 @@ fn over<T>(
         mut child,
         to,
         from,
-    } = transport::connect(remote, remote_cmd)?;
+    } = transport::connect(remote, remote_cmd, as_user)?;
     let mut r = BufReader::new(from);
     let mut w = BufWriter::new(to);
     let res = f(&mut r, &mut w);
@@ -141,7 +151,7 @@ fn with_remote(ctx: &Ctx, remote: &str, remote_cmd: Option<&str>) -> Result<()> 
     let remote = Remote::parse(remote)?;
     let mut store = existing(ctx)?;
     let tty = std::io::stderr().is_terminal();
-    let sum = over(&remote, remote_cmd, |r, w| {
+    let sum = over(&remote, remote_cmd, ctx.as_user.as_deref(), |r, w| {
         session::sync(&mut store, &remote.name(), r, w, |got, sent| {
             if tty {
                 let mut e = std::io::stderr();
@@ -172,6 +182,27 @@ fn with_remote(ctx: &Ctx, remote: &str, remote_cmd: Option<&str>) -> Result<()> 
         sum.received.new_conflicts
     ))?;
     warn_flagged(sum.received.flagged);
+    warn_refused(&store, &sum.remote)?;
+    Ok(())
+}
+
+/// Ops of ours the other side refused: each named, and where to go next.
+fn warn_refused(store: &Store, rep: &sync::Report) -> Result<()> {
+    if rep.refused == 0 {
+        return Ok(());
+    }
+    errln!(
+        "{}: {} {}",
+        tr("警告", "warning"),
+        rep.refused,
+        tr(
+            "条操作被对方拒绝，保留在本机（sync refused 查看、撤回或重新提交）：",
+            "ops were refused by the other side and kept here (sync refused lists, discards or resends them):"
+        )
+    );
+    for r in &rep.refusals {
+        errln!("  {}", crate::store::receive::describe(store.conn(), r));
+    }
     Ok(())
 }
 
@@ -190,7 +221,7 @@ fn warn_flagged(n: usize) {
 
 fn clone(ctx: &Ctx, remote: &str, remote_cmd: Option<&str>) -> Result<()> {
     let remote = Remote::parse(remote)?;
-    let store = over(&remote, remote_cmd, |r, w| {
+    let store = over(&remote, remote_cmd, ctx.as_user.as_deref(), |r, w| {
         session::clone(&ctx.db, &remote.name(), r, w)
     })?;
     outln!(
@@ -255,7 +286,14 @@ fn import(ctx: &Ctx, file: &std::path::Path) -> Result<()> {
     let mut store = existing(ctx)?;
     // Another ledger's bundle is refused before anything is applied.
     bundle::check_ledger(&store, &b)?;
-    let rep = sync::apply_ops(&mut store, &b.ops)?;
+    // The importing user answers for the bundle: it passes the same checks
+    // as a sync from its site.
+    let from = sync::Sender {
+        actor: Some(ctx.actor.clone()),
+        site: Some(b.from.clone()),
+        via: "bundle",
+    };
+    let rep = store.receive(&from, &b.ops)?;
     super::out::unless_closed(outln!(
         "{} {}: {} {}, {} {}, {} {}",
         tr("已导入", "imported"),
@@ -286,18 +324,22 @@ fn status(ctx: &Ctx, format: &str) -> Result<()> {
     let json = text_or_json(format)?;
     let store = existing(ctx)?;
     let s = sync::status(store.conn())?;
+    let refused = store.refused()?.len();
     if json {
         return print_json(&serde_json::json!({
             "site": store.site(),
             "last_sync": s.last_sync,
             "unsent": s.unsent,
+            "refused": refused,
         }));
     }
     outln!(
-        "{}: {}\n{}: {}",
+        "{}: {}\n{}: {}\n{}: {}",
         tr("上次同步", "last sync"),
         s.last_sync.as_deref().unwrap_or(tr("从未", "never")),
         tr("未发送的本地操作", "local ops not yet sent"),
-        s.unsent
+        s.unsent,
+        tr("被拒绝、待处理的操作", "refused ops waiting here"),
+        refused
     )
 }

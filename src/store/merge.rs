@@ -281,6 +281,12 @@ pub fn merge_row(
     fields: Option<&BTreeSet<String>>,
 ) -> Result<usize> {
     let by_field = row_ops(tx, tbl, row)?;
+    if by_field.is_empty() {
+        // Every op of the row was refused (or taken back): it was never made.
+        tx.prepare_cached(&format!("DELETE FROM {tbl} WHERE id = ?1"))?
+            .execute([row])?;
+        return refresh_conflicts(tx, tbl, row, &by_field);
+    }
     tx.prepare_cached(&format!("INSERT OR IGNORE INTO {tbl}(id) VALUES (?1)"))?
         .execute([row])?;
     let mut sets: Vec<&str> = Vec::new();

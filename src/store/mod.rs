@@ -1,9 +1,9 @@
 //! The SQLite store: opening and migrating, the one write path (`write`),
 //! command handlers (`apply`), reference resolution and read queries.
 
+mod actor;
 mod alert_facts;
 pub mod alerts;
-mod actor;
 mod apply;
 mod apply_loop;
 pub mod check;
@@ -17,6 +17,8 @@ pub mod op;
 pub mod peers;
 pub mod read;
 pub mod receive;
+mod refused;
+pub use refused::RefusedOp;
 pub mod resolve;
 pub mod schema;
 mod schema_loop;

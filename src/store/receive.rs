@@ -169,6 +169,11 @@ fn receive_in_tx(conn: &mut Connection, own: &str, from: &Sender, ops: &[Op]) ->
         None => None,
     };
     let batch = Batch::new(ops);
+    // Rows the batch itself creates or touches: a reference may name one.
+    let rows: HashSet<(&str, &str)> = ops
+        .iter()
+        .map(|o| (o.tbl.as_str(), o.row.as_str()))
+        .collect();
     let mut rep = Report::default();
     let now = clock::now_ms();
     let mut next: HashMap<String, i64> = HashMap::new();
@@ -226,9 +231,16 @@ fn receive_in_tx(conn: &mut Connection, own: &str, from: &Sender, ops: &[Op]) ->
             // A gap: this op comes again once the ones before it are here.
             continue;
         }
-        let verdict = match &user {
-            Some(u) if op.refused.is_none() => judge(&tx, u, from, &batch, op)?,
-            _ => Verdict::Apply,
+        let verdict = match (&user, value_refusal(&tx, &rows, op)?) {
+            _ if op.refused.is_some() => Verdict::Apply,
+            (Some(u), None) => judge(&tx, u, from, &batch, op)?,
+            // A site check still comes first: a value refusal is stored.
+            (Some(u), Some(why)) => match judge(&tx, u, from, &batch, op)? {
+                Verdict::Drop(d) => Verdict::Drop(d),
+                _ => Verdict::Refuse(why),
+            },
+            (None, Some(why)) => Verdict::Refuse(why),
+            (None, None) => Verdict::Apply,
         };
         let stored = match verdict {
             Verdict::Drop(why) => {
@@ -342,6 +354,29 @@ fn judge(
         }
     }
     Ok(Verdict::Apply)
+}
+
+/// Why the op's value does not fit its column (type, range, vocabulary,
+/// date, a reference to a row that is neither held nor in the batch): the
+/// same rule (`domain::fields`) as a form, an import or a conflict answer.
+fn value_refusal(
+    tx: &Transaction<'_>,
+    rows: &HashSet<(&str, &str)>,
+    op: &Op,
+) -> Result<Option<String>> {
+    let v = match super::fields::check_op(op) {
+        Ok(v) => v,
+        Err(e) => return Ok(Some(e.to_string())),
+    };
+    if let (Some(target), super::Val::Text(id)) =
+        (crate::domain::fields::reference(&op.tbl, &op.field), &v)
+        && rows.contains(&(target, id.as_str()))
+    {
+        return Ok(None);
+    }
+    Ok(super::fields::check_ref(tx, &op.tbl, &op.field, &v)
+        .err()
+        .map(|e| e.to_string()))
 }
 
 /// Whether the receiver's table already holds the op's value.

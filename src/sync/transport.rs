@@ -121,7 +121,13 @@ fn shell_quote(s: &str) -> String {
 /// Starts the other side. `remote_cmd` overrides the program run there (for
 /// a local path: this program). `LIANGXIN_SSH` overrides the ssh command
 /// (e.g. `ssh -i key -o StrictHostKeyChecking=no`), as `GIT_SSH_COMMAND` does.
-pub fn connect(remote: &Remote, remote_cmd: Option<&str>) -> Result<Connection> {
+/// `as_user` (root's `--as`) goes with a local serve, which writes into the
+/// other file as the same user.
+pub fn connect(
+    remote: &Remote,
+    remote_cmd: Option<&str>,
+    as_user: Option<&str>,
+) -> Result<Connection> {
     let mut cmd = match remote {
         Remote::Local(p) => {
             let prog = match remote_cmd {
@@ -129,6 +135,9 @@ pub fn connect(remote: &Remote, remote_cmd: Option<&str>) -> Result<Connection> 
                 None => std::env::current_exe()?,
             };
             let mut c = Command::new(prog);
+            if let Some(u) = as_user {
+                c.args(["--as", u]);
+            }
             c.args(["sync", "serve", "--db"]).arg(abs(p));
             c
         }

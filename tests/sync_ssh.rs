@@ -193,3 +193,149 @@ fn the_app_ends_on_the_server_when_the_ssh_client_drops() {
     );
     l.ok(&["check"]);
 }
+
+/// The service-account deployment set up by `.ci/run`: one account owns the
+/// ledger; each key's forced command is `liangxin shell USER`.
+struct Service {
+    user: String,
+    db: String,
+    port: String,
+    boss: String,
+    alice: String,
+}
+
+fn service() -> Service {
+    let var = |k: &str| std::env::var(k).unwrap_or_else(|_| panic!("{k} (set up by .ci/run)"));
+    Service {
+        user: var("LIANGXIN_TEST_SVC_USER"),
+        db: var("LIANGXIN_TEST_SVC_DB"),
+        port: std::env::var("LIANGXIN_TEST_SSH_PORT").unwrap_or_else(|_| "2222".into()),
+        boss: var("LIANGXIN_TEST_SVC_BOSS_KEY"),
+        alice: var("LIANGXIN_TEST_SVC_ALICE_KEY"),
+    }
+}
+
+fn ssh_with(key: &str) -> String {
+    format!(
+        "ssh -i {key} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR"
+    )
+}
+
+/// `liangxin args...` on a laptop ledger, reaching the server with `key`.
+fn laptop(l: &Ledger, key: &str, args: &[&str]) -> common::Out {
+    let mut c = common::command(&l.db, l.dir.path(), args);
+    c.env("LIANGXIN_SSH", ssh_with(key));
+    common::output(c)
+}
+
+/// A raw ssh command with `key`: what a cadre could type to escape the app.
+fn raw_ssh(svc: &Service, key: &str, remote: &str) -> std::process::Output {
+    let mut words = ssh_with(key)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+    let prog = words.remove(0);
+    Command::new(prog)
+        .args(words)
+        .args(["-p", &svc.port])
+        .arg(format!("{}@127.0.0.1", svc.user))
+        .arg(remote)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run ssh")
+}
+
+#[test]
+#[ignore = "needs sshd and the service account (run by .ci/run)"]
+fn a_street_users_key_syncs_only_what_the_street_may_change() {
+    let svc = service();
+    let url = format!("ssh://{}@127.0.0.1:{}{}", svc.user, svc.port, svc.db);
+    // Alice clones with her key, and on her copy acts as anyone.
+    let mine = Ledger::new();
+    let o = laptop(&mine, &svc.alice, &["sync", "clone", &url]);
+    assert!(o.ok, "{}", o.stderr);
+    for args in [
+        &[
+            "--as",
+            "boss",
+            "org",
+            "add",
+            "--name",
+            "越权公司",
+            "--street",
+            "乙街道",
+        ][..],
+        &["--as", "boss", "user", "set", "alice", "--role", "district"][..],
+        &[
+            "--as",
+            "alice",
+            "org",
+            "add",
+            "--name",
+            "本街道公司",
+            "--street",
+            "甲街道",
+        ][..],
+    ] {
+        mine.ok(args);
+    }
+    let o = laptop(&mine, &svc.alice, &["sync", &url]);
+    assert!(o.ok, "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains("refused") && o.stderr.contains("越权公司"),
+        "{}",
+        o.stderr
+    );
+
+    // What the server holds, read through the district user's key.
+    let theirs = Ledger::new();
+    let o = laptop(&theirs, &svc.boss, &["sync", "clone", &url]);
+    assert!(o.ok, "{}", o.stderr);
+    let orgs = theirs.ok(&["org", "list"]);
+    assert!(
+        orgs.contains("本街道公司") && !orgs.contains("越权公司"),
+        "{orgs}"
+    );
+    let users = theirs.json(&["user", "list", "--format", "json"]);
+    let alice = users
+        .as_array()
+        .and_then(|u| u.iter().find(|u| u["os_user"] == "alice"))
+        .expect("alice");
+    assert_eq!(alice["role"], "street");
+    // The server's file: the audit has alice's batch, and check passes.
+    let server = rusqlite::Connection::open(&svc.db).expect("open the server's ledger");
+    let (who, detail): (String, String) = server
+        .query_row(
+            "SELECT os_user, detail FROM audit WHERE action = 'sync.receive' ORDER BY rowid DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("an audit record of the batch");
+    assert_eq!(who, "alice");
+    assert!(detail.contains("ssh key"), "{detail}");
+    let out = Command::new(env!("CARGO_BIN_EXE_liangxin"))
+        .args(["--db", &svc.db, "check"])
+        .output()
+        .expect("check");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The key's forced command cannot be escaped: no shell, no other user.
+    for escape in [
+        "sh -c id",
+        "liangxin shell boss",
+        "liangxin --as boss sync serve",
+        "liangxin user set alice --role district",
+    ] {
+        let o = raw_ssh(&svc, &svc.alice, escape);
+        assert!(!o.status.success(), "{escape} was run");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("refused") || err.contains("拒绝") || err.contains("--as"),
+            "{escape}: {err}"
+        );
+    }
+}

@@ -78,7 +78,7 @@ pub fn new_member_hire(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
             &o.id,
             &o.id,
             h,
-            Some(h.add_days(l.hire_due_days)),
+            Some(due(h, l.hire_due_days)),
             resolved,
         ));
     }
@@ -158,9 +158,15 @@ pub fn instructor_missing(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding>
         &o.id,
         &o.id,
         first,
-        Some(first.add_days(l.instructor_due_days)),
+        Some(due(first, l.instructor_due_days)),
         resolved,
     )]
+}
+
+/// The day an alert raised on `raised` is due: the ledger's last day at the
+/// latest, so a late event's alert is still one the ledger can store.
+pub fn due(raised: Date, days: i64) -> Date {
+    raised.add_days(days).min(Date::MAX)
 }
 
 /// Whether an open instructor_missing alert raised on `raised` is escalated.
@@ -506,6 +512,14 @@ mod tests {
 
     /// The config refuses such limits; the rules still answer if they get one.
     #[test]
+    fn a_due_day_past_the_ledgers_last_day_is_its_last_day() {
+        let late = Date::parse("d", "2100-12-30").expect("date");
+        assert_eq!(due(late, 7), Date::MAX);
+        let early = Date::parse("d", "2022-07-08").expect("date");
+        assert_eq!(due(early, 7).to_string(), "2022-07-15");
+    }
+
+    #[test]
     fn limits_past_any_calendar_never_panic_and_raise_nothing_early() {
         let days = [d("2022-01-01")];
         for n in [i64::MAX, 99_999_999, i64::MIN] {
@@ -520,7 +534,8 @@ mod tests {
         let o = org(&["2022-03-01"], &[]);
         let f = new_member_hire(&o, &huge, d("2022-06-30"));
         assert_eq!(f.len(), 1);
-        assert!(f[0].due.is_some_and(|due| due > d("2100-12-31")), "{f:?}");
+        // due on the ledger's last day, a date it can store
+        assert_eq!(f[0].due, Some(Date::MAX), "{f:?}");
         let raised = d("2022-03-01");
         assert!(!escalated(
             Rule::InstructorMissing,

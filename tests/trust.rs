@@ -418,3 +418,37 @@ fn kept_aside_ops_that_still_do_not_fit_are_quarantined_and_sync_goes_on() {
     assert!(n >= 1, "the misfit is set apart");
     assert!(reason.contains("no_such_column"), "{reason}");
 }
+
+#[test]
+fn half_year_tasks_a_street_laptop_makes_for_the_district_are_not_refusals() {
+    let s = server();
+    ok_as(
+        &s,
+        "boss",
+        &[
+            "--on",
+            "2022-01-01",
+            "org",
+            "add",
+            "--name",
+            "乙街道公司",
+            "--street",
+            "乙街道",
+        ],
+    );
+    let laptop = Ledger::new();
+    laptop.ok(&["sync", "clone", s.db.to_str().expect("path")]);
+    // Opening the app (or this command) makes the cycle's tasks for every
+    // organization the copy holds, whoever opens it.
+    ok_as(
+        &laptop,
+        "alice",
+        &["--today", "2022-09-30", "tasks", "generate"],
+    );
+    let made: i64 = laptop.count("tasks");
+    assert!(made >= 1);
+    let o = run_as(&laptop, "alice", &["sync", s.db.to_str().expect("path")]);
+    assert!(o.ok, "{}", o.stderr);
+    assert!(!o.stderr.contains("refused"), "{}", o.stderr);
+    assert_eq!(s.count("tasks"), made);
+}

@@ -51,6 +51,19 @@ impl Ctx {
         Store::open(&self.db)
     }
 
+    /// Opens the database, refusing to create one (sync and its kin work on
+    /// a ledger that is there).
+    pub fn existing(&self) -> Result<Store> {
+        if !self.db.is_file() {
+            return Err(Error::Refused(format!(
+                "{}: {}",
+                self.db.display(),
+                tr("没有这个数据库文件", "no such database file")
+            )));
+        }
+        self.open()
+    }
+
     pub fn today(&self, store: &Store) -> Result<Date> {
         if let Some(d) = self.today_flag {
             return Ok(d);

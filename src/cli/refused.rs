@@ -19,7 +19,7 @@ pub enum RefusedCmd {
 }
 
 pub fn refused(ctx: &Ctx, cmd: Option<RefusedCmd>, format: &str) -> Result<()> {
-    let mut store = super::sync::existing(ctx)?;
+    let mut store = ctx.existing()?;
     let on = ctx.on(&store)?;
     let which = |store: &crate::store::Store, op: &str| -> Result<Vec<String>> {
         Ok(if op == "all" {

@@ -89,19 +89,8 @@ pub fn sync(ctx: &Ctx, a: SyncArgs) -> Result<()> {
     }
 }
 
-pub(super) fn existing(ctx: &Ctx) -> Result<Store> {
-    if !ctx.db.is_file() {
-        return Err(Error::Refused(format!(
-            "{}: {}",
-            ctx.db.display(),
-            tr("没有这个数据库文件", "no such database file")
-        )));
-    }
-    ctx.open()
-}
-
 pub(super) fn serve(ctx: &Ctx) -> Result<()> {
-    let mut store = existing(ctx)?;
+    let mut store = ctx.existing()?;
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut r = BufReader::new(stdin.lock());
@@ -149,7 +138,7 @@ fn over<T>(
 
 fn with_remote(ctx: &Ctx, remote: &str, remote_cmd: Option<&str>) -> Result<()> {
     let remote = Remote::parse(remote)?;
-    let mut store = existing(ctx)?;
+    let mut store = ctx.existing()?;
     let tty = std::io::stderr().is_terminal();
     let sum = over(&remote, remote_cmd, ctx.as_user.as_deref(), |r, w| {
         session::sync(&mut store, &remote.name(), r, w, |got, sent| {
@@ -235,7 +224,7 @@ fn clone(ctx: &Ctx, remote: &str, remote_cmd: Option<&str>) -> Result<()> {
 }
 
 fn export(ctx: &Ctx, for_site: Option<&str>, out: &std::path::Path) -> Result<()> {
-    let store = existing(ctx)?;
+    let store = ctx.existing()?;
     let theirs = match for_site {
         Some(s) => peers::known_have(store.conn(), s)?.ok_or_else(|| {
             Error::Refused(format!(
@@ -283,7 +272,7 @@ fn export(ctx: &Ctx, for_site: Option<&str>, out: &std::path::Path) -> Result<()
 fn import(ctx: &Ctx, file: &std::path::Path) -> Result<()> {
     let bytes = std::fs::read(file)?;
     let b = bundle::decode(&bytes)?;
-    let mut store = existing(ctx)?;
+    let mut store = ctx.existing()?;
     // Another ledger's bundle is refused before anything is applied.
     bundle::check_ledger(&store, &b)?;
     // The importing user answers for the bundle: it passes the same checks
@@ -322,7 +311,7 @@ fn import(ctx: &Ctx, file: &std::path::Path) -> Result<()> {
 
 fn status(ctx: &Ctx, format: &str) -> Result<()> {
     let json = text_or_json(format)?;
-    let store = existing(ctx)?;
+    let store = ctx.existing()?;
     let s = sync::status(store.conn())?;
     let refused = store.refused()?.len();
     if json {

@@ -53,6 +53,8 @@ pub struct Alerts {
     pub joint_branch_max_orgs: i64,
     pub stale_days: i64,
     pub stage_overdue_days: i64,
+    /// An event alert is first-time for this many days, backlog after.
+    pub first_time_days: i64,
 }
 
 impl Default for Alerts {
@@ -67,6 +69,7 @@ impl Default for Alerts {
             joint_branch_max_orgs: 5,
             stale_days: 183,
             stage_overdue_days: 14,
+            first_time_days: 30,
         }
     }
 }
@@ -228,7 +231,7 @@ impl Config {
     /// Every numeric setting: its key, its value and the range it must lie
     /// in. Day counts: a day to ten years; employee thresholds: up to the
     /// most employees an import takes.
-    pub fn numbers(&self) -> [(&'static str, i64, RangeInclusive<i64>); 11] {
+    pub fn numbers(&self) -> [(&'static str, i64, RangeInclusive<i64>); 12] {
         const DAYS: RangeInclusive<i64> = 1..=3650;
         const EMPLOYEES: i64 = crate::import::row::MAX_EMPLOYEES;
         let a = &self.alerts;
@@ -254,6 +257,7 @@ impl Config {
             ),
             ("alerts.stale_days", a.stale_days, DAYS),
             ("alerts.stage_overdue_days", a.stage_overdue_days, DAYS),
+            ("alerts.first_time_days", a.first_time_days, DAYS),
             (
                 "report.small_enterprise_employees",
                 self.report.small_enterprise_employees,

@@ -112,6 +112,36 @@ fn skip_string(it: &mut std::iter::Peekable<std::str::Chars<'_>>) {
     }
 }
 
+/// An age as a cadre reads it: days under two months, then months, then
+/// years ("12天", "3个月", "8年").
+pub fn age(days: i64) -> String {
+    let days = days.max(0);
+    match days {
+        0..=59 => format!("{days}{}", crate::i18n::tr("天", " d")),
+        60..=729 => format!("{}{}", days / 30, crate::i18n::tr("个月", " mo")),
+        _ => format!("{}{}", days / 365, crate::i18n::tr("年", " y")),
+    }
+}
+
+/// Cuts `s` to at most `w` cells, ending in "…" when cut.
+pub fn fit(s: &str, w: usize) -> String {
+    if width(s) <= w {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + cw + 1 > w {
+            break;
+        }
+        used += cw;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
 /// Display width in terminal cells (CJK characters take two).
 pub fn width(s: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(s)
@@ -233,5 +263,26 @@ mod tests {
         let lines: Vec<&str> = t.lines().collect();
         assert_eq!(lines[1], "甲      1");
         assert_eq!(width(lines[1]), width(lines[2]));
+    }
+}
+
+#[cfg(test)]
+mod age_tests {
+    use super::{age, fit, width};
+
+    #[test]
+    fn ages_read_as_days_months_years() {
+        use crate::i18n::tr;
+        assert_eq!(age(3), format!("3{}", tr("天", " d")));
+        assert_eq!(age(59), format!("59{}", tr("天", " d")));
+        assert_eq!(age(60), format!("2{}", tr("个月", " mo")));
+        assert_eq!(age(3181), format!("8{}", tr("年", " y")));
+    }
+
+    #[test]
+    fn fit_cuts_by_cells() {
+        assert_eq!(fit("abc", 3), "abc");
+        assert_eq!(fit("武陵区某某公司", 7), "武陵区…");
+        assert!(width(&fit("武陵区某某公司", 8)) <= 8);
     }
 }

@@ -128,15 +128,89 @@ fn today_on_the_demo_is_a_short_useful_checklist() {
     let text = l.ok(&["--lang", "zh", "today"]);
     for part in [
         "两新台账今日清单 2022-09-30",
-        "昨天以来的新预警",
+        "第一时间预警",
         "今天到期的任务",
         "逾期任务",
-        "未处理预警（按规则）",
+        "未处理预警: 第一时间",
     ] {
         assert!(text.contains(part), "{part}:\n{text}");
     }
-    assert!(
-        text.lines().count() < 60,
-        "short enough for a login message:\n{text}"
-    );
+    // the group counts add up to the open alerts, counted from the table
+    let open: i64 = by_rule.values().sum();
+    let groups: i64 = v["groups"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_i64().unwrap())
+        .sum();
+    assert_eq!(groups, open);
+}
+
+/// One 80×24 screen for a street's cadre.
+#[test]
+fn today_for_a_street_fits_one_screen() {
+    let l = demo();
+    for street in ["南坪街道", "丹阳街道", "芙蓉街道"] {
+        let cfg = l.dir.path().join("street.toml");
+        std::fs::write(&cfg, format!("[scope]\nstreet = \"{street}\"\n")).unwrap();
+        let text = l.ok(&["--lang", "zh", "--config", cfg.to_str().unwrap(), "today"]);
+        assert!(text.contains(street), "{text}");
+        assert!(text.lines().count() <= 24, "{street}:\n{text}");
+        for line in text.lines() {
+            assert!(liangxin::text::width(line) <= 80, "{street}: {line}");
+        }
+    }
+    // and the whole district's, whose lists are cut with a count
+    let text = l.ok(&["--lang", "zh", "today"]);
+    assert!(text.lines().count() <= 24, "{text}");
+}
+
+/// Event alerts raised within `first_time_days` are first-time, older ones
+/// backlog, housekeeping routine: checked against the alerts table.
+#[test]
+fn alerts_carry_their_group_and_age() {
+    let l = demo();
+    let rows = l.json(&["alerts", "--format", "json"]);
+    let rows = rows.as_array().unwrap();
+    let events = [
+        "new_member_hire",
+        "identity_check_missing",
+        "instructor_missing",
+        "relation_not_transferred",
+        "branch_eligible",
+        "joint_branch_too_broad",
+    ];
+    let today = liangxin::domain::Date::parse("d", "2022-09-30").unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for a in rows {
+        let raised = liangxin::domain::Date::parse("d", a["raised_on"].as_str().unwrap()).unwrap();
+        let age = raised.days_until(today);
+        assert_eq!(a["age_days"].as_i64().unwrap(), age);
+        let want = if !events.contains(&a["rule"].as_str().unwrap()) {
+            "routine"
+        } else if age <= 30 {
+            "first-time"
+        } else {
+            "backlog"
+        };
+        assert_eq!(a["group"], want, "{a}");
+        seen.insert(want);
+    }
+    assert_eq!(seen.len(), 3, "the demo has all three groups");
+    // --group lists one group whole; a shorter first_time_days moves alerts to the backlog
+    let first = l.json(&["alerts", "--group", "first-time", "--format", "json"]);
+    let n_first = first.as_array().unwrap().len();
+    assert!(n_first > 0);
+    let cfg = l.dir.path().join("short.toml");
+    std::fs::write(&cfg, "[alerts]\nfirst_time_days = 7\n").unwrap();
+    let fewer = l.json(&[
+        "--config",
+        cfg.to_str().unwrap(),
+        "alerts",
+        "--group",
+        "first-time",
+        "--format",
+        "json",
+    ]);
+    assert!(fewer.as_array().unwrap().len() < n_first);
 }

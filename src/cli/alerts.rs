@@ -7,7 +7,7 @@ use super::args::{AlertCmd, AlertsArgs};
 use super::out::{self, outln};
 use super::{Ctx, print_json, text_or_json};
 use crate::domain::alerts::Rule;
-use crate::domain::kinds::Office;
+use crate::domain::kinds::{AlertGroup, Office};
 use crate::domain::{Command, Date, Id};
 use crate::error::{Error, Result};
 use crate::i18n::tr;
@@ -27,23 +27,95 @@ fn refreshed(ctx: &Ctx) -> Result<(Store, Date)> {
 pub fn list(ctx: &Ctx, a: AlertsArgs) -> Result<()> {
     let json = text_or_json(&a.format)?;
     let rule = a.rule.as_deref().map(Rule::parse).transpose()?;
+    let group = a.group.as_deref().map(AlertGroup::parse).transpose()?;
     let (store, today) = refreshed(ctx)?;
     let f = AlertFilter {
         rule,
+        group,
         all: a.all,
         ..AlertFilter::default()
     };
-    let rows = alerts::list(store.conn(), today, &ctx.config.alerts, &f)?;
+    let mut rows = alerts::list(store.conn(), today, &ctx.config.alerts, &f)?;
     if json {
         return print_json(&rows);
     }
-    if rows.is_empty() {
-        outln!("{}", tr("没有预警", "no alerts"))?;
+    if rule.is_some() || group.is_some() || a.all {
+        if rows.is_empty() {
+            outln!("{}", tr("没有预警", "no alerts"))?;
+        }
+        for r in &rows {
+            outln!("{}", line(r))?;
+        }
+        return Ok(());
     }
-    for r in &rows {
-        outln!("{}", line(r))?;
+    // The checklist: first-time items whole, the rest as counts.
+    let open: Vec<AlertRow> = std::mem::take(&mut rows)
+        .into_iter()
+        .filter(|a| a.state == "open")
+        .collect();
+    let mut first: Vec<&AlertRow> = open
+        .iter()
+        .filter(|a| a.group == AlertGroup::FirstTime)
+        .collect();
+    act_now_first(&mut first);
+    outln!(
+        "{} ({}): {}",
+        AlertGroup::FirstTime.label(),
+        tr("近期发生、待处理", "recent, act now"),
+        first.len()
+    )?;
+    for r in &first {
+        outln!("  {}", line(r))?;
+    }
+    for g in [AlertGroup::Backlog, AlertGroup::Routine] {
+        let of: Vec<&AlertRow> = open.iter().filter(|a| a.group == g).collect();
+        outln!(
+            "{}: {}  ({} alerts --group {})",
+            g.label(),
+            of.len(),
+            tr("逐条查看：", "listed by"),
+            g.code()
+        )?;
+        for (rule, street, n, oldest) in summary(&of) {
+            outln!(
+                "  {}  {}  {n}  {} {}",
+                pad(&rule_label(&rule), 24),
+                pad(&clean(&street), 12),
+                tr("最早", "oldest"),
+                clean(&oldest)
+            )?;
+        }
     }
     Ok(())
+}
+
+/// Overdue first, then by due day (none last), then oldest first.
+fn act_now_first(rows: &mut [&AlertRow]) {
+    rows.sort_by(|a, b| {
+        (!a.overdue, a.due_on.is_none(), &a.due_on, &a.raised_on).cmp(&(
+            !b.overdue,
+            b.due_on.is_none(),
+            &b.due_on,
+            &b.raised_on,
+        ))
+    });
+}
+
+/// (rule, street, count, oldest raised day) per rule and street.
+fn summary(rows: &[&AlertRow]) -> Vec<(String, String, usize, String)> {
+    let mut by: BTreeMap<(String, String), (usize, String)> = BTreeMap::new();
+    for r in rows {
+        let e = by
+            .entry((r.rule.clone(), r.street.clone().unwrap_or_default()))
+            .or_insert((0, r.raised_on.clone()));
+        e.0 += 1;
+        if r.raised_on < e.1 {
+            e.1 = r.raised_on.clone();
+        }
+    }
+    by.into_iter()
+        .map(|((rule, street), (n, oldest))| (rule, street, n, oldest))
+        .collect()
 }
 
 /// A rule's label, or the stored id (cleaned) of a rule this version does not know.
@@ -154,7 +226,6 @@ fn is_new(a: &AlertRow, since: &str) -> bool {
 }
 
 /// How many items of a list `today` prints before "… and N more".
-const SHOWN: usize = 8;
 
 pub fn today(ctx: &Ctx, format: &str) -> Result<()> {
     let json = text_or_json(format)?;
@@ -194,9 +265,16 @@ pub fn today(ctx: &Ctx, format: &str) -> Result<()> {
         .filter(|a| a.state == "open" && is_new(a, &since))
         .collect();
     let mut by_rule: BTreeMap<String, usize> = BTreeMap::new();
+    let mut groups: BTreeMap<&str, usize> = AlertGroup::ALL.iter().map(|g| (g.code(), 0)).collect();
     for a in open.iter().filter(|a| a.state == "open") {
         *by_rule.entry(a.rule.clone()).or_default() += 1;
+        *groups.entry(a.group.code()).or_default() += 1;
     }
+    let mut first: Vec<&AlertRow> = open
+        .iter()
+        .filter(|a| a.state == "open" && a.group == AlertGroup::FirstTime)
+        .collect();
+    act_now_first(&mut first);
     let tasks = task_store::list(
         conn,
         today,
@@ -221,6 +299,8 @@ pub fn today(ctx: &Ctx, format: &str) -> Result<()> {
                 "office": office.map(|o| o.code()),
             },
             "new_alerts": new,
+            "first_time": first,
+            "groups": groups,
             "tasks_due_today": due,
             "tasks_overdue": late,
             "open_alerts_by_rule": by_rule,
@@ -244,38 +324,110 @@ pub fn today(ctx: &Ctx, format: &str) -> Result<()> {
             format!("  ({})", scope.join(" "))
         }
     )?;
+    // One 80×24 screen: a header, three short sections, one line of counts.
     section(
-        tr("昨天以来的新预警", "New alerts since yesterday"),
-        new.len(),
-        new.iter().map(|a| line(a)),
+        tr(
+            "第一时间预警（逾期在前）",
+            "First-time alerts (overdue first)",
+        ),
+        first.len(),
+        FIRST_SHOWN,
+        first.iter().map(|a| short_alert(a)),
     )?;
     section(
         tr("今天到期的任务", "Tasks due today"),
         due.len(),
-        due.iter().map(|r| super::tasks::line(r)),
+        TASKS_SHOWN,
+        due.iter().map(|r| short_task(r)),
     )?;
     section(
         tr("逾期任务", "Overdue tasks"),
         late.len(),
-        late.iter().map(|r| super::tasks::line(r)),
+        TASKS_SHOWN,
+        late.iter().map(|r| short_task(r)),
     )?;
-    outln!("{}:", tr("未处理预警（按规则）", "Open alerts by rule"))?;
-    if by_rule.is_empty() {
-        outln!("  {}", tr("无", "none"))?;
-    }
-    for (rule, n) in &by_rule {
-        outln!("  {} {n}", pad(&rule_label(rule), 24))?;
-    }
+    let oldest = |g: AlertGroup| {
+        open.iter()
+            .filter(|a| a.state == "open" && a.group == g)
+            .map(|a| a.age_days)
+            .max()
+    };
+    let counts: Vec<String> = AlertGroup::ALL
+        .iter()
+        .map(|g| {
+            let n = groups.get(g.code()).copied().unwrap_or(0);
+            match (g, oldest(*g)) {
+                (AlertGroup::Backlog, Some(d)) if n > 0 => format!(
+                    "{} {n}（{} {}）",
+                    g.label(),
+                    tr("最久", "oldest"),
+                    crate::text::age(d)
+                ),
+                _ => format!("{} {n}", g.label()),
+            }
+        })
+        .collect();
+    outln!(
+        "{}: {}",
+        tr("未处理预警", "Open alerts"),
+        counts.join(" · ")
+    )?;
     Ok(())
 }
 
-fn section(title: &str, n: usize, lines: impl Iterator<Item = String>) -> Result<()> {
+/// Lines of `today`: a cell short of the screen's width.
+const WIDTH: usize = 78;
+const FIRST_SHOWN: usize = 8;
+const TASKS_SHOWN: usize = 4;
+
+fn short_alert(a: &AlertRow) -> String {
+    let what = match (&a.org, &a.subject_name) {
+        (Some(o), Some(p)) => format!("{o} {p}"),
+        (Some(x), None) | (None, Some(x)) => x.clone(),
+        (None, None) => a.subject.clone(),
+    };
+    let mark = if a.overdue {
+        tr(" [逾期]", " [overdue]")
+    } else {
+        ""
+    };
+    crate::text::fit(
+        &format!(
+            "{}  {}  {}{mark}",
+            crate::text::pad_left(&crate::text::age(a.age_days), 5),
+            pad(&rule_label(&a.rule), 22),
+            clean(&what)
+        ),
+        WIDTH,
+    )
+}
+
+/// A task without its id (the tasks list has it): due day, stage, kind, where.
+fn short_task(r: &crate::store::tasks::TaskRow) -> String {
+    let mark = if r.overdue { tr("逾期", "late") } else { "" };
+    let kind = crate::domain::kinds::TaskKind::parse(&r.kind)
+        .map_or_else(|_| clean(&r.kind), |k| k.label().to_string());
+    let what = r.org.as_deref().or(r.community.as_deref()).unwrap_or("");
+    crate::text::fit(
+        &format!(
+            "{} {}  {}  {}  {}",
+            clean(r.due_on.as_deref().unwrap_or("-")),
+            pad(mark, 4),
+            pad(&clean(&crate::store::tasks::stage_label(&r.stage)), 10),
+            pad(&kind, 8),
+            clean(what)
+        ),
+        WIDTH,
+    )
+}
+
+fn section(title: &str, n: usize, shown: usize, lines: impl Iterator<Item = String>) -> Result<()> {
     outln!("{title}: {n}")?;
-    for l in lines.take(SHOWN) {
+    for l in lines.take(shown) {
         outln!("  {l}")?;
     }
-    if n > SHOWN {
-        outln!("  … {} {}", tr("另有", "and"), n - SHOWN)?;
+    if n > shown {
+        outln!("  … {} {}", tr("另有", "and"), n - shown)?;
     }
     Ok(())
 }

@@ -78,6 +78,9 @@ pub struct AlertsArgs {
     /// One rule's alerts (its id, e.g. new_member_hire).
     #[arg(long)]
     pub rule: Option<String>,
+    /// One group listed whole: first-time, backlog or routine.
+    #[arg(long)]
+    pub group: Option<String>,
     /// Dismissed and resolved alerts too.
     #[arg(long)]
     pub all: bool,

@@ -4,6 +4,7 @@
 //! it). The store compares them with the alerts it holds (`store::alerts`).
 
 use super::Date;
+use super::kinds::AlertGroup;
 use crate::config::Alerts as Limits;
 
 pub use super::alert_facts::*;
@@ -161,6 +162,18 @@ pub fn instructor_missing(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding>
         Some(due(first, l.instructor_due_days)),
         resolved,
     )]
+}
+
+/// The checklist group of an open alert raised on `raised`: an event rule's
+/// alert is first-time within `first_time_days` of today, backlog after.
+pub fn group(rule: Rule, raised: Date, today: Date, first_time_days: i64) -> AlertGroup {
+    if !rule.is_event() {
+        AlertGroup::Routine
+    } else if raised.days_until(today) <= first_time_days {
+        AlertGroup::FirstTime
+    } else {
+        AlertGroup::Backlog
+    }
 }
 
 /// The day an alert raised on `raised` is due: the ledger's last day at the
@@ -511,6 +524,20 @@ mod tests {
     }
 
     /// The config refuses such limits; the rules still answer if they get one.
+    #[test]
+    fn groups_split_events_by_age_and_keep_housekeeping_apart() {
+        let today = d("2022-09-30");
+        let g = |rule, raised| group(rule, d(raised), today, 30);
+        assert_eq!(g(Rule::NewMemberHire, "2022-08-31"), AlertGroup::FirstTime);
+        assert_eq!(g(Rule::NewMemberHire, "2022-08-30"), AlertGroup::Backlog);
+        assert_eq!(
+            g(Rule::InstructorMissing, "2022-09-30"),
+            AlertGroup::FirstTime
+        );
+        assert_eq!(g(Rule::LedgerStale, "2022-09-30"), AlertGroup::Routine);
+        assert_eq!(g(Rule::StageOverdue, "2013-01-01"), AlertGroup::Routine);
+    }
+
     #[test]
     fn a_due_day_past_the_ledgers_last_day_is_its_last_day() {
         let late = Date::parse("d", "2100-12-30").expect("date");

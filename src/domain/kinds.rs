@@ -152,6 +152,32 @@ vocab!(
     StageOverdue = "stage_overdue", "流转环节超期", "loop stage overdue";
 });
 
+impl Rule {
+    /// The rules the article's "第一时间" is about: an event in an
+    /// organization that wants an answer within days. The others are
+    /// housekeeping (stale rows, overdue stages and visits).
+    pub fn is_event(self) -> bool {
+        matches!(
+            self,
+            Rule::NewMemberHire
+                | Rule::IdentityCheckMissing
+                | Rule::InstructorMissing
+                | Rule::RelationNotTransferred
+                | Rule::BranchEligible
+                | Rule::JointBranchTooBroad
+        )
+    }
+}
+
+vocab!(
+    /// How the morning checklist sorts open alerts: act now, work through on
+    /// a plan, housekeeping.
+    AlertGroup, "group" {
+    FirstTime = "first-time", "第一时间", "first-time";
+    Backlog = "backlog", "积压", "backlog";
+    Routine = "routine", "日常", "routine";
+});
+
 vocab!(
     /// How an organization is covered on a day, strongest first.
     Coverage, "coverage" {

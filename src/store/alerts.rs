@@ -11,6 +11,7 @@ use super::{Actor, Store};
 use crate::config::Alerts as Limits;
 use crate::domain::alerts::{self as rules, Finding, Rule};
 use crate::domain::command::NewAlert;
+use crate::domain::kinds::AlertGroup;
 use crate::domain::{Command, Date, Id};
 use crate::error::Result;
 
@@ -216,11 +217,16 @@ pub struct AlertRow {
     pub noticed_on: Option<String>,
     pub escalated: bool,
     pub overdue: bool,
+    /// first-time | backlog | routine (see `domain::alerts::group`).
+    pub group: AlertGroup,
+    /// Days since it was raised.
+    pub age_days: i64,
 }
 
 #[derive(Debug, Default)]
 pub struct AlertFilter {
     pub rule: Option<Rule>,
+    pub group: Option<AlertGroup>,
     /// Dismissed and resolved ones too.
     pub all: bool,
     pub street: Option<Id>,
@@ -265,7 +271,14 @@ ORDER BY a.raised_on DESC, a.rule, o.name";
                     _ => false,
                 };
             let subject: String = r.get::<_, Option<String>>(2)?.unwrap_or_default();
+            let raised_day = day(Some(raised.clone())).unwrap_or(today);
+            // A rule this version does not know is housekeeping to it.
+            let group = Rule::parse(&rule).map_or(AlertGroup::Routine, |x| {
+                rules::group(x, raised_day, today, l.first_time_days)
+            });
             Ok(AlertRow {
+                group,
+                age_days: raised_day.days_until(today).max(0),
                 id: r.get(0)?,
                 key: format!("{rule}:{subject}"),
                 overdue: open && due.as_deref().is_some_and(|d| d < t.as_str()),
@@ -286,7 +299,11 @@ ORDER BY a.raised_on DESC, a.rule, o.name";
             })
         },
     )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let rows: Vec<AlertRow> = rows.collect::<rusqlite::Result<_>>()?;
+    Ok(match f.group {
+        Some(g) => rows.into_iter().filter(|a| a.group == g).collect(),
+        None => rows,
+    })
 }
 
 /// (rule, raised, resolved, org name, street name) of alerts raised in [from, to].

@@ -94,12 +94,13 @@ fn audit_records_form_a_hash_chain() {
     let mut stmt = conn
         .prepare(
             "SELECT id, at, os_user, user_name, office, action, detail, reason, on_date, site_id,
-                    first_seq, last_seq, ops, prev_hash, hash FROM audit ORDER BY rowid",
+                    first_seq, last_seq, ops, prev_hash, hash, op_ranges, op_marks, ops_digest
+             FROM audit ORDER BY rowid",
         )
         .unwrap();
     let rows: Vec<Vec<String>> = stmt
         .query_map([], |r| {
-            (0..15)
+            (0..18)
                 .map(|i| {
                     r.get::<_, Option<rusqlite::types::Value>>(i)
                         .map(|v| match v {
@@ -117,8 +118,10 @@ fn audit_records_form_a_hash_chain() {
     let mut prev = String::new();
     for r in &rows {
         assert_eq!(r[13], prev, "each record carries the previous hash");
-        let fields: Vec<&str> = r[..14].iter().map(String::as_str).collect();
+        // the record, then the ops it answers for and their digest
+        let fields: Vec<&str> = r[..14].iter().chain(&r[15..]).map(String::as_str).collect();
         assert_eq!(chain_hash(&fields), r[14], "hash covers the record");
+        assert_eq!(r[17].len(), 64, "a digest of its ops");
         prev = r[14].clone();
     }
     assert_eq!(rows[0][5], "street.add");

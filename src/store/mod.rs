@@ -21,6 +21,7 @@ mod refused;
 pub use refused::RefusedOp;
 pub mod resolve;
 pub mod schema;
+mod schema_audit;
 mod schema_loop;
 mod schema_sync;
 mod schema_trust;

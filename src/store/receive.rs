@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
+use super::check::Covers;
 use super::clock;
 use super::merge::{MAX_REFUSALS, Refusal, Report, forked, merge_row};
 use super::op::{Columns, OP_COLUMNS, Op};
@@ -183,6 +184,8 @@ fn receive_in_tx(conn: &mut Connection, own: &str, from: &Sender, ops: &[Op]) ->
     let mut max_hlc = 0;
     let mut touched: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
     let mut ranges: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    // Ops held before that this batch marks refused: the audit record names them.
+    let mut marks: Vec<(String, i64)> = Vec::new();
     for op in ops {
         let n = match next.get(&op.site) {
             Some(n) => *n,
@@ -195,8 +198,8 @@ fn receive_in_tx(conn: &mut Connection, own: &str, from: &Sender, ops: &[Op]) ->
         };
         if op.seq < n {
             same_op_or_refuse(&tx, op)?;
-            if op.refused.is_some() {
-                note_refused_upstream(&tx, &cols, own, op)?;
+            if op.refused.is_some() && note_refused_upstream(&tx, &cols, own, op)? {
+                marks.push((op.site.clone(), op.seq));
             }
             rep.already += 1;
             continue;
@@ -292,8 +295,8 @@ fn receive_in_tx(conn: &mut Connection, own: &str, from: &Sender, ops: &[Op]) ->
     if hlc != local {
         meta_set(&tx, "hlc", &hlc.to_string())?;
     }
-    if rep.applied + rep.refused > 0 {
-        audit(&tx, own, from, &rep, &ranges)?;
+    if rep.applied + rep.refused > 0 || !ranges.is_empty() || !marks.is_empty() {
+        audit(&tx, own, from, &rep, &ranges, marks)?;
     }
     tx.commit()?;
     Ok(rep)
@@ -401,12 +404,13 @@ fn refuse(rep: &mut Report, op: &Op, why: &str) {
 
 /// A peer passed on an op we hold, marked refused by some receiver: our own
 /// op is listed for the user to discard or send again; another site's op is
-/// set aside here too, so every replica shows the accepted set.
-fn note_refused_upstream(tx: &Transaction<'_>, cols: &Columns, own: &str, op: &Op) -> Result<()> {
+/// set aside here too, so every replica shows the accepted set. Whether the
+/// op log changed.
+fn note_refused_upstream(tx: &Transaction<'_>, cols: &Columns, own: &str, op: &Op) -> Result<bool> {
     let why = op.refused.clone().unwrap_or_default();
     if op.site == own {
         record_refusal(tx, &op.site, op.seq, &why)?;
-        return Ok(());
+        return Ok(false);
     }
     let changed = tx
         .prepare_cached(
@@ -416,7 +420,7 @@ fn note_refused_upstream(tx: &Transaction<'_>, cols: &Columns, own: &str, op: &O
     if changed > 0 {
         merge_row(tx, cols, &op.tbl, &op.row, None)?;
     }
-    Ok(())
+    Ok(changed > 0)
 }
 
 /// Lists one of this replica's own ops as refused by a peer.
@@ -429,13 +433,15 @@ pub fn record_refusal(conn: &Connection, site: &str, seq: i64, why: &str) -> Res
 }
 
 /// One audit record for the batch: who sent it, from which site, which ops,
-/// and what became of them.
+/// and what became of them. It answers for the ops stored (`ranges`) and
+/// for those held before that the batch marked refused (`marks`).
 fn audit(
     tx: &Transaction<'_>,
     own: &str,
     from: &Sender,
     rep: &Report,
     ranges: &BTreeMap<String, (i64, i64)>,
+    marks: Vec<(String, i64)>,
 ) -> Result<()> {
     let actor = from.actor.clone().unwrap_or_else(|| Actor {
         os_user: String::new(),
@@ -472,6 +478,13 @@ fn audit(
         seq + 1,
         seq,
         rep.applied,
+        &Covers {
+            ranges: ranges
+                .iter()
+                .map(|(s, (a, b))| (s.clone(), *a, *b))
+                .collect(),
+            marks,
+        },
     )
 }
 

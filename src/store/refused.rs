@@ -6,6 +6,7 @@
 use rusqlite::params;
 use serde::Serialize;
 
+use super::check::Covers;
 use super::merge::merge_row;
 use super::op::{Columns, OP_COLUMNS, Op};
 use super::write::Actor;
@@ -84,6 +85,10 @@ impl Store {
             0,
             0,
             0,
+            &Covers {
+                ranges: Vec::new(),
+                marks: vec![(op.site.clone(), op.seq)],
+            },
         )?;
         tx.commit()?;
         Ok(())

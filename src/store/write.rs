@@ -5,6 +5,7 @@
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 
+use super::check::{Covers, ops_digest};
 use super::schema::{SCHEMA_VERSION, TABLES};
 use super::{Store, Val, meta_get, meta_set};
 use crate::domain::{Command, Date, Id};
@@ -307,6 +308,7 @@ impl Store {
             seq + 1,
             seq,
             0,
+            &Covers::default(),
         )?;
         tx.commit()?;
         Ok(())
@@ -362,6 +364,7 @@ impl Store {
             first_seq,
             last_seq,
             applied.ops,
+            &Covers::local(&site, first_seq, last_seq),
         )?;
         tx.commit()?;
         Ok(applied)
@@ -399,6 +402,9 @@ fn begin_immediate(conn: &rusqlite::Connection) -> Result<Transaction<'_>> {
     }
 }
 
+/// Appends the transaction's audit record, chained to the one before it. Its
+/// hash covers who, what and when, the ops it answers for (`covers`) and a
+/// digest of their content, so an op edited later no longer matches it.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn append_audit(
     tx: &Transaction<'_>,
@@ -411,14 +417,21 @@ pub(super) fn append_audit(
     first_seq: i64,
     last_seq: i64,
     ops: usize,
+    covers: &Covers,
 ) -> Result<()> {
-    let prev: Option<String> = tx
+    let prev: Option<(String, Option<String>)> = tx
         .query_row(
-            "SELECT hash FROM audit ORDER BY rowid DESC LIMIT 1",
+            "SELECT hash, ops_digest FROM audit ORDER BY rowid DESC LIMIT 1",
             [],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
+    // The record answers for its ops: their content, as `check` reads it back.
+    // The first record with a digest also answers for the ops held before.
+    let first = prev.as_ref().is_none_or(|(_, d)| d.is_none());
+    let digest = ops_digest(tx, covers, first, &|_, _| false)?.hex;
+    let (ranges, marks) = (covers.ranges_text(), covers.marks_text());
+    let prev = prev.map(|(h, _)| h);
     let at = jiff::Timestamp::now().to_string();
     let id = Id::new();
     // Acting as another user (`--as`, an SSH key's forced command) is said in the record.
@@ -445,12 +458,16 @@ pub(super) fn append_audit(
         &last_seq.to_string(),
         &ops.to_string(),
         prev.as_deref().unwrap_or(""),
+        &ranges,
+        &marks,
+        &digest,
     ];
     let hash = chain_hash(&fields);
     tx.execute(
         "INSERT INTO audit(id, at, os_user, user_name, office, action, detail, reason, on_date,
-                           site_id, first_seq, last_seq, ops, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                           site_id, first_seq, last_seq, ops, prev_hash, hash,
+                           op_ranges, op_marks, ops_digest)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         params![
             id.as_str(),
             at,
@@ -466,7 +483,10 @@ pub(super) fn append_audit(
             last_seq,
             ops as i64,
             prev,
-            hash
+            hash,
+            ranges,
+            marks,
+            digest
         ],
     )?;
     Ok(())

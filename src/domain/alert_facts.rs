@@ -81,6 +81,8 @@ pub struct TaskFacts {
     /// The day it was made and each day its stage changed.
     pub steps: Vec<Date>,
     pub closed: Option<Date>,
+    /// The day it is due, if it has one.
+    pub due: Option<Date>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -373,8 +373,33 @@ pub fn deregistered_active(o: &OrgFacts, today: Date) -> Vec<Finding> {
 }
 
 /// A loop stage held more than `stage_overdue_days`.
+/// A task with a due day is overdue from the day after it until its stage
+/// moves on (or it closes); each later stage then has `stage_overdue_days`.
+/// A task without one is overdue when a stage sits longer than that.
 pub fn stage_overdue(t: &TaskFacts, l: &Limits, today: Date) -> Vec<Finding> {
-    gaps(&t.steps, l.stage_overdue_days, t.closed, today)
+    let episodes = match t.due {
+        Some(due) => {
+            let mut after: Vec<Date> = t.steps.iter().copied().filter(|s| *s > due).collect();
+            after.sort();
+            let mut eps = Vec::new();
+            let raised = due.add_days(1);
+            let closed_in_time = t.closed.is_some_and(|c| c <= due);
+            if raised <= today && !closed_in_time {
+                let end = [after.first().copied(), t.closed]
+                    .into_iter()
+                    .flatten()
+                    .min()
+                    .filter(|e| *e <= today);
+                eps.push((raised, end));
+            }
+            if !closed_in_time {
+                eps.extend(gaps(&after, l.stage_overdue_days, t.closed, today));
+            }
+            eps
+        }
+        None => gaps(&t.steps, l.stage_overdue_days, t.closed, today),
+    };
+    episodes
         .into_iter()
         .map(|(raised, resolved)| Finding {
             rule: Rule::StageOverdue,
@@ -536,6 +561,57 @@ mod tests {
         );
         assert_eq!(g(Rule::LedgerStale, "2022-09-30"), AlertGroup::Routine);
         assert_eq!(g(Rule::StageOverdue, "2013-01-01"), AlertGroup::Routine);
+    }
+
+    #[test]
+    fn a_stage_is_overdue_only_past_the_tasks_due_day() {
+        let l = Limits::default();
+        let task = |due: Option<&str>, closed: Option<&str>| TaskFacts {
+            id: "t".into(),
+            org: Some("o".into()),
+            steps: vec![d("2023-01-02")],
+            closed: closed.map(d),
+            due: due.map(d),
+        };
+        let half_year = task(Some("2023-06-30"), None);
+        // three weeks into the half-year: nothing is late
+        assert!(stage_overdue(&half_year, &l, d("2023-01-25")).is_empty());
+        assert!(stage_overdue(&half_year, &l, d("2023-06-30")).is_empty());
+        let late = stage_overdue(&half_year, &l, d("2023-07-01"));
+        assert_eq!(late.len(), 1);
+        assert_eq!(late[0].raised, d("2023-07-01"));
+        // closed on the due day: never late; closed after: late until then
+        assert!(
+            stage_overdue(
+                &task(Some("2023-06-30"), Some("2023-06-30")),
+                &l,
+                d("2023-08-01")
+            )
+            .is_empty()
+        );
+        let r = stage_overdue(
+            &task(Some("2023-06-30"), Some("2023-07-05")),
+            &l,
+            d("2023-08-01"),
+        );
+        assert_eq!(r[0].resolved, Some(d("2023-07-05")));
+        // a stage change after the due day ends the episode; the new stage
+        // has stage_overdue_days of its own
+        let moved = TaskFacts {
+            steps: vec![d("2023-01-02"), d("2023-07-03")],
+            ..task(Some("2023-06-30"), None)
+        };
+        let r = stage_overdue(&moved, &l, d("2023-07-10"));
+        assert_eq!(r.len(), 1);
+        assert_eq!(
+            (r[0].raised, r[0].resolved),
+            (d("2023-07-01"), Some(d("2023-07-03")))
+        );
+        assert_eq!(stage_overdue(&moved, &l, d("2023-07-18")).len(), 2);
+        // no due day: a stage held past stage_overdue_days
+        let open = task(None, None);
+        assert!(stage_overdue(&open, &l, d("2023-01-16")).is_empty());
+        assert_eq!(stage_overdue(&open, &l, d("2023-01-17")).len(), 1);
     }
 
     #[test]

@@ -238,9 +238,9 @@ pub fn load(conn: &Connection) -> Result<Facts> {
 fn tasks(conn: &Connection) -> Result<Vec<TaskFacts>> {
     let mut out: Vec<TaskFacts> = Vec::new();
     let mut idx: HashMap<String, usize> = HashMap::new();
-    for [id, org, created, closed] in texts::<4>(
+    for [id, org, created, closed, due] in texts::<5>(
         conn,
-        "SELECT id, org_id, created_on, closed_on FROM tasks WHERE deleted = 0",
+        "SELECT id, org_id, created_on, closed_on, due_on FROM tasks WHERE deleted = 0",
     )? {
         let id = id.unwrap_or_default(); // a primary key
         let Some(created) = day(created) else {
@@ -252,6 +252,7 @@ fn tasks(conn: &Connection) -> Result<Vec<TaskFacts>> {
             org,
             steps: vec![created],
             closed: day(closed),
+            due: day(due),
         });
     }
     for [task, on] in texts::<2>(

@@ -353,3 +353,48 @@ fn opening_the_app_generates_half_year_tasks() {
     );
     assert!(l.count("alerts") > 0, "alerts brought up to date");
 }
+
+/// Recording a survey is the survey stage's work: the organization's open
+/// registration, half-year and ad-hoc tasks at that stage move on by
+/// themselves; tasks at other stages, and other organizations', do not.
+#[test]
+fn a_survey_completes_the_survey_stage_of_the_organizations_tasks() {
+    let l = small_ledger();
+    let reg = l.ok(&words(
+        "--on 2022-03-01 task add --kind registration --org 常德甲公司",
+    ));
+    let adhoc = l.ok(&words(
+        "--on 2022-03-01 task add --kind ad-hoc --org 常德甲公司",
+    ));
+    let other = l.ok(&words(
+        "--on 2022-03-01 task add --kind registration --org 常德乙公司",
+    ));
+    let (reg, adhoc, other) = (reg.trim(), adhoc.trim(), other.trim());
+    assert_eq!(task(&l, reg, "2022-03-02")["stage"], "survey");
+    assert_eq!(task(&l, adhoc, "2022-03-02")["stage"], "report");
+
+    l.ok(&words("--on 2022-03-05 survey 常德甲公司 --employees 20"));
+    let t = task(&l, reg, "2022-03-06");
+    assert_eq!(t["stage"], "cover", "{t}");
+    assert_eq!(t["stage_on"], "2022-03-05");
+    assert_eq!(
+        task(&l, adhoc, "2022-03-06")["stage"],
+        "report",
+        "not at the survey stage"
+    );
+    assert_eq!(
+        task(&l, other, "2022-03-06")["stage"],
+        "survey",
+        "another organization's"
+    );
+    // the hand-over is a step like any other, with its note
+    let n: i64 = l
+        .conn()
+        .query_row(
+            "SELECT COUNT(*) FROM task_steps WHERE task_id = ?1 AND from_stage = 'survey' AND stage = 'cover'",
+            [reg],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+}

@@ -91,6 +91,34 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
 }
 
 /// The task's stage and office; closed tasks take no more steps.
+/// A survey recorded for `org` completes the survey stage of its open
+/// half-year, registration and ad-hoc tasks: they move on to the next office
+/// as a hand-over would, without a second entry.
+pub(super) fn survey_done(w: &mut Writer<'_>, org: &Id) -> Result<()> {
+    let tasks: Vec<String> =
+        w.tx.prepare_cached(
+            "SELECT id FROM tasks WHERE org_id = ?1 AND deleted = 0 AND stage = 'survey'
+             AND kind IN ('half-year', 'registration', 'ad-hoc') AND closed_on IS NULL
+             ORDER BY id",
+        )?
+        .query_map([org.as_str()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let note = tr("摸排已录入", "survey recorded");
+    for t in tasks {
+        let next = workflow::next(Stage::Survey);
+        step(
+            w,
+            &Id::new(),
+            &Id(t),
+            Stage::Survey,
+            next,
+            next.office(),
+            note,
+        )?;
+    }
+    Ok(())
+}
+
 fn open_task(w: &Writer<'_>, task: &Id) -> Result<(Stage, Option<String>)> {
     let row: Option<(Option<String>, Option<String>)> =
         w.tx.prepare_cached("SELECT stage, office FROM tasks WHERE id = ?1 AND deleted = 0")?

@@ -113,7 +113,8 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
                     f.push(("identity_check", c.into()));
                 }
             }
-            w.update("orgs", &org, &f)
+            w.update("orgs", &org, &f)?;
+            super::apply_loop::survey_done(w, &org)
         }
         Command::AddPerson(p) => add_person(w, p),
         Command::SetStatus { person, status } => {

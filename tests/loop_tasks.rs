@@ -197,6 +197,10 @@ fn half_year_tasks_made_once_per_cycle() {
     l.ok(&words(
         "--on 2022-06-01 org set 常德丁公司 closed_on=2022-06-01",
     ));
+    // 戊 entered the ledger in this cycle: that is its verification
+    l.ok(&words(
+        "--on 2022-07-10 org add --name 常德戊公司 --street 南坪街道",
+    ));
     let out = l.ok(&words("--today 2022-09-30 tasks generate"));
     assert!(out.contains('2') && out.contains("2022-12-31"), "{out}");
     let v = l.json(&words("--today 2022-09-30 tasks --format json"));
@@ -207,7 +211,8 @@ fn half_year_tasks_made_once_per_cycle() {
         .map(|t| t["org"].as_str().unwrap())
         .collect();
     orgs.sort();
-    // not verified since 2022-07-01: 乙 (June) and 丙 (never); 甲 was surveyed in July
+    // not verified since 2022-07-01: 乙 (June) and 丙 (never); 甲 was surveyed
+    // in July, 戊 entered in July
     assert_eq!(orgs, vec!["常德丙公司", "常德乙公司"]);
     for t in v.as_array().unwrap() {
         assert_eq!(
@@ -234,7 +239,8 @@ fn half_year_tasks_made_once_per_cycle() {
         .iter()
         .filter(|t| t["due_on"] == "2023-06-30")
         .collect();
-    assert_eq!(next.len(), 3);
+    // 甲 乙 丙 and 戊, whose entry verified only the cycle it entered in
+    assert_eq!(next.len(), 4);
 }
 
 #[test]

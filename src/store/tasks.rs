@@ -88,13 +88,15 @@ ORDER BY t.due_on, o.name, t.id";
 }
 
 /// Half-year update tasks for every organization operating on `today` and
-/// not verified since the current cycle began, unless it already has one for
-/// this cycle (so running it twice makes none the second time).
+/// not verified since the current cycle began (a survey, or its entry into
+/// the ledger, counts: ledger_stale counts them alike), unless it already has
+/// one for this cycle (so running it twice makes none the second time).
 pub fn half_year_plan(conn: &Connection, today: Date) -> Result<Vec<Command>> {
     let (start, due) = workflow::cycle(today);
     let sql = format!(
         "SELECT o.id FROM orgs o
          WHERE {OPERATING} AND (o.last_survey_on IS NULL OR o.last_survey_on < ?2)
+           AND (o.entered_on IS NULL OR o.entered_on < ?2)
            AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.org_id = o.id AND t.deleted = 0
                            AND t.kind = 'half-year' AND t.due_on = ?3)
          ORDER BY o.id"

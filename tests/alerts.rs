@@ -288,6 +288,21 @@ fn joint_branch_too_broad_past_five() {
         "resolved",
         Some("2022-03-20"),
     );
+    // Six again; then one closes: a closed organization is not counted.
+    l.ok(&words("--on 2022-04-01 branch cover 联合支部 常德己公司"));
+    let open: Vec<_> = alerts(&l, "2022-04-02", "joint_branch_too_broad")
+        .into_iter()
+        .filter(|a| a["state"] == "open")
+        .collect();
+    assert_eq!(open.len(), 1);
+    l.ok(&words(
+        "--on 2022-04-10 org set 常德戊公司 closed_on=2022-04-10",
+    ));
+    let open: Vec<_> = alerts(&l, "2022-04-15", "joint_branch_too_broad")
+        .into_iter()
+        .filter(|a| a["state"] == "open")
+        .collect();
+    assert!(open.is_empty(), "{open:?}");
 }
 
 #[test]

@@ -273,25 +273,48 @@ pub fn branch_eligible(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
     else {
         return Vec::new();
     };
-    let raised = nth.max(o.entered);
+    let eligible = nth.max(o.entered);
     let own = |d: Date| o.covers.iter().any(|c| c.standalone && c.span.holds(d));
-    if own(raised) || !o.operating(raised) {
-        return Vec::new();
+    // Raised when the members are there without an own branch, and again
+    // each time an own branch ends while they still are.
+    let mut candidates: Vec<Date> = vec![eligible];
+    candidates.extend(
+        o.covers
+            .iter()
+            .filter(|c| c.standalone)
+            .filter_map(|c| c.span.to)
+            .filter(|d| *d > eligible && *d <= today),
+    );
+    candidates.sort();
+    candidates.dedup();
+    let starts = || {
+        o.covers
+            .iter()
+            .filter(|c| c.standalone)
+            .map(|c| c.span.from)
+    };
+    let mut out: Vec<Finding> = Vec::new();
+    for raised in candidates {
+        if own(raised) || !o.operating(raised) || raised > today {
+            continue;
+        }
+        if out
+            .last()
+            .is_some_and(|f| f.resolved.is_none_or(|r| r > raised))
+        {
+            continue; // still open from before
+        }
+        let resolved = o.first_start(starts(), raised, today);
+        out.push(finding(
+            Rule::BranchEligible,
+            &o.id,
+            &o.id,
+            raised,
+            None,
+            resolved,
+        ));
     }
-    let starts = o
-        .covers
-        .iter()
-        .filter(|c| c.standalone)
-        .map(|c| c.span.from);
-    let resolved = o.first_start(starts, raised, today);
-    vec![finding(
-        Rule::BranchEligible,
-        &o.id,
-        &o.id,
-        raised,
-        None,
-        resolved,
-    )]
+    out
 }
 
 /// A joint branch covering more than `joint_branch_max_orgs` organizations.
@@ -612,6 +635,49 @@ mod tests {
         let open = task(None, None);
         assert!(stage_overdue(&open, &l, d("2023-01-16")).is_empty());
         assert_eq!(stage_overdue(&open, &l, d("2023-01-17")).len(), 1);
+    }
+
+    #[test]
+    fn branch_eligible_comes_back_when_the_own_branch_ends() {
+        let l = Limits::default();
+        let mut o = org(&["2022-02-01", "2022-02-01", "2022-03-01"], &[]);
+        o.covers.push(Cover {
+            span: Span {
+                from: d("2022-04-01"),
+                to: Some(d("2022-08-01")),
+            },
+            standalone: true,
+        });
+        let f = branch_eligible(&o, &l, d("2022-09-30"));
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert_eq!(
+            (f[0].raised, f[0].resolved),
+            (d("2022-03-01"), Some(d("2022-04-01")))
+        );
+        assert_eq!((f[1].raised, f[1].resolved), (d("2022-08-01"), None));
+        // before the branch ended: only the first, resolved
+        assert_eq!(branch_eligible(&o, &l, d("2022-07-31")).len(), 1);
+    }
+
+    #[test]
+    fn joint_breadth_counts_operating_organizations_only() {
+        let l = Limits::default();
+        let link = |to: Option<&str>| Span {
+            from: d("2022-01-10"),
+            to: to.map(d),
+        };
+        let mut b = JointFacts {
+            id: "b".into(),
+            life: Span {
+                from: d("2022-01-10"),
+                to: None,
+            },
+            links: (0..6).map(|_| link(None)).collect(),
+        };
+        assert_eq!(joint_branch_too_broad(&b, &l, d("2022-06-01")).len(), 1);
+        // one of the six closed in May (its link now ends then): five is the limit
+        b.links[5] = link(Some("2022-05-01"));
+        assert!(joint_branch_too_broad(&b, &l, d("2022-06-01")).is_empty());
     }
 
     #[test]

@@ -144,21 +144,30 @@ pub fn load(conn: &Connection) -> Result<Facts> {
             from: from.max(founded),
             to: end,
         };
+        let i = org.as_deref().and_then(&mut at);
         if mode.as_deref() == Some("joint") {
-            joints
-                .entry(pid.clone())
-                .or_insert_with(|| JointFacts {
-                    id: pid,
-                    life: Span {
-                        from: founded,
-                        to: dissolved,
-                    },
-                    links: Vec::new(),
-                })
-                .links
-                .push(span);
+            // A joint branch covers the organizations that operate: a closed,
+            // deregistered or deleted one no longer counts toward its breadth.
+            let counted = i.map(|i| Span {
+                from: span.from,
+                to: [span.to, orgs[i].closed, orgs[i].gone]
+                    .into_iter()
+                    .flatten()
+                    .min(),
+            });
+            let j = joints.entry(pid.clone()).or_insert_with(|| JointFacts {
+                id: pid,
+                life: Span {
+                    from: founded,
+                    to: dissolved,
+                },
+                links: Vec::new(),
+            });
+            if let Some(c) = counted {
+                j.links.push(c);
+            }
         }
-        if let Some(i) = org.as_deref().and_then(&mut at) {
+        if let Some(i) = i {
             orgs[i].covers.push(Cover {
                 span,
                 standalone: mode.as_deref() == Some("standalone"),

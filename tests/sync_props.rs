@@ -1005,7 +1005,6 @@ fn set_org_field(org: &Id, f: OrgField) -> Command {
 }
 
 #[test]
-#[ignore = "bug: refusals of a bundle's ops are never told to the laptop that wrote them"]
 fn refusals_of_an_imported_bundle_reach_the_laptop() {
     let mut b = Boundary::new(&Origin::new(), 2);
     // On u0's laptop, as the district user: an org of street 1 renamed.
@@ -1035,7 +1034,6 @@ fn refusals_of_an_imported_bundle_reach_the_laptop() {
 }
 
 #[test]
-#[ignore = "bug: a refused move takes down the in-scope edits of the row sent in the same batch"]
 fn an_in_scope_edit_sent_with_a_refused_move_is_applied() {
     let mut b = Boundary::new(&Origin::new(), 2);
     let org = b.seeds[0][0].clone();
@@ -1066,7 +1064,6 @@ fn an_in_scope_edit_sent_with_a_refused_move_is_applied() {
 }
 
 #[test]
-#[ignore = "bug: an out-of-scope op the server already shows is accepted, then competes with the street's own edits"]
 fn an_out_of_scope_op_is_refused_even_when_the_server_shows_its_value() {
     let mut b = Boundary::new(&Origin::new(), 2);
     let org = b.seeds[1][0].clone();

@@ -295,6 +295,7 @@ fn import(ctx: &Ctx, file: &std::path::Path) -> Result<()> {
         rep.new_conflicts
     ))?;
     warn_flagged(rep.flagged);
+    warn_refused(&store, &rep)?;
     if rep.pending > 0 {
         return Err(Error::Refused(format!(
             "{} {} {}",

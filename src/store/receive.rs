@@ -169,12 +169,12 @@ fn receive_in_tx(conn: &mut Connection, own: &str, from: &Sender, ops: &[Op]) ->
         Some(a) => scope::acting_user(&tx, a)?,
         None => None,
     };
-    let batch = Batch::new(ops);
     // Rows the batch itself creates or touches: a reference may name one.
     let rows: HashSet<(&str, &str)> = ops
         .iter()
         .map(|o| (o.tbl.as_str(), o.row.as_str()))
         .collect();
+    let mut verdicts = decide(&tx, own, user.as_ref(), from, &rows, ops)?;
     let mut rep = Report::default();
     let now = clock::now_ms();
     let mut next: HashMap<String, i64> = HashMap::new();
@@ -234,17 +234,9 @@ fn receive_in_tx(conn: &mut Connection, own: &str, from: &Sender, ops: &[Op]) ->
             // A gap: this op comes again once the ones before it are here.
             continue;
         }
-        let verdict = match (&user, value_refusal(&tx, &rows, op)?) {
-            _ if op.refused.is_some() => Verdict::Apply,
-            (Some(u), None) => judge(&tx, u, from, &batch, op)?,
-            // A site check still comes first: a value refusal is stored.
-            (Some(u), Some(why)) => match judge(&tx, u, from, &batch, op)? {
-                Verdict::Drop(d) => Verdict::Drop(d),
-                _ => Verdict::Refuse(why),
-            },
-            (None, Some(why)) => Verdict::Refuse(why),
-            (None, None) => Verdict::Apply,
-        };
+        let verdict = verdicts
+            .remove(&(op.site.clone(), op.seq))
+            .unwrap_or(Verdict::Apply);
         let stored = match verdict {
             Verdict::Drop(why) => {
                 refuse(&mut rep, op, &why);
@@ -302,6 +294,97 @@ fn receive_in_tx(conn: &mut Connection, own: &str, from: &Sender, ops: &[Op]) ->
     Ok(rep)
 }
 
+/// The verdict on each op the batch may store, decided before any is
+/// stored: ops that move a row (street, community, the organization a row
+/// belongs to) first, in order, each judged with the moves accepted before
+/// it; then the rest, judged with the places the accepted moves leave. A
+/// refused move moves nothing, so an edit sent with it is judged where the
+/// row stays.
+fn decide(
+    tx: &Transaction<'_>,
+    own: &str,
+    user: Option<&User>,
+    from: &Sender,
+    rows: &HashSet<(&str, &str)>,
+    ops: &[Op],
+) -> Result<HashMap<(String, i64), Verdict>> {
+    let mut held: HashMap<&str, i64> = HashMap::new();
+    let mut candidates: Vec<&Op> = Vec::new();
+    for op in ops {
+        if op.site == own || op.refused.is_some() || op.schema > SCHEMA_VERSION {
+            continue;
+        }
+        let h = match held.get(op.site.as_str()) {
+            Some(h) => *h,
+            None => {
+                let h: Option<i64> = tx
+                    .prepare_cached("SELECT MAX(seq) FROM oplog WHERE site_id = ?1")?
+                    .query_row([&op.site], |r| r.get(0))?;
+                let h = h.unwrap_or(0);
+                held.insert(op.site.as_str(), h);
+                h
+            }
+        };
+        if op.seq > h {
+            candidates.push(op);
+        }
+    }
+    let verdict = |op: &Op, batch: &Batch| -> Result<Verdict> {
+        Ok(match (user, value_refusal(tx, rows, op)?) {
+            (Some(u), None) => judge(tx, u, from, batch, op)?,
+            // A site check still comes first: a value refusal is stored.
+            (Some(u), Some(why)) => match judge(tx, u, from, batch, op)? {
+                Verdict::Drop(d) => Verdict::Drop(d),
+                _ => Verdict::Refuse(why),
+            },
+            (None, Some(why)) => Verdict::Refuse(why),
+            (None, None) => Verdict::Apply,
+        })
+    };
+    let (moves, rest): (Vec<&Op>, Vec<&Op>) = candidates
+        .into_iter()
+        .partition(|o| Batch::decides_place(o));
+    // Moves: each judged with the others that stand; a refused one is taken
+    // out and the rest judged again, until none more is refused (refusals
+    // only shrink the set, so this ends).
+    let mut out: HashMap<(String, i64), Verdict> = HashMap::new();
+    loop {
+        let standing = || {
+            moves
+                .iter()
+                .copied()
+                .filter(|o| !out.contains_key(&(o.site.clone(), o.seq)))
+        };
+        let batch = Batch::of(standing().chain(rest.iter().copied()));
+        let mut refused = Vec::new();
+        for op in standing() {
+            let v = verdict(op, &batch)?;
+            if !matches!(v, Verdict::Apply) {
+                refused.push(((op.site.clone(), op.seq), v));
+            }
+        }
+        if refused.is_empty() {
+            break;
+        }
+        out.extend(refused);
+    }
+    let accepted: Vec<&Op> = moves
+        .iter()
+        .copied()
+        .filter(|o| !out.contains_key(&(o.site.clone(), o.seq)))
+        .collect();
+    // The rest, where the accepted moves leave the rows (a task's kind from
+    // the batch too: making a half-year task is judged by it).
+    let batch = Batch::of(accepted.iter().chain(rest.iter()).copied());
+    for op in accepted {
+        out.insert((op.site.clone(), op.seq), Verdict::Apply);
+    }
+    for op in rest {
+        out.insert((op.site.clone(), op.seq), verdict(op, &batch)?);
+    }
+    Ok(out)
+}
+
 /// The checks that need to know who sent the op.
 fn judge(
     tx: &Transaction<'_>,
@@ -350,13 +433,10 @@ fn judge(
             ));
         }
     }
-    if let Some(why) = scope_ops::refusal(tx, user, batch, op)? {
-        // Writing what the receiver already shows changes nothing: no refusal.
-        if !same_as_shown(tx, op)? {
-            return Ok(Verdict::Refuse(why));
-        }
-    }
-    Ok(Verdict::Apply)
+    Ok(match scope_ops::refusal(tx, user, batch, op)? {
+        Some(why) => Verdict::Refuse(why),
+        None => Verdict::Apply,
+    })
 }
 
 /// Why the op's value does not fit its column (type, range, vocabulary,
@@ -380,12 +460,6 @@ fn value_refusal(
     Ok(super::fields::check_ref(tx, &op.tbl, &op.field, &v)
         .err()
         .map(|e| e.to_string()))
-}
-
-/// Whether the receiver's table already holds the op's value.
-fn same_as_shown(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
-    let heads = super::merge::field_heads(tx, &op.tbl, &op.row, &op.field)?;
-    Ok(heads.first().is_some_and(|h| h.value == op.value))
 }
 
 fn refuse(rep: &mut Report, op: &Op, why: &str) {

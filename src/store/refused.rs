@@ -116,6 +116,18 @@ impl Store {
         Ok(())
     }
 
+    /// The ops of `site` this replica refused, in order: sent back to that
+    /// site, which lists them.
+    pub fn refused_of(&self, site: &str) -> Result<Vec<Op>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {OP_COLUMNS} FROM oplog WHERE site_id = ?1 AND refused IS NOT NULL ORDER BY seq"
+        ))?;
+        let ops = stmt
+            .query_map([site], Op::from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(ops)
+    }
+
     fn open_refused(&self, key: &str) -> Result<Op> {
         let bad = || {
             Error::invalid(

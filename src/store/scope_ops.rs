@@ -49,7 +49,7 @@ pub struct Batch {
     latest: HashMap<(String, String, String), Option<String>>,
 }
 
-/// The fields that decide a row's place, and a task's kind.
+/// The fields that decide a row's place (the first six), and a task's kind.
 const PLACE_FIELDS: [&str; 7] = [
     "street_id",
     "community_id",
@@ -61,18 +61,23 @@ const PLACE_FIELDS: [&str; 7] = [
 ];
 
 impl Batch {
-    pub fn new(ops: &[Op]) -> Batch {
+    /// Whether `op` moves a row: sets a field that decides its place.
+    pub fn decides_place(op: &Op) -> bool {
+        PLACE_FIELDS[..6].contains(&op.field.as_str())
+    }
+
+    /// The values `ops` leave in the fields this module reads (the place
+    /// fields and a task's kind), the last op of a field winning.
+    pub fn of<'a>(ops: impl Iterator<Item = &'a Op>) -> Batch {
         let mut b = Batch::default();
-        for op in ops {
-            if PLACE_FIELDS.contains(&op.field.as_str()) {
-                let v = op
-                    .value
-                    .as_deref()
-                    .and_then(|v| serde_json::from_str::<Option<String>>(v).ok())
-                    .flatten();
-                b.latest
-                    .insert((op.tbl.clone(), op.row.clone(), op.field.clone()), v);
-            }
+        for op in ops.filter(|o| PLACE_FIELDS.contains(&o.field.as_str())) {
+            let v = op
+                .value
+                .as_deref()
+                .and_then(|v| serde_json::from_str::<Option<String>>(v).ok())
+                .flatten();
+            b.latest
+                .insert((op.tbl.clone(), op.row.clone(), op.field.clone()), v);
         }
         b
     }

@@ -37,6 +37,11 @@ pub fn pull_local(dst: &mut Store, src: &Store, from: &Sender) -> Result<Report>
         rep.add(&dst.receive(from, &ops)?);
         Ok(())
     })?;
+    // `dst`'s own ops that `src` refused come back marked, as in `serve`.
+    let refused = src.refused_of(dst.site())?;
+    for ops in refused.chunks(BATCH) {
+        rep.add(&dst.receive(from, ops)?);
+    }
     Ok(rep)
 }
 

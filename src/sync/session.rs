@@ -71,7 +71,13 @@ fn serve_inner(
         match m {
             Msg::Pull { have, tips } => {
                 merge::check_tips(&store.conn, &have, &tips)?;
-                let sent = send_missing(store, &have, w)?;
+                let mut sent = send_missing(store, &have, w)?;
+                // The client's own ops refused here (whichever way they came,
+                // a bundle too) go back marked, so it lists them.
+                for ops in store.refused_of(&client_site)?.chunks(BATCH) {
+                    sent += ops.len();
+                    proto::send(w, &Msg::Ops { ops: ops.to_vec() })?;
+                }
                 proto::send(w, &Msg::End { sent })?;
             }
             Msg::Want => {

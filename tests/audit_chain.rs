@@ -5,22 +5,10 @@
 
 mod common;
 
-use common::{Ledger, Out, command, output, small_ledger};
+use common::{Ledger, command, ok_as, output, run_as, small_ledger};
 use liangxin::store::Store;
 use liangxin::store::op::OP_COLUMNS;
 use liangxin::sync::{self, Op};
-
-fn run_as(l: &Ledger, user: &str, args: &[&str]) -> Out {
-    let mut all = vec!["--as", user];
-    all.extend_from_slice(args);
-    output(command(&l.db, l.dir.path(), &all))
-}
-
-fn ok_as(l: &Ledger, user: &str, args: &[&str]) -> String {
-    let o = run_as(l, user, args);
-    assert!(o.ok, "{user}: {args:?}\n{}\n{}", o.stdout, o.stderr);
-    o.stdout
-}
 
 fn path(l: &Ledger) -> &str {
     l.db.to_str().expect("utf-8 path")

@@ -18,30 +18,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use common::{Ledger, Out, command, output};
+use common::{Ledger, ok_as, run_as};
 use serde_json::Value;
 
 /// The day every case runs on (`--today`, so also the day its facts date from).
 const TODAY: &str = "2022-03-01";
-
-/// Runs `liangxin --db <db> --as <user> args...`: root acting as the ledger
-/// user `user` (the tests run as root, as CI does). The one place that says
-/// how a test picks the acting user.
-fn run_as(l: &Ledger, user: &str, args: &[&str]) -> Out {
-    let mut all = vec!["--as", user];
-    all.extend_from_slice(args);
-    output(command(&l.db, l.dir.path(), &all))
-}
-
-fn ok_as(l: &Ledger, user: &str, args: &[&str]) -> String {
-    let o = run_as(l, user, args);
-    assert!(
-        o.ok,
-        "{user}: liangxin {args:?} failed:\n{}\n{}",
-        o.stdout, o.stderr
-    );
-    o.stdout
-}
 
 // ---------------------------------------------------------------------------
 // Who acts

@@ -4,22 +4,10 @@
 
 mod common;
 
-use common::{Ledger, Out, command, output};
+use common::{Ledger, command, ok_as, output, run_as};
 use liangxin::domain::Id;
 use liangxin::store::{Actor, Store};
 use liangxin::sync::{self, Op, Sender};
-
-fn run_as(l: &Ledger, user: &str, args: &[&str]) -> Out {
-    let mut all = vec!["--as", user];
-    all.extend_from_slice(args);
-    output(command(&l.db, l.dir.path(), &all))
-}
-
-fn ok_as(l: &Ledger, user: &str, args: &[&str]) -> String {
-    let o = run_as(l, user, args);
-    assert!(o.ok, "{user}: {args:?}\n{}\n{}", o.stdout, o.stderr);
-    o.stdout
-}
 
 /// The district server: two streets, a district user and a street user.
 fn server() -> Ledger {

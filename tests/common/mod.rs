@@ -202,3 +202,23 @@ pub fn small_ledger() -> Ledger {
     }
     l
 }
+
+/// Runs `liangxin --db <db> --as <user> args...`: root acting as the ledger
+/// user `user` (the tests run as root, as CI does). The one place that says
+/// how a test picks the acting user: nothing in the environment does.
+pub fn run_as(l: &Ledger, user: &str, args: &[&str]) -> Out {
+    let mut all = vec!["--as", user];
+    all.extend_from_slice(args);
+    output(command(&l.db, l.dir.path(), &all))
+}
+
+/// `run_as`, which must succeed; returns stdout.
+pub fn ok_as(l: &Ledger, user: &str, args: &[&str]) -> String {
+    let o = run_as(l, user, args);
+    assert!(
+        o.ok,
+        "{user}: liangxin {args:?} failed:\n{}\n{}",
+        o.stdout, o.stderr
+    );
+    o.stdout
+}

@@ -225,8 +225,8 @@ fn is_new(a: &AlertRow, since: &str) -> bool {
     a.raised_on.as_str() >= since || noticed && a.due_on.as_deref().is_some_and(|d| d >= since)
 }
 
-/// How many items of a list `today` prints before "… and N more".
-
+/// The morning checklist: first-time alerts, tasks due and overdue, and one
+/// line of counts per alert group, on one 80×24 screen.
 pub fn today(ctx: &Ctx, format: &str) -> Result<()> {
     let json = text_or_json(format)?;
     let (store, today) = refreshed(ctx)?;

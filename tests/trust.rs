@@ -405,6 +405,13 @@ fn kept_aside_ops_that_still_do_not_fit_are_quarantined_and_sync_goes_on() {
     assert_eq!(pending, 0);
     assert!(n >= 1, "the misfit is set apart");
     assert!(reason.contains("no_such_column"), "{reason}");
+    // and shown
+    let status = laptop.json(&["sync", "status", "--format", "json"]);
+    assert_eq!(
+        status["quarantined"].as_array().map(Vec::len),
+        Some(n as usize)
+    );
+    assert!(laptop.ok(&["sync", "status"]).contains("no_such_column"));
 }
 
 #[test]

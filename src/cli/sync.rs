@@ -12,6 +12,7 @@ use crate::i18n::tr;
 use crate::store::Store;
 use crate::sync::transport::{self, Remote};
 use crate::sync::{self, bundle, merge, peers, session};
+use crate::text::clean;
 
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -315,12 +316,14 @@ fn status(ctx: &Ctx, format: &str) -> Result<()> {
     let store = ctx.existing()?;
     let s = sync::status(store.conn())?;
     let refused = store.refused()?.len();
+    let quarantined = store.quarantined()?;
     if json {
         return print_json(&serde_json::json!({
             "site": store.site(),
             "last_sync": s.last_sync,
             "unsent": s.unsent,
             "refused": refused,
+            "quarantined": quarantined,
         }));
     }
     outln!(
@@ -331,5 +334,20 @@ fn status(ctx: &Ctx, format: &str) -> Result<()> {
         s.unsent,
         tr("被拒绝、待处理的操作", "refused ops waiting here"),
         refused
-    )
+    )?;
+    for q in &quarantined {
+        outln!(
+            "{} {}:{} {}.{}: {}",
+            tr(
+                "已隔离（升级后仍无法应用）",
+                "quarantined (does not fit after the upgrade)"
+            ),
+            clean(&q.site),
+            q.seq,
+            clean(&q.tbl),
+            clean(&q.field),
+            clean(&q.reason)
+        )?;
+    }
+    Ok(())
 }

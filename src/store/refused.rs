@@ -29,6 +29,17 @@ pub struct RefusedOp {
     pub at: String,
 }
 
+/// A kept-aside op that did not fit after an upgrade, set apart with why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Quarantined {
+    pub site: String,
+    pub seq: i64,
+    pub tbl: String,
+    pub field: String,
+    pub reason: String,
+    pub at: String,
+}
+
 impl Store {
     /// The refused ops still waiting for a decision, oldest first.
     pub fn refused(&self) -> Result<Vec<RefusedOp>> {
@@ -126,6 +137,26 @@ impl Store {
             .query_map([site], Op::from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(ops)
+    }
+
+    /// Kept-aside ops set apart because they did not fit after an upgrade.
+    pub fn quarantined(&self) -> Result<Vec<Quarantined>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT site_id, seq, tbl, field, reason, at FROM sync_quarantine ORDER BY at, site_id, seq",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Quarantined {
+                    site: r.get(0)?,
+                    seq: r.get(1)?,
+                    tbl: r.get(2)?,
+                    field: r.get(3)?,
+                    reason: r.get(4)?,
+                    at: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
     }
 
     fn open_refused(&self, key: &str) -> Result<Op> {

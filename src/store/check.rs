@@ -822,11 +822,15 @@ fn compare_table(
         }
         *rows += 1;
         for (c, actual) in cols.iter().zip(&vals) {
-            let expected = by_field
-                .get(&c.name)
-                .and_then(|ops| heads(ops).into_iter().next())
-                .map(|w| stored(w.val(), c.affinity))
-                .unwrap_or_else(|| c.default.clone());
+            let expected = match by_field.get(&c.name).map(Vec::as_slice) {
+                // Most fields were set once: that op is the head.
+                Some([one]) => stored(one.val(), c.affinity),
+                Some(ops) => heads(ops)
+                    .first()
+                    .map(|w| stored(w.val(), c.affinity))
+                    .unwrap_or_else(|| c.default.clone()),
+                None => c.default.clone(),
+            };
             if expected != *actual {
                 return Ok(Some(format!(
                     "{}, {}: {} {}, {} {}",

@@ -386,6 +386,8 @@ pub enum ReportCmd {
         to: String,
         #[arg(long)]
         street: Option<String>,
+        #[arg(long)]
+        community: Option<String>,
         #[arg(long, default_value = "text")]
         format: String,
     },

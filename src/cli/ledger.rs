@@ -248,7 +248,11 @@ pub fn org(ctx: &Ctx, c: OrgCmd) -> Result<()> {
                     .transpose()?,
                 coverage: coverage.as_deref().map(Coverage::parse).transpose()?,
             };
-            let rows = read::org_list(store.conn(), ctx.today(&store)?, &filter)?;
+            let today = ctx.today(&store)?;
+            // N: deregistered and revoked organizations are not operating
+            let gone = crate::store::counts::gone_by_status(store.conn(), today)?;
+            let mut rows = read::org_list(store.conn(), today, &filter)?;
+            rows.retain(|r| !gone.contains(&r.id));
             if json {
                 return print_json(&rows);
             }

@@ -3,7 +3,7 @@
 use super::args::ReportCmd;
 use super::out;
 use super::{Ctx, print_json, text_or_json};
-use crate::domain::Date;
+use crate::domain::{Date, Id};
 use crate::error::{Error, Result};
 use crate::i18n::tr;
 use crate::report::{Format, coverage, export, period};
@@ -68,18 +68,28 @@ pub fn report(ctx: &Ctx, c: ReportCmd) -> Result<()> {
             from,
             to,
             street,
+            community,
             format,
         } => {
             let json = text_or_json(&format)?;
+            let conn = store.conn();
+            let name = |table: &str, id: &Id| -> Result<String> {
+                let sql = format!("SELECT COALESCE(name, '') FROM {table} WHERE id = ?1");
+                Ok(conn.query_row(&sql, [id.as_str()], |r| r.get(0))?)
+            };
             let street = match street {
                 Some(s) => {
-                    let id = resolve::street(store.conn(), &s)?;
-                    let name: String = store.conn().query_row(
-                        "SELECT name FROM streets WHERE id = ?1",
-                        [id.as_str()],
-                        |r| r.get(0),
-                    )?;
-                    Some((id, name))
+                    let id = resolve::street(conn, &s)?;
+                    let n = name("streets", &id)?;
+                    Some((id, n))
+                }
+                None => None,
+            };
+            let community = match community {
+                Some(c) => {
+                    let id = resolve::community(conn, &c, street.as_ref().map(|s| &s.0))?;
+                    let n = name("communities", &id)?;
+                    Some((id, n))
                 }
                 None => None,
             };
@@ -90,7 +100,7 @@ pub fn report(ctx: &Ctx, c: ReportCmd) -> Result<()> {
                 small_enterprise: ctx.config.report.small_enterprise_employees,
                 hire_due_days: ctx.config.alerts.hire_due_days,
             };
-            let r = period::compute(store.conn(), &p)?;
+            let r = period::compute_in(conn, &p, community.as_ref())?;
             if json {
                 print_json(&r)
             } else {

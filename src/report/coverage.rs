@@ -1,5 +1,6 @@
 //! `report coverage`: organizations and their coverage on one day, by street
-//! (and community), from one grouped query over `store::read::CLASSIFY`.
+//! (and community) and by kind, summed from the grouped cells of
+//! `store::counts::cells`.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +11,7 @@ use super::Counts;
 use crate::domain::Date;
 use crate::error::Result;
 use crate::i18n::{percent, tr};
-use crate::store::read::{COVERED, OPERATING};
+use crate::store::counts;
 use crate::text;
 
 #[derive(Debug, Serialize)]
@@ -27,9 +28,19 @@ pub struct CoverageReport {
     pub as_of: Date,
     #[serde(flatten)]
     pub counts: Counts,
+    pub by_kind: ByKind,
     pub streets: Vec<Group>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub communities: Option<Vec<Group>>,
+}
+
+/// The district split by kind: non-public enterprises (非公企业) and social
+/// organizations (社会组织: social groups, private non-enterprise units,
+/// foundations).
+#[derive(Debug, Default, Serialize)]
+pub struct ByKind {
+    pub enterprise: Counts,
+    pub social: Counts,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,89 +82,37 @@ pub fn compute(conn: &Connection, as_of: Date, by: By) -> Result<CoverageReport>
         }
     }
     let mut total = Counts::default();
-    let day = as_of.to_string();
-    // (street, community, coverage code, count) from two grouped queries:
-    // operating organizations, and the covered (by strongest mode) or
-    // instructor-only ones. Uncovered = operating − the rest.
-    let mut cells: BTreeMap<(Option<String>, Option<String>), [i64; 5]> = BTreeMap::new();
-    let grouped =
-        |sql: &str, f: &mut dyn FnMut(Option<String>, Option<String>, String, i64)| -> Result<()> {
-            let mut stmt = conn.prepare_cached(sql)?;
-            let rows = stmt.query_map([&day], |r| {
-                Ok((
-                    r.get::<_, Option<String>>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, i64>(3)?,
-                ))
-            })?;
-            for r in rows {
-                let (s, c, k, n) = r?;
-                f(s, c, k, n);
-            }
-            Ok(())
-        };
-    const IDX: [&str; 5] = ["total", "own", "building", "joint", "instructor"];
-    let mut put = |s: Option<String>, c: Option<String>, k: String, n: i64| {
-        if let Some(i) = IDX.iter().position(|x| *x == k) {
-            cells.entry((s, c)).or_default()[i] += n;
+    let mut by_kind = ByKind::default();
+    for cell in counts::cells(conn, as_of)? {
+        let (coverage, members, n) = (cell.coverage.as_str(), cell.members, cell.n);
+        total.add(coverage, members, n);
+        if cell.enterprise {
+            by_kind.enterprise.add(coverage, members, n);
+        } else {
+            by_kind.social.add(coverage, members, n);
         }
-    };
-    grouped(
-        &format!(
-            "SELECT o.street_id, o.community_id, 'total', COUNT(*) FROM orgs o WHERE {OPERATING} GROUP BY 1, 2"
-        ),
-        &mut put,
-    )?;
-    grouped(
-        &format!(
-            "WITH {COVERED},
-             ins AS (SELECT DISTINCT a.org_id FROM assignments a
-                     WHERE a.deleted = 0 AND a.from_on <= ?1 AND (a.to_on IS NULL OR a.to_on > ?1)
-                       AND a.org_id NOT IN (SELECT org_id FROM cov)),
-             marked AS (SELECT org_id, rank FROM cov UNION ALL SELECT org_id, 3 FROM ins)
-             SELECT o.street_id, o.community_id,
-                    CASE m.rank WHEN 0 THEN 'own' WHEN 1 THEN 'building' WHEN 2 THEN 'joint' ELSE 'instructor' END,
-                    COUNT(*)
-             FROM marked m CROSS JOIN orgs o INDEXED BY orgs_id_place ON o.id = m.org_id
-             WHERE {OPERATING} GROUP BY 1, 2, 3"
-        ),
-        &mut put,
-    )?;
-    for ((street, community), [all, own, building, joint, instructor]) in cells {
-        let uncovered = all - own - building - joint - instructor;
-        let parts = [
-            ("own", own),
-            ("building", building),
-            ("joint", joint),
-            ("instructor", instructor),
-            ("none", uncovered),
-        ];
-        for (coverage, n) in parts.into_iter().filter(|(_, n)| *n > 0) {
-            total.add(coverage, n);
-            streets
-                .entry(street.clone().unwrap_or_default())
+        streets
+            .entry(cell.street.clone().unwrap_or_default())
+            .or_insert_with(|| {
+                (
+                    tr("（未归属街道）", "(no street)").to_string(),
+                    Counts::default(),
+                )
+            })
+            .1
+            .add(coverage, members, n);
+        if by == By::Community {
+            communities
+                .entry(cell.community.clone().unwrap_or_default())
                 .or_insert_with(|| {
                     (
-                        tr("（未归属街道）", "(no street)").to_string(),
+                        tr("（未归属社区）", "(no community)").to_string(),
+                        String::new(),
                         Counts::default(),
                     )
                 })
-                .1
-                .add(coverage, n);
-            if by == By::Community {
-                communities
-                    .entry(community.clone().unwrap_or_default())
-                    .or_insert_with(|| {
-                        (
-                            tr("（未归属社区）", "(no community)").to_string(),
-                            String::new(),
-                            Counts::default(),
-                        )
-                    })
-                    .2
-                    .add(coverage, n);
-            }
+                .2
+                .add(coverage, members, n);
         }
     }
     let mut streets: Vec<Group> = streets
@@ -180,6 +139,7 @@ pub fn compute(conn: &Connection, as_of: Date, by: By) -> Result<CoverageReport>
     Ok(CoverageReport {
         as_of,
         counts: total,
+        by_kind,
         streets,
         communities,
     })
@@ -204,6 +164,8 @@ pub fn headers(by: By) -> Vec<&'static str> {
         tr("单独组建率", "own rate"),
         tr("工作覆盖", "work covered"),
         tr("工作覆盖率", "work coverage"),
+        tr("有党员未组建", "not covered, with members"),
+        tr("无党员", "not covered, no members"),
     ]);
     h
 }
@@ -219,7 +181,44 @@ fn cells(c: &Counts) -> Vec<String> {
         percent(c.own_rate),
         c.work_covered.to_string(),
         percent(c.work_coverage_rate),
+        c.not_covered_with_members.to_string(),
+        c.not_covered_no_members.to_string(),
     ]
+}
+
+/// The by-kind table: one row per kind, then the district.
+fn kind_table(r: &CoverageReport) -> String {
+    let h = [
+        tr("类型", "kind"),
+        tr("组织数", "organizations"),
+        tr("已覆盖", "covered"),
+        tr("组织覆盖率", "coverage"),
+        tr("单独组建率", "own rate"),
+        tr("工作覆盖率", "work coverage"),
+        tr("未覆盖", "not covered"),
+        tr("有党员未组建", "with members"),
+        tr("无党员", "no members"),
+    ];
+    let row = |name: &str, c: &Counts| {
+        vec![
+            name.to_string(),
+            c.total.to_string(),
+            c.covered.to_string(),
+            percent(c.coverage_rate),
+            percent(c.own_rate),
+            percent(c.work_coverage_rate),
+            c.not_covered.to_string(),
+            c.not_covered_with_members.to_string(),
+            c.not_covered_no_members.to_string(),
+        ]
+    };
+    let rows = vec![
+        row(tr("非公企业", "enterprises"), &r.by_kind.enterprise),
+        row(tr("社会组织", "social organizations"), &r.by_kind.social),
+        row(tr("全区", "district"), &r.counts),
+    ];
+    let right: Vec<bool> = (0..h.len()).map(|i| i > 0).collect();
+    text::table(&h, &rows, &right)
 }
 
 /// Rows as strings (the last row is the total), for text, CSV and XLSX.
@@ -260,12 +259,14 @@ pub fn render_text(r: &CoverageReport) -> String {
     let first_text = if by == By::Community { 2 } else { 1 };
     let right: Vec<bool> = (0..h.len()).map(|i| i >= first_text).collect();
     format!(
-        "{} {}\n{}",
+        "{} {}\n{}\n{}\n{}",
         tr(
             "两新组织党组织覆盖情况，截至",
             "Party-organization coverage as of"
         ),
         r.as_of,
-        text::table(&h, &rows(r), &right)
+        text::table(&h, &rows(r), &right),
+        tr("按类型：", "By kind:"),
+        kind_table(r)
     )
 }

@@ -7,7 +7,10 @@ pub mod response;
 
 use serde::Serialize;
 
-/// Organization counts for one group (a street, a community, the district).
+/// Organization counts for one group (a street, a community, a kind, the
+/// district). `not_covered` = `total` − `covered` (no party organization:
+/// instructor only or nothing), split into those where party members work
+/// (有党员未组建) and those without members (无党员).
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Counts {
     pub total: i64,
@@ -18,13 +21,18 @@ pub struct Counts {
     pub instructor_only: i64,
     pub uncovered: i64,
     pub work_covered: i64,
+    pub not_covered: i64,
+    pub not_covered_with_members: i64,
+    pub not_covered_no_members: i64,
     pub own_rate: f64,
     pub coverage_rate: f64,
     pub work_coverage_rate: f64,
 }
 
 impl Counts {
-    pub fn add(&mut self, coverage: &str, n: i64) {
+    /// Adds `n` organizations covered as `coverage` (own, joint, building,
+    /// instructor, none); `members`: party members work there.
+    pub fn add(&mut self, coverage: &str, members: bool, n: i64) {
         self.total += n;
         match coverage {
             "own" => self.own += n,
@@ -33,12 +41,20 @@ impl Counts {
             "instructor" => self.instructor_only += n,
             _ => self.uncovered += n,
         }
+        if !matches!(coverage, "own" | "joint" | "building") {
+            if members {
+                self.not_covered_with_members += n;
+            } else {
+                self.not_covered_no_members += n;
+            }
+        }
         self.finish();
     }
 
     fn finish(&mut self) {
         self.covered = self.own + self.joint + self.building;
         self.work_covered = self.covered + self.instructor_only;
+        self.not_covered = self.total - self.covered;
         let rate = |x: i64| {
             if self.total == 0 {
                 0.0

@@ -1,7 +1,7 @@
 //! `report period`: what changed between two days, as figures and as the
 //! paragraph a cadre pastes into a work report.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -10,7 +10,7 @@ use crate::domain::kinds::Source;
 use crate::domain::{Date, Id};
 use crate::error::{Error, Result};
 use crate::i18n::{Lang, current, percent};
-use crate::store::read::covered_ids;
+use crate::store::counts::{self, Place};
 
 #[derive(Debug, Serialize, Clone, Copy, PartialEq)]
 pub struct CoverageAt {
@@ -37,6 +37,7 @@ pub struct PeriodReport {
     pub from: Date,
     pub to: Date,
     pub street: Option<String>,
+    pub community: Option<String>,
     pub new_party_orgs: i64,
     pub new_party_orgs_by_mode: BTreeMap<String, i64>,
     /// Organizations covered on `to` by the party organizations founded in the period.
@@ -65,14 +66,15 @@ pub struct Params {
     pub hire_due_days: i64,
 }
 
-fn coverage_at(conn: &Connection, day: Date, street: Option<&Id>) -> Result<CoverageAt> {
-    let total: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM orgs WHERE deleted = 0 AND (entered_on IS NULL OR entered_on <= ?1)
-           AND (closed_on IS NULL OR closed_on > ?1) AND (?2 IS NULL OR street_id = ?2)",
-        params![day.to_string(), street.map(|s| s.as_str())],
-        |r| r.get(0),
-    )?;
-    let covered = covered_ids(conn, day, street)?.len() as i64;
+/// N on `day` in `place`, with `covered` of them organizationally covered.
+fn coverage_at(
+    conn: &Connection,
+    day: Date,
+    place: Place<'_>,
+    covered: usize,
+) -> Result<CoverageAt> {
+    let total = counts::operating_count(conn, day, place)?;
+    let covered = covered as i64;
     let rate = if total == 0 {
         0.0
     } else {
@@ -86,148 +88,173 @@ fn coverage_at(conn: &Connection, day: Date, street: Option<&Id>) -> Result<Cove
     })
 }
 
-fn count(conn: &Connection, sql: &str, p: &Params) -> Result<i64> {
-    Ok(conn.query_row(
-        sql,
-        params![
-            p.from.to_string(),
-            p.to.to_string(),
-            p.street.as_ref().map(|s| s.0.as_str()),
-            p.small_enterprise
-        ],
-        |r| r.get(0),
-    )?)
+/// The place filter on an organization `o`: ?3 street, ?5 community.
+const IN_PLACE: &str = "(?3 IS NULL OR o.street_id = ?3) AND (?5 IS NULL OR o.community_id = ?5)";
+
+/// The query's parameters: ?1 from, ?2 to, ?3 street id, ?4 the small-enterprise
+/// threshold, ?5 community id (NULLs when not narrowed).
+struct Q {
+    from: String,
+    to: String,
+    street: Option<String>,
+    small: i64,
+    community: Option<String>,
 }
 
+impl Q {
+    fn params(&self) -> [&dyn rusqlite::ToSql; 5] {
+        [
+            &self.from,
+            &self.to,
+            &self.street,
+            &self.small,
+            &self.community,
+        ]
+    }
+
+    fn count(&self, conn: &Connection, sql: &str) -> Result<i64> {
+        let sql = format!("{sql} AND ?4 = ?4");
+        Ok(conn.query_row(&sql, self.params(), |r| r.get(0))?)
+    }
+
+    fn by_key(&self, conn: &Connection, sql: &str) -> Result<Vec<(String, i64)>> {
+        let sql = format!("{sql} AND ?4 = ?4 GROUP BY 1");
+        let mut stmt = conn.prepare(&sql)?;
+        let rows = stmt.query_map(self.params(), |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// The period report for the district or the street in `p`.
 pub fn compute(conn: &Connection, p: &Params) -> Result<PeriodReport> {
+    compute_in(conn, p, None)
+}
+
+/// The period report, narrowed to a community (id, name) when given. Deleted
+/// persons, organizations, party organizations and instructors count nowhere.
+pub fn compute_in(
+    conn: &Connection,
+    p: &Params,
+    community: Option<&(Id, String)>,
+) -> Result<PeriodReport> {
     if p.to < p.from {
         return Err(Error::invalid("to", p.to.to_string(), "is before --from"));
     }
-    let street = p.street.as_ref().map(|s| &s.0);
+    let place = Place {
+        street: p.street.as_ref().map(|s| &s.0),
+        community: community.map(|c| &c.0),
+    };
+    let q = Q {
+        from: p.from.to_string(),
+        to: p.to.to_string(),
+        street: place.street.map(|s| s.0.clone()),
+        small: p.small_enterprise,
+        community: place.community.map(|c| c.0.clone()),
+    };
     let start_day = p.from.add_days(-1);
-    let coverage_start = coverage_at(conn, start_day, street)?;
-    let coverage_end = coverage_at(conn, p.to, street)?;
-    let before = covered_ids(conn, start_day, street)?;
-    let after = covered_ids(conn, p.to, street)?;
+    let before = counts::covered_ids(conn, start_day, place)?;
+    let after = counts::covered_ids(conn, p.to, place)?;
+    let coverage_start = coverage_at(conn, start_day, place, before.len())?;
+    let coverage_end = coverage_at(conn, p.to, place, after.len())?;
     let newly_covered = after.iter().filter(|id| !before.contains(*id)).count() as i64;
 
-    // ?1 from, ?2 to, ?3 street id or NULL, ?4 small-enterprise threshold
-    let mut by_mode = BTreeMap::new();
-    {
-        let mut stmt = conn.prepare(
-            "SELECT mode, COUNT(*) FROM party_orgs WHERE deleted = 0 AND founded_on BETWEEN ?1 AND ?2
-               AND (?3 IS NULL OR street_id = ?3) GROUP BY mode",
-        )?;
-        let rows = stmt.query_map(
-            params![
-                p.from.to_string(),
-                p.to.to_string(),
-                street.map(|s| s.as_str())
-            ],
-            |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
-        )?;
-        for r in rows {
-            let (m, n) = r?;
-            by_mode.insert(m, n);
-        }
-    }
+    // A party organization is in a community when it covers (or covered) an
+    // organization there.
+    let po_place = "(?3 IS NULL OR po.street_id = ?3)
+        AND (?5 IS NULL OR EXISTS (SELECT 1 FROM links l2 JOIN orgs o2 ON o2.id = l2.org_id
+             WHERE l2.party_org_id = po.id AND l2.deleted = 0 AND o2.deleted = 0 AND o2.community_id = ?5))";
+    let by_mode: BTreeMap<String, i64> = q
+        .by_key(
+            conn,
+            &format!(
+                "SELECT po.mode, COUNT(*) FROM party_orgs po
+                 WHERE po.deleted = 0 AND po.founded_on BETWEEN ?1 AND ?2 AND {po_place}"
+            ),
+        )?
+        .into_iter()
+        .collect();
     let new_party_orgs = by_mode.values().sum();
-    let new_cover_ids: std::collections::HashSet<String> = {
-        let mut stmt = conn.prepare(
-            "SELECT DISTINCT l.org_id FROM links l JOIN party_orgs p ON p.id = l.party_org_id
-             WHERE p.deleted = 0 AND l.deleted = 0 AND p.founded_on BETWEEN ?1 AND ?2
-               AND (?3 IS NULL OR p.street_id = ?3)
+    let new_cover_ids: HashSet<String> = {
+        let sql = format!(
+            "SELECT DISTINCT l.org_id FROM links l JOIN party_orgs po ON po.id = l.party_org_id
+             WHERE po.deleted = 0 AND l.deleted = 0 AND po.founded_on BETWEEN ?1 AND ?2 AND {po_place}
                AND l.from_on <= ?2 AND (l.to_on IS NULL OR l.to_on > ?2)
-               AND (p.dissolved_on IS NULL OR p.dissolved_on > ?2)",
-        )?;
-        let rows = stmt.query_map(
-            params![
-                p.from.to_string(),
-                p.to.to_string(),
-                street.map(|s| s.as_str())
-            ],
-            |r| r.get::<_, String>(0),
-        )?;
+               AND (po.dissolved_on IS NULL OR po.dissolved_on > ?2) AND ?4 = ?4"
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let rows = stmt.query_map(q.params(), |r| r.get::<_, String>(0))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
+    // `after` holds only operating organizations in the place
     let new_party_orgs_cover = new_cover_ids
         .iter()
         .filter(|id| after.contains(*id))
         .count() as i64;
 
-    let transfers_in = count(
+    let transfer_from = format!(
+        "FROM transfers t JOIN persons p ON p.id = t.person_id JOIN orgs o ON o.id = p.org_id
+         WHERE t.on_date BETWEEN ?1 AND ?2 AND p.deleted = 0 AND o.deleted = 0 AND {IN_PLACE}
+           AND NOT EXISTS (SELECT 1 FROM party_orgs b WHERE b.id = t.branch_id AND b.deleted <> 0)"
+    );
+    let transfers_in = q.count(
         conn,
-        "SELECT COUNT(*) FROM transfers t JOIN persons p ON p.id = t.person_id JOIN orgs o ON o.id = p.org_id
-         WHERE t.on_date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR o.street_id = ?3)
-           AND COALESCE(t.from_relation, '') <> 'branch' AND ?4 = ?4",
-        p,
+        &format!("SELECT COUNT(*) {transfer_from} AND COALESCE(t.from_relation, '') <> 'branch'"),
     )?;
-    let transfers_from_residence = count(
+    let transfers_from_residence = q.count(
         conn,
-        "SELECT COUNT(*) FROM transfers t JOIN persons p ON p.id = t.person_id JOIN orgs o ON o.id = p.org_id
-         WHERE t.on_date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR o.street_id = ?3)
-           AND t.from_relation = 'residence' AND ?4 = ?4",
-        p,
+        &format!("SELECT COUNT(*) {transfer_from} AND t.from_relation = 'residence'"),
     )?;
-    let activist_from = "FROM status_changes s JOIN persons p ON p.id = s.person_id JOIN orgs o ON o.id = p.org_id
-         WHERE s.status = 'activist' AND s.on_date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR o.street_id = ?3)";
-    let activists = count(
+    let activist_from = format!(
+        "FROM status_changes s JOIN persons p ON p.id = s.person_id JOIN orgs o ON o.id = p.org_id
+         WHERE s.status = 'activist' AND s.on_date BETWEEN ?1 AND ?2
+           AND p.deleted = 0 AND o.deleted = 0 AND {IN_PLACE}"
+    );
+    let activists = q.count(
         conn,
-        &format!("SELECT COUNT(DISTINCT s.person_id) {activist_from} AND ?4 = ?4"),
-        p,
+        &format!("SELECT COUNT(DISTINCT s.person_id) {activist_from}"),
     )?;
     let small = "AND p.manager = 1 AND o.kind = 'enterprise' AND o.employees < ?4";
-    let activist_managers = count(
+    let activist_managers = q.count(
         conn,
         &format!("SELECT COUNT(DISTINCT s.person_id) {activist_from} {small}"),
-        p,
     )?;
-    let activist_manager_enterprises = count(
+    let activist_manager_enterprises = q.count(
         conn,
         &format!("SELECT COUNT(DISTINCT p.org_id) {activist_from} {small}"),
-        p,
     )?;
-    let surveyed = count(
+    let surveyed = q.count(
         conn,
-        "SELECT COUNT(DISTINCT s.org_id) FROM surveys s JOIN orgs o ON o.id = s.org_id
-         WHERE s.on_date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR o.street_id = ?3) AND ?4 = ?4",
-        p,
+        &format!(
+            "SELECT COUNT(DISTINCT s.org_id) FROM surveys s JOIN orgs o ON o.id = s.org_id
+             WHERE s.on_date BETWEEN ?1 AND ?2 AND o.deleted = 0 AND {IN_PLACE}"
+        ),
     )?;
-    let first_surveyed = count(
+    let first_surveyed = q.count(
         conn,
-        "SELECT COUNT(*) FROM orgs o WHERE o.deleted = 0 AND o.first_survey_on BETWEEN ?1 AND ?2
-           AND (?3 IS NULL OR o.street_id = ?3) AND ?4 = ?4",
-        p,
+        &format!(
+            "SELECT COUNT(*) FROM orgs o WHERE o.deleted = 0 AND o.first_survey_on BETWEEN ?1 AND ?2
+               AND {IN_PLACE}"
+        ),
     )?;
     let mut instructors_assigned: BTreeMap<String, i64> = Source::ALL
         .iter()
         .map(|s| (s.code().to_string(), 0))
         .collect();
-    {
-        let mut stmt = conn.prepare(
-            "SELECT i.source, COUNT(DISTINCT i.id) FROM assignments a JOIN instructors i ON i.id = a.instructor_id
-               JOIN orgs o ON o.id = a.org_id
-             WHERE a.deleted = 0 AND a.from_on BETWEEN ?1 AND ?2 AND (?3 IS NULL OR o.street_id = ?3)
-             GROUP BY i.source",
-        )?;
-        let rows = stmt.query_map(
-            params![
-                p.from.to_string(),
-                p.to.to_string(),
-                street.map(|s| s.as_str())
-            ],
-            |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
-        )?;
-        for r in rows {
-            let (s, n) = r?;
-            instructors_assigned.insert(s, n);
-        }
-    }
-    let no_member_hires = first_hires(conn, p)?;
+    instructors_assigned.extend(q.by_key(
+        conn,
+        &format!(
+            "SELECT i.source, COUNT(DISTINCT i.id) FROM assignments a
+               JOIN instructors i ON i.id = a.instructor_id JOIN orgs o ON o.id = a.org_id
+             WHERE a.deleted = 0 AND i.deleted = 0 AND o.deleted = 0
+               AND a.from_on BETWEEN ?1 AND ?2 AND {IN_PLACE}"
+        ),
+    )?);
+    let no_member_hires = first_hires(conn, &q)?;
     Ok(PeriodReport {
         from: p.from,
         to: p.to,
         street: p.street.as_ref().map(|s| s.1.clone()),
+        community: community.map(|c| c.1.clone()),
         new_party_orgs,
         new_party_orgs_by_mode: by_mode,
         new_party_orgs_cover,
@@ -248,39 +275,35 @@ pub fn compute(conn: &Connection, p: &Params) -> Result<PeriodReport> {
 
 /// Organizations that had no party member and no party organization, then
 /// hired a member within the period; when (and how) they were covered.
-fn first_hires(conn: &Connection, p: &Params) -> Result<Vec<FirstHire>> {
-    let mut stmt = conn.prepare(
+fn first_hires(conn: &Connection, q: &Q) -> Result<Vec<FirstHire>> {
+    let sql = format!(
         "SELECT o.id, o.name, MIN(m.hired_on) FROM persons m JOIN orgs o ON o.id = m.org_id
-         WHERE m.deleted = 0 AND m.status IN ('formal', 'probationary') AND m.hired_on BETWEEN ?1 AND ?2
-           AND (?3 IS NULL OR o.street_id = ?3)
+         WHERE m.deleted = 0 AND o.deleted = 0 AND m.status IN ('formal', 'probationary')
+           AND m.hired_on BETWEEN ?1 AND ?2 AND {IN_PLACE}
            AND NOT EXISTS (SELECT 1 FROM persons q WHERE q.org_id = m.org_id AND q.deleted = 0
                            AND q.status IN ('formal', 'probationary') AND q.hired_on < m.hired_on)
-         GROUP BY o.id ORDER BY 3, 2",
-    )?;
+           AND ?4 = ?4
+         GROUP BY o.id ORDER BY 3, 2"
+    );
+    let mut stmt = conn.prepare(&sql)?;
     let hires = stmt
-        .query_map(
-            params![
-                p.from.to_string(),
-                p.to.to_string(),
-                p.street.as_ref().map(|s| s.0.as_str())
-            ],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            },
-        )?
+        .query_map(q.params(), |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut covered_before = conn.prepare(
         "SELECT 1 FROM links l JOIN party_orgs p ON p.id = l.party_org_id
-         WHERE l.org_id = ?1 AND l.deleted = 0 AND l.from_on < ?2 AND (l.to_on IS NULL OR l.to_on >= ?2)
-           AND p.founded_on < ?2 AND (p.dissolved_on IS NULL OR p.dissolved_on >= ?2)",
+         WHERE l.org_id = ?1 AND l.deleted = 0 AND p.deleted = 0
+           AND l.from_on < ?2 AND (l.to_on IS NULL OR l.to_on >= ?2) AND p.founded_on < ?2 AND (p.dissolved_on IS NULL OR p.dissolved_on >= ?2)",
     )?;
     let mut first_link = conn.prepare(
         "SELECT MAX(l.from_on, p.founded_on) AS d, p.mode FROM links l JOIN party_orgs p ON p.id = l.party_org_id
-         WHERE l.org_id = ?1 AND l.deleted = 0 AND MAX(l.from_on, p.founded_on) >= ?2
+         WHERE l.org_id = ?1 AND l.deleted = 0 AND p.deleted = 0
+           AND MAX(l.from_on, p.founded_on) >= ?2
          ORDER BY d LIMIT 1",
     )?;
     let mut out = Vec::new();
@@ -357,7 +380,11 @@ pub fn render_text(r: &PeriodReport, hire_due_days: i64) -> String {
     let mut out = Vec::new();
     match current() {
         Lang::Zh => {
-            let scope = r.street.clone().unwrap_or_else(|| "全区".into());
+            let scope = match (&r.street, &r.community) {
+                (s, Some(c)) => format!("{}{c}", s.clone().unwrap_or_default()),
+                (Some(s), None) => s.clone(),
+                (None, None) => "全区".into(),
+            };
             let verb = if r.coverage_end.rate > r.coverage_start.rate {
                 format!("从{s0}提升到{s1}")
             } else if r.coverage_end.rate < r.coverage_start.rate {
@@ -407,7 +434,12 @@ pub fn render_text(r: &PeriodReport, hire_due_days: i64) -> String {
             out.concat()
         }
         Lang::En => {
-            let scope = r.street.clone().unwrap_or_else(|| "the district".into());
+            let scope = match (&r.street, &r.community) {
+                (Some(s), Some(c)) => format!("{c}, {s}"),
+                (None, Some(c)) => c.clone(),
+                (Some(s), None) => s.clone(),
+                (None, None) => "the district".into(),
+            };
             out.push(format!(
                 "{label}: {} new party organizations in {scope}, covering {} organizations; organizational coverage went from {s0} to {s1}.",
                 r.new_party_orgs, r.new_party_orgs_cover

@@ -8,6 +8,7 @@ mod apply;
 mod apply_loop;
 pub mod check;
 pub mod clock;
+pub mod counts;
 pub mod fields;
 pub mod identity;
 mod key;

@@ -1,0 +1,241 @@
+//! Read-only counting queries for the reports: which organizations are in N
+//! on a day, which are covered, who is a party member on a day, and the
+//! grouped cells the coverage report is summed from.
+//!
+//! N follows the domain rule: an organization is *operating* on day D when it
+//! is not deleted, entered the ledger on or before D, was not closed (or moved
+//! out: `closed_on`) on or before D, and its registration status is not
+//! deregistered or revoked as of D. The status date is `orgs.status_on`, the
+//! `--on` day of the op that set the status (the ledger keeps the current
+//! status and the day it took effect, not a longer history); a
+//! non-active status without that day counts from the day the organization
+//! entered the ledger. Deleted (tombstoned) rows count nowhere.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{Connection, params};
+
+use super::read::COVERED;
+use crate::domain::{Date, Id};
+use crate::error::Result;
+
+/// An organization `o` operating on day `?1` (see the module comment).
+pub const OPERATING: &str = "o.deleted = 0
+  AND (o.entered_on IS NULL OR o.entered_on <= ?1)
+  AND (o.closed_on IS NULL OR o.closed_on > ?1)
+  AND NOT (COALESCE(o.status, 'active') IN ('deregistered', 'revoked')
+           AND COALESCE(o.status_on, o.entered_on, '') <= ?1)";
+
+/// `mem(org_id, n)`: party members (formal or probationary) working in each
+/// organization on day `?1`: not deleted, hired on or before it, not left by
+/// it. A person's status on the day is the one the first later status change
+/// started from (or, for the change that recorded the person, the status it
+/// recorded); without a later change, the current status.
+pub const MEMBERS: &str = "
+later AS (
+  SELECT person_id, COALESCE(from_status, status) AS st FROM (
+    SELECT person_id, from_status, status,
+           ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY on_date, id) AS rn
+    FROM status_changes WHERE on_date > ?1)
+  WHERE rn = 1
+),
+mem AS (
+  SELECT p.org_id AS org_id, COUNT(*) AS n
+  FROM persons p LEFT JOIN later ON later.person_id = p.id
+  WHERE p.deleted = 0 AND p.org_id IS NOT NULL
+    AND (p.hired_on IS NULL OR p.hired_on <= ?1) AND (p.left_on IS NULL OR p.left_on > ?1)
+    AND COALESCE(later.st, p.status) IN ('formal', 'probationary')
+  GROUP BY p.org_id
+)";
+
+/// `ins(org_id)`: organizations with an instructor assignment in force on
+/// day `?1` (neither the assignment nor the instructor deleted).
+pub const INSTRUCTED: &str = "
+ins AS (
+  SELECT DISTINCT a.org_id FROM assignments a JOIN instructors i ON i.id = a.instructor_id
+  WHERE a.deleted = 0 AND i.deleted = 0 AND a.from_on <= ?1 AND (a.to_on IS NULL OR a.to_on > ?1)
+)";
+
+/// Where to count: a street, a community, both or the whole district.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Place<'a> {
+    pub street: Option<&'a Id>,
+    pub community: Option<&'a Id>,
+}
+
+impl Place<'_> {
+    fn street(&self) -> Option<&str> {
+        self.street.map(|s| s.as_str())
+    }
+    fn community(&self) -> Option<&str> {
+        self.community.map(|c| c.as_str())
+    }
+}
+
+/// `o` in the place given as `?2` (street) and `?3` (community).
+const IN_PLACE: &str = "(?2 IS NULL OR o.street_id = ?2) AND (?3 IS NULL OR o.community_id = ?3)";
+
+/// N: organizations operating on `day` in `place`.
+pub fn operating_count(conn: &Connection, day: Date, place: Place<'_>) -> Result<i64> {
+    let sql = format!("SELECT COUNT(*) FROM orgs o WHERE {OPERATING} AND {IN_PLACE}");
+    Ok(conn.query_row(
+        &sql,
+        params![day.to_string(), place.street(), place.community()],
+        |r| r.get(0),
+    )?)
+}
+
+/// Ids of the organizations operating on `day` in `place` and organizationally
+/// covered that day (a link in force to a party organization that exists).
+pub fn covered_ids(conn: &Connection, day: Date, place: Place<'_>) -> Result<HashSet<String>> {
+    let sql = format!(
+        "WITH {COVERED} SELECT o.id FROM cov CROSS JOIN orgs o ON o.id = cov.org_id
+         WHERE {OPERATING} AND {IN_PLACE}"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        params![day.to_string(), place.street(), place.community()],
+        |r| r.get::<_, String>(0),
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Ids of organizations that are in the ledger and neither deleted nor
+/// closed on `day`, but whose registration is deregistered or revoked as of
+/// `day`: not operating, so not in N nor in the ledger lists.
+pub fn gone_by_status(conn: &Connection, day: Date) -> Result<HashSet<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM orgs WHERE status IN ('deregistered', 'revoked')
+           AND COALESCE(status_on, entered_on, '') <= ?1",
+    )?;
+    let rows = stmt.query_map([day.to_string()], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One group of operating organizations on a day: place, kind, how they are
+/// covered and whether any party member works there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub street: Option<String>,
+    pub community: Option<String>,
+    /// A non-public enterprise (非公企业); otherwise a social organization.
+    pub enterprise: bool,
+    /// own | building | joint | instructor | none
+    pub coverage: String,
+    /// At least one party member works there on the day.
+    pub members: bool,
+    pub n: i64,
+}
+
+/// (street id, community id)
+type PlaceKey = (Option<String>, Option<String>);
+/// Counts by [enterprise][coverage][members].
+type ByKindCoverageMembers = [[[i64; 2]; 5]; 2];
+
+/// Operating organizations on `day`, counted by street, community, kind,
+/// coverage and whether they have members: every report figure sums these.
+///
+/// One pass over the organizations, with the covered, instructed and
+/// member-holding ones looked up in memory: joining the three sets in SQL
+/// costs a B-tree search per organization and set.
+pub fn cells(conn: &Connection, day: Date) -> Result<Vec<Cell>> {
+    let d = day.to_string();
+    let mut cov: HashMap<String, i64> = HashMap::new();
+    {
+        let sql = format!("WITH {COVERED} SELECT org_id, rank FROM cov");
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([&d])?;
+        while let Some(r) = rows.next()? {
+            cov.insert(r.get(0)?, r.get(1)?);
+        }
+    }
+    let ids = |sql: String| -> Result<HashSet<String>> {
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([&d], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    let ins = ids(format!("WITH {INSTRUCTED} SELECT org_id FROM ins"))?;
+    let mem = ids(format!("WITH {MEMBERS} SELECT org_id FROM mem"))?;
+    const CODES: [&str; 5] = ["own", "building", "joint", "instructor", "none"];
+    let mut places: HashMap<PlaceKey, ByKindCoverageMembers> = HashMap::new();
+    let sql = format!(
+        "SELECT o.id, o.street_id, o.community_id, COALESCE(o.kind, '') = 'enterprise'
+         FROM orgs o NOT INDEXED WHERE {OPERATING}"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([&d])?;
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let coverage = match cov.get(&id) {
+            Some(rank) => (*rank).clamp(0, 2) as usize,
+            None if ins.contains(&id) => 3,
+            None => 4,
+        };
+        let enterprise: bool = r.get(3)?;
+        places.entry((r.get(1)?, r.get(2)?)).or_default()[usize::from(enterprise)][coverage]
+            [usize::from(mem.contains(&id))] += 1;
+    }
+    let mut out = Vec::new();
+    for ((street, community), by_kind) in places {
+        for (kind, by_cov) in by_kind.iter().enumerate() {
+            for (c, by_mem) in by_cov.iter().enumerate() {
+                for (m, n) in by_mem.iter().enumerate() {
+                    if *n > 0 {
+                        out.push(Cell {
+                            street: street.clone(),
+                            community: community.clone(),
+                            enterprise: kind == 1,
+                            coverage: CODES[c].to_string(),
+                            members: m == 1,
+                            n: *n,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        (
+            &a.street,
+            &a.community,
+            a.enterprise,
+            &a.coverage,
+            a.members,
+        )
+            .cmp(&(
+                &b.street,
+                &b.community,
+                b.enterprise,
+                &b.coverage,
+                b.members,
+            ))
+    });
+    Ok(out)
+}
+
+/// The party organizations covering each organization on `day`, strongest
+/// mode first (standalone, building, joint), then by name, joined by "、".
+pub fn party_orgs_by_org(conn: &Connection, day: Date) -> Result<HashMap<String, String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.org_id, COALESCE(p.name, '') FROM links l JOIN party_orgs p ON p.id = l.party_org_id
+         WHERE l.deleted = 0 AND p.deleted = 0 AND l.from_on <= ?1 AND (l.to_on IS NULL OR l.to_on > ?1)
+           AND p.founded_on <= ?1 AND (p.dissolved_on IS NULL OR p.dissolved_on > ?1)
+         ORDER BY l.org_id, CASE p.mode WHEN 'standalone' THEN 0 WHEN 'building' THEN 1 ELSE 2 END, p.name",
+    )?;
+    let mut out: HashMap<String, String> = HashMap::new();
+    let rows = stmt.query_map([day.to_string()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    for r in rows {
+        let (org, name) = r?;
+        let names = out.entry(org).or_default();
+        if names.split('、').any(|n| n == name) {
+            continue;
+        }
+        if !names.is_empty() {
+            names.push('、');
+        }
+        names.push_str(&name);
+    }
+    Ok(out)
+}

@@ -31,6 +31,7 @@ mod scope_ops;
 mod settle;
 pub mod tasks;
 mod val;
+mod verdict;
 pub mod write;
 
 pub use apply::{MAX_TEXT, employees as check_employees, text as check_text};

@@ -202,15 +202,19 @@ pub enum OrgCmd {
         #[arg(long, default_value = "text")]
         format: String,
     },
-    /// List organizations operating today.
+    /// List organizations operating today; csv or xlsx (with -o) is the
+    /// ledger sheet for the upper office.
     List {
         #[arg(long)]
         street: Option<String>,
         /// own | joint | building | instructor | none
         #[arg(long)]
         coverage: Option<String>,
+        /// text | json | csv | xlsx
         #[arg(long, default_value = "text")]
         format: String,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
     },
 }
 

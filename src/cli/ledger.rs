@@ -8,6 +8,9 @@ use crate::domain::kinds::{Coverage, OrgKind, RegStatus, parse_bool};
 use crate::domain::{Command, Date, Id};
 use crate::error::{Error, Result};
 use crate::i18n::tr;
+use crate::report::ledger as sheet;
+use crate::report::{Format, export};
+use crate::store::counts;
 use crate::store::read::{self, OrgFilter};
 use crate::store::resolve;
 use crate::text;
@@ -238,57 +241,87 @@ pub fn org(ctx: &Ctx, c: OrgCmd) -> Result<()> {
             street,
             coverage,
             format,
-        } => {
-            let json = text_or_json(&format)?;
-            let store = ctx.open()?;
-            let filter = OrgFilter {
-                street: street
-                    .as_deref()
-                    .map(|s| resolve::street(store.conn(), s))
-                    .transpose()?,
-                coverage: coverage.as_deref().map(Coverage::parse).transpose()?,
-            };
-            let today = ctx.today(&store)?;
-            // N: deregistered and revoked organizations are not operating
-            let gone = crate::store::counts::gone_by_status(store.conn(), today)?;
-            let mut rows = read::org_list(store.conn(), today, &filter)?;
-            rows.retain(|r| !gone.contains(&r.id));
-            if json {
-                return print_json(&rows);
-            }
-            let table: Vec<Vec<String>> = rows
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.name.clone(),
-                        format!("{}/{}", r.street, r.community.clone().unwrap_or_default()),
-                        r.employees.map(|e| e.to_string()).unwrap_or_default(),
-                        r.members.to_string(),
-                        Coverage::parse(&r.coverage)
-                            .map(|c| c.label())
-                            .unwrap_or("?")
-                            .to_string(),
-                        r.instructor.clone().unwrap_or_default(),
-                        r.last_survey_on.clone().unwrap_or_default(),
-                    ]
-                })
-                .collect();
-            let h = [
-                tr("名称", "name"),
-                tr("街道/社区", "street/community"),
-                tr("从业人员", "employees"),
-                tr("党员", "members"),
-                tr("覆盖", "coverage"),
-                tr("指导员", "instructor"),
-                tr("最近摸排", "last survey"),
-            ];
-            out::text(&text::table(
-                &h,
-                &table,
-                &[false, false, true, true, false, false, false],
-            ))
-        }
+            output,
+        } => org_list(ctx, street, coverage, &format, output.as_deref()),
     }
+}
+
+/// `org list`: organizations operating today (in N: not deleted, closed,
+/// deregistered or revoked), as a table, JSON, or the ledger sheet (CSV or
+/// XLSX) with the upper office's columns; `-o FILE` writes a file whole.
+fn org_list(
+    ctx: &Ctx,
+    street: Option<String>,
+    coverage: Option<String>,
+    format: &str,
+    output: Option<&std::path::Path>,
+) -> Result<()> {
+    let format = Format::parse(format)?;
+    let store = ctx.open()?;
+    let conn = store.conn();
+    let today = ctx.today(&store)?;
+    let filter = OrgFilter {
+        street: street
+            .as_deref()
+            .map(|s| resolve::street(conn, s))
+            .transpose()?,
+        coverage: coverage.as_deref().map(Coverage::parse).transpose()?,
+    };
+    let gone = counts::gone_by_status(conn, today)?;
+    let mut rows = read::org_list(conn, today, &filter)?;
+    rows.retain(|r| !gone.contains(&r.id));
+    let bytes = match format {
+        Format::Json => {
+            let s = serde_json::to_string_pretty(&rows).map_err(|e| Error::Other(e.to_string()))?;
+            text::json_safe(&s) + "\n"
+        }
+        .into_bytes(),
+        Format::Text => text::clean_lines(&list_text(&rows)).into_bytes(),
+        Format::Csv => {
+            let cells = sheet::rows(&rows, &counts::party_orgs_by_org(conn, today)?);
+            sheet::csv_bytes(&sheet::headers(), &cells)?
+        }
+        Format::Xlsx => {
+            let path = output.ok_or_else(|| {
+                Error::invalid("output", "", tr("xlsx 需要 -o 文件", "xlsx needs -o FILE"))
+            })?;
+            let cells = sheet::rows(&rows, &counts::party_orgs_by_org(conn, today)?);
+            let sheet_name = tr("两新组织台账", "ledger");
+            let b = sheet::xlsx_bytes(sheet_name, &sheet::headers(), &cells)?;
+            return export::write_atomic(path, &b);
+        }
+    };
+    export::emit(output, &bytes)
+}
+
+fn list_text(rows: &[read::OrgRow]) -> String {
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.name.clone(),
+                format!("{}/{}", r.street, r.community.clone().unwrap_or_default()),
+                r.employees.map(|e| e.to_string()).unwrap_or_default(),
+                r.members.to_string(),
+                Coverage::parse(&r.coverage)
+                    .map(|c| c.label())
+                    .unwrap_or("?")
+                    .to_string(),
+                r.instructor.clone().unwrap_or_default(),
+                r.last_survey_on.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let h = [
+        tr("名称", "name"),
+        tr("街道/社区", "street/community"),
+        tr("从业人员", "employees"),
+        tr("党员", "members"),
+        tr("覆盖", "coverage"),
+        tr("指导员", "instructor"),
+        tr("最近摸排", "last survey"),
+    ];
+    text::table(&h, &table, &[false, false, true, true, false, false, false])
 }
 
 fn show_text(d: &read::OrgDetail) -> String {

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::i18n::tr;
 
 pub fn csv_bytes(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>> {
     let mut buf = vec![0xEF, 0xBB, 0xBF];
@@ -21,11 +22,16 @@ pub fn csv_bytes(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// An error of the XLSX writer as ours.
+pub fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> Error {
+    Error::Other(format!("xlsx: {e}"))
+}
+
 /// Writes one sheet; cells that are whole numbers are written as numbers and
 /// percents as numbers with a percent format, so the sheet can be summed.
 pub fn write_xlsx(path: &Path, sheet: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<()> {
     use rust_xlsxwriter::{Format, Workbook};
-    let x = |e: rust_xlsxwriter::XlsxError| Error::Other(format!("xlsx: {e}"));
+    let x = xlsx_error;
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name(sheet).map_err(x)?;
@@ -50,8 +56,7 @@ pub fn write_xlsx(path: &Path, sheet: &str, headers: &[&str], rows: &[Vec<String
             }
         }
     }
-    wb.save(path).map_err(x)?;
-    Ok(())
+    write_atomic(path, &wb.save_to_buffer().map_err(x)?)
 }
 
 /// Writes to `-o FILE` or standard output (where a closed reader ends the
@@ -59,8 +64,51 @@ pub fn write_xlsx(path: &Path, sheet: &str, headers: &[&str], rows: &[Vec<String
 /// (`text::clean_lines`, `text::json_safe`); CSV cells are cleaned above.
 pub fn emit(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
     match out {
-        Some(p) => std::fs::write(p, bytes)?,
-        None => crate::cli::out::bytes(bytes)?,
+        Some(p) => write_atomic(p, bytes),
+        None => crate::cli::out::bytes(bytes),
+    }
+}
+
+/// Writes `bytes` to a new file beside `path`, flushes it to disk and renames
+/// it over `path`: a reader never sees half a file, and on any error the
+/// target is left as it was and the temporary file is removed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| {
+            Error::invalid(
+                "output",
+                path.display().to_string(),
+                tr("不是文件名", "is not a file name"),
+            )
+        })?;
+    let mut n = 0u32;
+    let (tmp, mut f) = loop {
+        let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => break (tmp, f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => n += 1,
+            Err(e) => return Err(e.into()),
+        }
+    };
+    let written = f
+        .write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .and_then(|()| std::fs::rename(&tmp, path));
+    drop(f);
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e.into());
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 pub mod coverage;
 pub mod export;
+pub mod ledger;
 pub mod period;
 pub mod response;
 

@@ -80,7 +80,8 @@ pub enum Cmd {
     Report(ReportCmd),
     #[command(subcommand)]
     User(UserCmd),
-    /// Check the database: integrity, foreign keys, the audit hash chain.
+    /// Check the database: integrity, foreign keys, the audit hash chain and
+    /// the ops each record answers for, the tables against the op log.
     Check {
         #[arg(long, default_value = "text")]
         format: String,

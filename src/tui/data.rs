@@ -91,12 +91,19 @@ pub struct OrgData {
 impl OrgData {
     /// Adds one row; imported text never reaches the terminal as control sequences.
     pub fn push(&mut self, r: OrgRow) {
+        self.push_in(r, None);
+    }
+
+    /// Adds one row in `building`: (its name, its `search::building_key`).
+    pub fn push_in(&mut self, r: OrgRow, building: Option<(&str, &str)>) {
         let name = clean(&r.name);
-        self.index.push(&name);
+        let address = clean(&r.address);
+        self.index
+            .push_row(&name, &search::place_key(&address, building));
         let row = ListRow {
             id: r.id.into(),
             code: r.code.map(|c| clean(&c).into()),
-            address: clean(&r.address).into(),
+            address: address.into(),
             kind: OrgKind::parse(&r.kind).unwrap_or(OrgKind::Enterprise),
             coverage: Coverage::parse(&r.coverage).unwrap_or(Coverage::Uncovered),
             street: self.names.intern(Some(&clean(&r.street))),
@@ -123,6 +130,51 @@ impl OrgData {
     }
 }
 
+/// The buildings organizations sit in, for their search keys: each building's
+/// name and readings once, and which organizations are in which. Only
+/// organizations in a building are listed, so this stays small.
+#[derive(Default)]
+struct Buildings {
+    /// (name, `search::building_key`)
+    list: Vec<(String, String)>,
+    of_org: HashMap<Box<str>, u32>,
+}
+
+impl Buildings {
+    fn load(conn: &Connection) -> Result<Buildings> {
+        let mut b = Buildings::default();
+        let mut ids: HashMap<String, u32> = HashMap::new();
+        let mut stmt = conn.prepare(
+            "SELECT o.id, b.id, COALESCE(b.name, '') FROM orgs o JOIN buildings b ON b.id = o.building_id
+             WHERE o.deleted = 0 AND b.deleted = 0",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let bid: String = r.get(1)?;
+            let i = match ids.get(&bid) {
+                Some(i) => *i,
+                None => {
+                    let name = clean(&r.get::<_, String>(2)?);
+                    let key = search::building_key(&name);
+                    let i = b.list.len() as u32;
+                    b.list.push((name, key));
+                    ids.insert(bid, i);
+                    i
+                }
+            };
+            b.of_org.insert(r.get::<_, String>(0)?.into(), i);
+        }
+        Ok(b)
+    }
+
+    fn of(&self, org: &str) -> Option<(&str, &str)> {
+        let i = *self.of_org.get(org)?;
+        self.list
+            .get(i as usize)
+            .map(|(n, k)| (n.as_str(), k.as_str()))
+    }
+}
+
 impl search::Searchable for ListRow {
     fn texts(&self) -> [&str; 3] {
         [
@@ -134,8 +186,12 @@ impl search::Searchable for ListRow {
 }
 
 pub fn orgs(conn: &Connection, today: Date) -> Result<OrgData> {
+    let buildings = Buildings::load(conn)?;
     let mut d = OrgData::default();
-    read::org_rows_each(conn, today, |r| d.push(r))?;
+    read::org_rows_each(conn, today, |r| {
+        let b = buildings.of(&r.id);
+        d.push_in(r, b)
+    })?;
     d.rows.shrink_to_fit();
     Ok(d)
 }

@@ -1,14 +1,15 @@
-//! Filter-as-you-type over organizations: name, credit code, address, and the
-//! name's pinyin — full spelling and initials, with the other readings of
-//! characters that have several (长 chang/zhang), so `wdxzl` finds 万达写字楼.
-//! Keys are built once when rows load (off the UI thread). Each word of the
-//! query must occur in the key (substring, not scattered letters: across long
-//! pinyin strings fuzzy matching finds almost anything); nucleo-matcher ranks
-//! the matches.
+//! Filter-as-you-type over organizations: name, credit code, address, and
+//! pinyin — full spelling and initials — of the name (with the other readings
+//! of characters that have several: 长 chang/zhang), of the address and of the
+//! building (one reading per character there), so `wdxzl` finds 万达写字楼 and
+//! its tenants. Keys are built once when rows load (off the UI thread). Each
+//! word of the query must occur in the key (substring, not scattered letters:
+//! across long pinyin strings fuzzy matching finds almost anything);
+//! nucleo-matcher ranks the matches, a name's match before a place's.
 
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
-use pinyin::ToPinyinMulti;
+use pinyin::{ToPinyin, ToPinyinMulti};
 
 /// Readings of a name: (full pinyin, initials) for each combination of the
 /// first few characters with several readings (capped, to bound the cost).
@@ -84,17 +85,66 @@ pub fn initials(name: &str) -> String {
 
 /// A row's pinyin in ASCII: initials first, then full spellings.
 pub fn pinyin_key(name: &str) -> Box<str> {
+    let mut key = String::new();
+    name_key_into(name, &mut key);
+    key.into()
+}
+
+fn name_key_into(name: &str, key: &mut String) {
     let rs = readings(name);
-    let mut pinyin = String::new();
     for (_, ini) in &rs {
-        pinyin.push_str(ini);
-        pinyin.push(' ');
+        key.push_str(ini);
+        key.push(' ');
     }
     for (full, _) in &rs {
-        pinyin.push_str(full);
-        pinyin.push(' ');
+        key.push_str(full);
+        key.push(' ');
     }
-    pinyin.into()
+}
+
+/// One reading per character, as typed: (full pinyin, initials). ASCII
+/// letters and digits stay (lower case), anything else without a reading is
+/// dropped: `万达写字楼12层` gives `wandaxiezilou12ceng` and `wdxzl12c`.
+pub fn reading(text: &str) -> (String, String) {
+    let mut full = String::new();
+    let mut ini = String::new();
+    for c in text.chars() {
+        let p = c.to_pinyin().map(|p| typed(p.plain())).unwrap_or_default();
+        if p.is_empty() {
+            if c.is_ascii_alphanumeric() {
+                full.push(c.to_ascii_lowercase());
+                ini.push(c.to_ascii_lowercase());
+            }
+            continue;
+        }
+        ini.push(first(&p));
+        full.push_str(&p);
+    }
+    (full, ini)
+}
+
+/// The part of a row's key that says where it is: the address's initials and
+/// full pinyin, then the building's (`building`, from `building_key`) when the
+/// address does not already name it.
+pub fn place_key(address: &str, building: Option<(&str, &str)>) -> String {
+    let (full, ini) = reading(address);
+    let mut key = String::with_capacity(full.len() + ini.len() + 2);
+    key.push_str(&ini);
+    key.push(' ');
+    key.push_str(&full);
+    if let Some((name, bkey)) = building.filter(|(n, _)| !n.is_empty() && !address.contains(n)) {
+        key.push(' ');
+        key.push_str(bkey);
+        key.push(' ');
+        key.push_str(name);
+    }
+    key
+}
+
+/// A building's readings, built once and shared by its tenants' keys.
+pub fn building_key(name: &str) -> String {
+    let (full, ini) = reading(name);
+    format!("{ini} {full}")
 }
 
 /// Above this many matches, rows keep their list order instead of being
@@ -123,10 +173,25 @@ impl Default for Index {
     }
 }
 
+/// Separates the name's readings from the place's in a row's key; no query
+/// word holds it (words are split at whitespace).
+const PLACE: char = '\t';
+
 impl Index {
-    /// Adds the next row's name.
+    /// Adds the next row, known by its name only.
     pub fn push(&mut self, name: &str) {
-        self.pinyin.push(pinyin_key(name));
+        self.push_row(name, "");
+    }
+
+    /// Adds the next row: its name and its `place_key`.
+    pub fn push_row(&mut self, name: &str, place: &str) {
+        let mut key = String::new();
+        name_key_into(name, &mut key);
+        if !place.is_empty() {
+            key.push(PLACE);
+            key.push_str(place);
+        }
+        self.pinyin.push(key.into());
     }
 
     pub fn len(&self) -> usize {
@@ -171,6 +236,8 @@ impl Index {
                         || name.contains(w)
                         || address.contains(w)
                         || code.contains(upper.as_str())
+                        // a building's name the address does not hold
+                        || (!*ascii && py.contains(w))
                 })
             })
             .collect();
@@ -192,11 +259,10 @@ impl Index {
                 let a = pattern
                     .score(Utf32Str::new(name, &mut buf), &mut self.matcher)
                     .unwrap_or(0);
+                // the name's readings only: a match in the name ranks first
+                let own = pinyin[i as usize].split(PLACE).next().unwrap_or("");
                 let b = pattern
-                    .score(
-                        Utf32Str::new(&pinyin[i as usize], &mut buf),
-                        &mut self.matcher,
-                    )
+                    .score(Utf32Str::new(own, &mut buf), &mut self.matcher)
                     .unwrap_or(0);
                 (a.max(b), i)
             })
@@ -242,6 +308,79 @@ mod tests {
         assert!(ix.filter("zgsq", &rows).contains(&2));
         assert!(ix.filter("qqqqzzz", &rows).is_empty());
         assert_eq!(ix.filter("", &rows).len(), 3);
+    }
+
+    #[test]
+    fn the_address_and_the_building_are_found_by_pinyin() {
+        let rows = [
+            Row("常德星光商贸有限公司", "万达写字楼12层"),
+            Row("湖南恒达物流有限公司", "沅安路208号"),
+            Row("常德华鑫建材有限公司", "朗州路1号"),
+            Row("武陵区长庚协会", ""),
+        ];
+        let wanda = building_key("万达写字楼");
+        let huatian = building_key("华天大厦");
+        let mut ix = Index::default();
+        ix.push_row(
+            rows[0].0,
+            &place_key(rows[0].1, Some(("万达写字楼", &wanda))),
+        );
+        ix.push_row(rows[1].0, &place_key(rows[1].1, None));
+        ix.push_row(
+            rows[2].0,
+            &place_key(rows[2].1, Some(("华天大厦", &huatian))),
+        );
+        ix.push(rows[3].0);
+        assert_eq!(ix.filter("wdxzl", &rows), vec![0], "address initials");
+        assert_eq!(
+            ix.filter("wandaxiezilou", &rows),
+            vec![0],
+            "address in full"
+        );
+        assert_eq!(ix.filter("yal208", &rows), vec![1], "letters and digits");
+        assert_eq!(
+            ix.filter("htds", &rows),
+            vec![2],
+            "a building the address omits"
+        );
+        assert_eq!(ix.filter("华天", &rows), vec![2], "and its name");
+        assert_eq!(
+            ix.filter("xgsm wdxzl", &rows),
+            vec![0],
+            "name and place together"
+        );
+        assert!(ix.filter("wdxzl", &rows[..1]).len() == 1);
+    }
+
+    #[test]
+    fn a_name_match_ranks_before_a_place_match() {
+        let rows = [
+            Row("常德星光商贸有限公司", "华天大厦3层"),
+            Row("华天物业管理有限公司", ""),
+        ];
+        let mut ix = Index::default();
+        for r in &rows {
+            ix.push_row(r.0, &place_key(r.1, None));
+        }
+        assert_eq!(ix.filter("htwy", &rows), vec![1]);
+        assert_eq!(ix.filter("ht", &rows), vec![1, 0]);
+    }
+
+    #[test]
+    fn an_address_has_one_reading_per_character() {
+        // 长 has two readings (chang, zhang): a name keeps both, an address one
+        let (full, ini) = reading("万达写字楼12层");
+        assert_eq!(full, "wandaxiezilou12ceng");
+        assert_eq!(ini, "wdxzl12c");
+        let key = place_key("长庚路8号", None);
+        let both = pinyin_key("长庚路8号");
+        assert!(both.contains("cgl8h") && both.contains("zgl8h"), "{both}");
+        assert_eq!(
+            key.contains("cgl8h") as u8 + key.contains("zgl8h") as u8,
+            1,
+            "{key}"
+        );
+        assert_eq!(key.split(' ').count(), 2, "initials, full: {key}");
     }
 
     #[test]

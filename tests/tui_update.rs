@@ -186,3 +186,50 @@ fn ctrl_c_with_unsaved_input_asks_first() {
     typed(&mut a, "y");
     assert!(a.quit);
 }
+
+#[test]
+fn in_a_form_with_a_list_above_tab_then_typing_fills_the_name() {
+    use liangxin::tui::form::{Field, Form, FormKind};
+    let form = || {
+        Form::new(
+            FormKind::FoundBranch,
+            None,
+            vec![
+                Field::list("covers", "覆盖组织", vec!["甲".into(), "乙".into()]),
+                Field::text("name", "党组织名称", ""),
+                Field::choice("mode", "组建方式", vec![("a".into(), "A".into())], 0),
+                Field::text("secretary", "书记", ""),
+            ],
+        )
+    };
+    let focused = |a: &App| match &a.overlay {
+        Overlay::Form(f) => (f.fields[f.focus].key, f.get("name"), f.message.clone()),
+        _ => panic!("the form closed"),
+    };
+    let mut a = app();
+    a.overlay = Overlay::Form(Box::new(form()));
+    assert_eq!(focused(&a).0, "covers", "opens on its first row");
+    key(&mut a, KeyCode::Tab);
+    assert_eq!(focused(&a).0, "name");
+    typed(&mut a, "测试支部");
+    assert_eq!(focused(&a).1, "测试支部", "in the field at once");
+
+    // typed without Tab, text goes on from the list to the name
+    a.overlay = Overlay::Form(Box::new(form()));
+    typed(&mut a, "支部");
+    assert_eq!(focused(&a).0, "name");
+    assert_eq!(focused(&a).1, "支部");
+
+    // a choice says how it is changed instead of dropping the text silently
+    key(&mut a, KeyCode::Tab);
+    assert_eq!(focused(&a).0, "mode");
+    typed(&mut a, "x");
+    assert!(focused(&a).2.is_some());
+    assert_eq!(focused(&a).1, "支部");
+    // and Tab on past it and round to the list, in the order drawn
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Tab);
+    assert_eq!(focused(&a).0, "covers");
+    on_key(&mut a, KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+    assert_eq!(focused(&a).0, "secretary");
+}

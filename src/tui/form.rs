@@ -1,6 +1,12 @@
-//! A form: labelled fields (text via ratatui-textarea, choices, yes/no flags),
-//! one focused; messages inline by the field. What each form writes is in
-//! `forms`.
+//! A form: labelled fields (text via ratatui-textarea, choices, yes/no flags,
+//! read-only facts and lists), one focused; messages inline by the field. What
+//! each form writes is in `forms`.
+//!
+//! Focus goes through the rows in the order they are drawn, the read-only ones
+//! too: the form opens on its first row, and Tab moves to the row below it.
+//! A read-only row hands typed text on to the next field that takes it, and a
+//! field that cannot take a typed character says how to change it, so no key
+//! is lost without a word.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
@@ -39,8 +45,11 @@ pub enum FieldKind {
     /// (value, label) options; the first is the default.
     Choice(Vec<(String, String)>),
     Flag,
-    /// Shown, not edited (e.g. the organizations a branch will cover).
+    /// Shown, not edited (the organization a survey is about).
     Info(String),
+    /// Shown one item a line, not edited (the organizations a branch will
+    /// cover); scrolled when it does not fit.
+    List(Vec<String>),
 }
 
 pub struct Field {
@@ -51,6 +60,8 @@ pub struct Field {
     pub choice: usize,
     pub flag: bool,
     pub error: Option<String>,
+    /// The first item of a `List` shown.
+    pub scroll: usize,
 }
 
 impl Field {
@@ -65,6 +76,7 @@ impl Field {
             choice: 0,
             flag: false,
             error: None,
+            scroll: 0,
         }
     }
 
@@ -93,6 +105,12 @@ impl Field {
         f
     }
 
+    pub fn list(key: &'static str, label: &'static str, items: Vec<String>) -> Field {
+        let mut f = Field::text(key, label, "");
+        f.kind = FieldKind::List(items);
+        f
+    }
+
     /// The field's value as the command builders read it.
     pub fn value(&self) -> String {
         match &self.kind {
@@ -105,11 +123,11 @@ impl Field {
                     "no".into()
                 }
             }
-            FieldKind::Info(_) => String::new(),
+            FieldKind::Info(_) | FieldKind::List(_) => String::new(),
         }
     }
 
-    /// What the field shows.
+    /// What the field shows (a list: its items, one a line).
     pub fn display(&self) -> String {
         match &self.kind {
             FieldKind::Text => self.input.lines().join(""),
@@ -125,11 +143,25 @@ impl Field {
                 }
             }
             FieldKind::Info(s) => s.clone(),
+            FieldKind::List(items) => items.join("\n"),
         }
     }
 
-    fn editable(&self) -> bool {
-        !matches!(self.kind, FieldKind::Info(_))
+    /// Whether the field takes input (the others are shown, not edited).
+    pub fn editable(&self) -> bool {
+        !matches!(self.kind, FieldKind::Info(_) | FieldKind::List(_))
+    }
+
+    /// Scrolls a list by `delta` items, within its length.
+    fn scroll_by(&mut self, delta: i64) -> bool {
+        let FieldKind::List(items) = &self.kind else {
+            return false;
+        };
+        let last = items.len().saturating_sub(1) as i64;
+        let to = (self.scroll as i64 + delta).clamp(0, last) as usize;
+        let moved = to != self.scroll;
+        self.scroll = to;
+        moved
     }
 }
 
@@ -174,7 +206,8 @@ impl Form {
             confirm_quit: false,
             subject: None,
         };
-        f.focus = f.fields.iter().position(Field::editable).unwrap_or(0);
+        // the first row, read-only or not: where the eye starts, Tab goes on
+        f.focus = 0;
         f
     }
 
@@ -190,19 +223,23 @@ impl Form {
         self.fields.iter_mut().find(|f| f.key == key)
     }
 
+    /// Moves the focus to the next (or previous) row, wrapping around.
     fn step(&mut self, forward: bool) {
         let n = self.fields.len();
-        for k in 1..=n {
-            let i = if forward {
-                (self.focus + k) % n
+        self.message = None;
+        if n > 0 {
+            self.focus = if forward {
+                (self.focus + 1) % n
             } else {
-                (self.focus + n - k) % n
+                (self.focus + n - 1) % n
             };
-            if self.fields[i].editable() {
-                self.focus = i;
-                return;
-            }
         }
+    }
+
+    /// The field a typed character goes to: the focused one, or after a
+    /// read-only row the next field that takes input.
+    pub fn typing_target(&self) -> Option<usize> {
+        (self.focus..self.fields.len()).find(|&i| self.fields[i].editable())
     }
 
     pub fn input(&mut self, key: KeyEvent) -> FormInput {
@@ -219,6 +256,30 @@ impl Form {
                 return FormInput::Edited;
             }
             _ => {}
+        }
+        let typing = matches!(key.code, KeyCode::Char(_)) && !ctrl;
+        if let Some(field) = self.fields.get_mut(self.focus) {
+            if !field.editable() {
+                let page = 5;
+                let moved = match key.code {
+                    KeyCode::PageDown | KeyCode::Right => field.scroll_by(page),
+                    KeyCode::PageUp | KeyCode::Left => field.scroll_by(-page),
+                    _ => false,
+                };
+                if moved {
+                    return FormInput::Edited;
+                }
+                if !typing {
+                    return FormInput::Ignored;
+                }
+            }
+        }
+        // typed text on a read-only row goes on to the field below it
+        if typing {
+            match self.typing_target() {
+                Some(i) => self.focus = i,
+                None => return FormInput::Ignored,
+            }
         }
         let Some(field) = self.fields.get_mut(self.focus) else {
             return FormInput::Ignored;
@@ -254,13 +315,23 @@ impl Form {
                 _ => false,
             },
             FieldKind::Text => field.input.input(key),
-            FieldKind::Info(_) => false,
+            FieldKind::Info(_) | FieldKind::List(_) => false,
         };
         if changed {
             field.error = None;
             self.dirty = true;
+            self.message = None;
             FormInput::Edited
         } else {
+            if typing {
+                self.message = Some(
+                    match field.kind {
+                        FieldKind::Flag => tr("此栏用空格或 y/n 选择", "toggle with space or y/n"),
+                        _ => tr("此栏用 ←→ 或空格选择", "choose with ←→ or space"),
+                    }
+                    .into(),
+                );
+            }
             FormInput::Ignored
         }
     }

@@ -4,9 +4,9 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::widgets::{Clear, Paragraph, Row, Table};
+use ratatui::widgets::{Paragraph, Row, Table};
 
-use super::form::centered;
+use super::form::{centered, clear};
 use crate::i18n::tr;
 use crate::tui::state::{App, ListPos, Picker};
 use crate::tui::update::palette_actions;
@@ -24,7 +24,7 @@ fn frame_list(
         .min(area.height.saturating_sub(2))
         .max(6);
     let rect = centered(area, 64.min(area.width.saturating_sub(2)), h);
-    f.render_widget(Clear, rect);
+    clear(f, rect);
     let block = app.theme.block(title, true);
     let inner = block.inner(rect);
     f.render_widget(block, rect);

@@ -112,23 +112,33 @@ impl Drop for Session {
 fn demo_search_by_initials_open_edit_save_quit() {
     let l = common::Ledger::new();
     l.ok(&["demo", "--no-tui"]);
-    // an organization whose pinyin initials no other one shares
-    let names: Vec<String> = {
+    // an organization whose pinyin initials no other one shares, in its
+    // name or its address (addresses are searched by pinyin too)
+    let (names, addresses): (Vec<String>, Vec<String>) = {
         let conn = l.conn();
-        let mut stmt = conn.prepare("SELECT name FROM orgs ORDER BY name").unwrap();
-        stmt.query_map([], |r| r.get(0))
+        let mut stmt = conn
+            .prepare("SELECT name, COALESCE(address, '') FROM orgs ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
             .unwrap()
             .map(Result::unwrap)
-            .collect()
+            .unzip()
     };
     let initials: Vec<String> = names
         .iter()
         .map(|n| liangxin::tui::search::initials(n))
         .collect();
+    let places: Vec<String> = addresses
+        .iter()
+        .map(|a| liangxin::tui::search::place_key(a, None))
+        .collect();
     let (name, ini) = names
         .iter()
         .zip(&initials)
-        .find(|(_, i)| initials.iter().filter(|j| j.contains(i.as_str())).count() == 1)
+        .find(|(_, i)| {
+            initials.iter().filter(|j| j.contains(i.as_str())).count() == 1
+                && !places.iter().any(|p| p.contains(i.as_str()))
+        })
         .expect("a name with unique initials");
     let db = l.db.to_str().unwrap();
     let mut s = Session::start(&["--db", db, "demo"], l.dir.path());
@@ -229,4 +239,45 @@ fn sigterm_restores_the_terminal() {
         .expect("left the alternate screen");
     let entered = text.rfind("\u{1b}[?1049h").expect("entered it");
     assert!(left > entered);
+}
+
+#[test]
+fn marked_organizations_found_a_branch_typed_after_tab() {
+    let l = common::small_ledger();
+    let db = l.db.to_str().unwrap();
+    let mut s = Session::start(&["--db", db, "--today", "2022-06-01"], l.dir.path());
+    s.wait_for("常德甲公司");
+    // the list reads 丙, 乙, 甲: mark the first two, the cursor ends on 甲
+    s.send(b" ");
+    s.send(b" ");
+    s.send(b"b");
+    let form = s.wait_for("组建党组织");
+    assert!(
+        form.contains("1. 常德丙公司") && form.contains("2. 常德乙公司"),
+        "{form}"
+    );
+    assert!(!form.contains("3. "), "only the marked: {form}");
+    s.send(b"\t"); // to the branch's name
+    for c in "测试支部".chars() {
+        s.send(c.to_string().as_bytes());
+    }
+    s.wait_for("党组织名称 : 测试支部");
+    s.send(b"\x13"); // Ctrl-S
+    s.wait_for("已保存");
+    s.send(b"q");
+    s.wait_exit();
+    let covered: Vec<String> = {
+        let conn = l.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT o.name FROM links k JOIN party_orgs p ON p.id = k.party_org_id
+                 JOIN orgs o ON o.id = k.org_id WHERE p.name = '测试支部' ORDER BY o.name",
+            )
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(covered, ["常德丙公司", "常德乙公司"]);
 }

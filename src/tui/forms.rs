@@ -4,12 +4,14 @@
 use rusqlite::{Connection, OptionalExtension};
 
 use super::form::{Field, FieldKind, Form, FormKind};
-use crate::domain::command::{NewBranch, NewOrg, NewPerson, OrgField};
+use crate::domain::command::{NewOrg, NewPerson, OrgField};
 use crate::domain::kinds::*;
 use crate::domain::{Command, Date, Id, Val, fields};
 use crate::error::{Error, Result};
 use crate::i18n::tr;
 use crate::store::{Actor, Store, resolve};
+
+pub mod branch;
 
 fn vocab<T: Copy>(
     all: &[T],
@@ -181,44 +183,7 @@ pub fn open(
             ];
             Form::new(kind, Some(org.to_string()), fields)
         }
-        FormKind::FoundBranch => {
-            let mut covers: Vec<String> = marked.to_vec();
-            if let Some(o) = org {
-                if !covers.iter().any(|c| c == o) {
-                    covers.insert(0, o.to_string());
-                }
-            }
-            if covers.is_empty() {
-                return Err(Error::Refused(
-                    tr(
-                        "请先选择或标记（空格）组织",
-                        "select or mark (space) organizations first",
-                    )
-                    .into(),
-                ));
-            }
-            let names: Vec<String> = covers
-                .iter()
-                .map(|c| org_name(conn, c))
-                .collect::<Result<_>>()?;
-            let mode = if covers.len() > 1 { 1 } else { 0 };
-            let modes = vocab(Mode::ALL, Mode::code, Mode::label);
-            let name = if covers.len() == 1 {
-                format!("{}党支部", names[0])
-            } else {
-                String::new()
-            };
-            let fields = vec![
-                Field::info("covers", tr("覆盖组织", "covers"), names.join("、")),
-                Field::text("name", tr("党组织名称", "name"), &name),
-                Field::choice("mode", tr("组建方式", "mode"), modes, mode),
-                Field::text("secretary", tr("书记", "secretary"), ""),
-                date(),
-            ];
-            let mut f = Form::new(kind, org.map(str::to_string), fields);
-            f.original = covers.into_iter().map(|c| ("cover", c)).collect();
-            f
-        }
+        FormKind::FoundBranch => branch::open(conn, org, marked, today)?,
         FormKind::Assign => {
             let org = need_org(org)?;
             let fields = vec![
@@ -521,44 +486,7 @@ pub fn save(
                 manager: form.get("manager") == "yes",
             })
         }
-        FormKind::FoundBranch => {
-            let covers: Vec<Id> = form
-                .original
-                .iter()
-                .filter(|(k, _)| *k == "cover")
-                .map(|(_, v)| Id(v.clone()))
-                .collect();
-            let first = covers
-                .first()
-                .cloned()
-                .ok_or_else(|| Error::invalid("covers", "0", "empty"))?;
-            let street: String = conn.query_row(
-                "SELECT street_id FROM orgs WHERE id = ?1",
-                [first.as_str()],
-                |r| r.get(0),
-            )?;
-            let mode = Mode::parse(&form.get("mode"))?;
-            let building = if mode == Mode::Building {
-                conn.query_row(
-                    "SELECT building_id FROM orgs WHERE id = ?1",
-                    [first.as_str()],
-                    |r| r.get::<_, Option<String>>(0),
-                )?
-                .map(Id)
-            } else {
-                None
-            };
-            Command::FoundBranch(NewBranch {
-                id: Id::new(),
-                name: form.get("name"),
-                mode,
-                level: Level::Branch,
-                street: Id(street),
-                building,
-                secretary: form.get("secretary"),
-                covers,
-            })
-        }
+        FormKind::FoundBranch => branch::command(conn, form)?,
         FormKind::Assign => {
             let ins = form.get("instructor");
             if ins.is_empty() {

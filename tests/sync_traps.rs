@@ -413,7 +413,9 @@ fn a_database_copied_by_hand_is_refused_not_merged() {
     set_name(&mut a, &org, "甲公司");
     set_name(&mut c, &org, "丙公司");
     let before = dump(&a);
-    let err = sync::pull_local(&mut a, &c, &sync::Sender::trusted(None)).unwrap_err().to_string();
+    let err = sync::pull_local(&mut a, &c, &sync::Sender::trusted(None))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains(c.site()), "{err}");
     assert_eq!(dump(&a), before, "nothing applied");
 }

@@ -9,28 +9,8 @@ use liangxin::domain::Id;
 use liangxin::store::{Actor, Store};
 use liangxin::sync::{self, Op, Sender};
 
-/// The district server: two streets, a district user and a street user.
 fn server() -> Ledger {
-    let s = Ledger::new();
-    s.ok(&["init"]);
-    for st in ["甲街道", "乙街道"] {
-        s.ok(&["--on", "2022-01-01", "street", "add", st]);
-    }
-    s.ok(&["user", "add", "boss", "--role", "district"]);
-    ok_as(
-        &s,
-        "boss",
-        &[
-            "user",
-            "add",
-            "alice",
-            "--role",
-            "street",
-            "--street",
-            "甲街道",
-        ],
-    );
-    s
+    common::two_street_server()
 }
 
 fn org_names(l: &Ledger) -> Vec<String> {

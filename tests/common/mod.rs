@@ -222,3 +222,28 @@ pub fn ok_as(l: &Ledger, user: &str, args: &[&str]) -> String {
     );
     o.stdout
 }
+
+/// The district server of the trust tests: streets 甲街道 and 乙街道, the
+/// district user `boss` and `alice`, a street user of 甲街道.
+pub fn two_street_server() -> Ledger {
+    let s = Ledger::new();
+    s.ok(&["init"]);
+    for st in ["甲街道", "乙街道"] {
+        s.ok(&["--on", "2022-01-01", "street", "add", st]);
+    }
+    s.ok(&["user", "add", "boss", "--role", "district"]);
+    ok_as(
+        &s,
+        "boss",
+        &[
+            "user",
+            "add",
+            "alice",
+            "--role",
+            "street",
+            "--street",
+            "甲街道",
+        ],
+    );
+    s
+}

@@ -427,3 +427,35 @@ fn half_year_tasks_a_street_laptop_makes_for_the_district_are_not_refusals() {
     assert!(!o.stderr.contains("refused"), "{}", o.stderr);
     assert_eq!(s.count("tasks"), made);
 }
+
+/// A config file (which `LIANGXIN_CONFIG` can point anywhere) names the user
+/// only on the user's own file: on a ledger another account owns, the
+/// account acting is the process's own.
+#[test]
+fn a_config_name_acts_only_on_the_users_own_file() {
+    let s = server();
+    let cfg = s.dir.path().join("claim.toml");
+    std::fs::write(&cfg, "[user]\nname = \"boss\"\n").expect("config");
+    let add = |name: &str| {
+        let mut c = command(
+            &s.db,
+            s.dir.path(),
+            &["org", "add", "--name", name, "--street", "乙街道"],
+        );
+        c.env("LIANGXIN_CONFIG", &cfg);
+        output(c)
+    };
+    // The file is root's (the tests' uid): a single cadre's laptop.
+    assert!(add("自己的文件").ok);
+    // Owned by another account, the same config names nobody: root is no
+    // ledger user, so the write is refused.
+    std::os::unix::fs::chown(&s.db, Some(65534), None).expect("chown");
+    let o = add("别人的文件");
+    assert!(!o.ok, "{}", o.stdout);
+    assert!(o.stderr.contains("root"), "{}", o.stderr);
+    let names = s.ok(&["org", "list"]);
+    assert!(
+        names.contains("自己的文件") && !names.contains("别人的文件"),
+        "{names}"
+    );
+}

@@ -155,8 +155,16 @@ fn parse_failed(e: clap::Error) -> ExitCode {
 pub fn run(cli: Cli) -> Result<()> {
     let config = Config::load(cli.config.as_deref())?;
     i18n::set(pick_lang(cli.lang.as_deref(), &config)?);
+    let db = cli.db.clone().unwrap_or_else(|| config.default_db());
+    // The config's user.name may name the acting user only on the user's own
+    // file (a laptop): on a file someone else owns, the account is who acts.
+    let config_name = if crate::store::Actor::owns(&db) {
+        config.user.name.clone()
+    } else {
+        String::new()
+    };
     let ctx = Ctx {
-        db: cli.db.clone().unwrap_or_else(|| config.default_db()),
+        db,
         today_flag: parse_date_opt("today", cli.today.as_deref())?,
         on_flag: parse_date_opt("on", cli.on.as_deref())?,
         reason: cli.reason.clone(),
@@ -169,7 +177,7 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             (Some(u), _) => Actor::acting_as(u, &config.user.office)?,
             (None, Some(Cmd::Shell { user })) => Actor::of_key(user, &config.user.office),
-            (None, _) => Actor::of_process(&config.user.name, &config.user.office),
+            (None, _) => Actor::of_process(&config_name, &config.user.office),
         },
         as_user: cli.as_user.clone(),
         config,

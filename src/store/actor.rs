@@ -45,6 +45,25 @@ impl Actor {
         }
     }
 
+    /// Whether the process's real uid owns the database file (or it does not
+    /// exist yet and would be its own): a single cadre's laptop, where the
+    /// config's `user.name` may name the ledger user.
+    pub fn owns(db: &std::path::Path) -> bool {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            match std::fs::metadata(db) {
+                Ok(m) => m.uid() == real_uid(),
+                Err(_) => true,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = db;
+            true
+        }
+    }
+
     /// `--as USER`: root acts as a named ledger user; the audit keeps who did.
     pub fn acting_as(user: &str, office: &str) -> Result<Actor> {
         if real_uid() != 0 {

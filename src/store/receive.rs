@@ -8,14 +8,15 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
+use super::actor::Actor;
 use super::check::Covers;
 use super::clock;
 use super::merge::{MAX_REFUSALS, Refusal, Report, forked, merge_row};
 use super::op::{Columns, OP_COLUMNS, Op};
 use super::schema::SCHEMA_VERSION;
 use super::scope::{self, User};
+pub use super::verdict::Sender;
 use super::verdict::{Verdict, decide};
-use super::write::Actor;
 use super::{Store, meta_get, meta_set};
 use crate::domain::Date;
 use crate::error::Result;
@@ -23,30 +24,6 @@ use crate::i18n::tr;
 
 /// Ops per transaction: a peer cannot hold the write lock for long.
 pub const CHUNK: usize = 2000;
-
-/// Who sent a batch, as far as the receiver knows.
-#[derive(Debug, Clone)]
-pub struct Sender {
-    /// The user at the other end: the connection's identity on a server, the
-    /// user importing a bundle or writing into a ledger file. `None` when the
-    /// receiver takes the sender's word (a laptop pulling from its server).
-    pub actor: Option<Actor>,
-    /// The site that connected (or wrote the bundle).
-    pub site: Option<String>,
-    /// "sync" or "bundle", for the audit record.
-    pub via: &'static str,
-}
-
-impl Sender {
-    /// A peer whose ops are taken as they come (a laptop pulling from its server).
-    pub fn trusted(site: Option<String>) -> Sender {
-        Sender {
-            actor: None,
-            site,
-            via: "sync",
-        }
-    }
-}
 
 impl Store {
     /// Applies received ops: whole transactions of at most `CHUNK` ops.

@@ -6,10 +6,10 @@
 use rusqlite::params;
 use serde::Serialize;
 
+use super::actor::Actor;
 use super::check::Covers;
 use super::merge::merge_row;
 use super::op::{Columns, OP_COLUMNS, Op};
-use super::write::Actor;
 use super::{Store, write};
 use crate::domain::{Command, Date, Id};
 use crate::error::{Error, Result};

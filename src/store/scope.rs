@@ -5,7 +5,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::write::Actor;
+use super::actor::Actor;
 use crate::domain::kinds::Role;
 use crate::domain::{Command, Id};
 use crate::error::{Error, Result};

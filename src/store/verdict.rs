@@ -7,13 +7,37 @@ use std::collections::{HashMap, HashSet};
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::actor::Actor;
 use super::op::Op;
-use super::receive::Sender;
 use super::schema::SCHEMA_VERSION;
 use super::scope::User;
 use super::scope_ops::{self, Batch};
 use crate::error::Result;
 use crate::i18n::tr;
+
+/// Who sent a batch, as far as the receiver knows.
+#[derive(Debug, Clone)]
+pub struct Sender {
+    /// The user at the other end: the connection's identity on a server, the
+    /// user importing a bundle or writing into a ledger file. `None` when the
+    /// receiver takes the sender's word (a laptop pulling from its server).
+    pub actor: Option<Actor>,
+    /// The site that connected (or wrote the bundle).
+    pub site: Option<String>,
+    /// "sync" or "bundle", for the audit record.
+    pub via: &'static str,
+}
+
+impl Sender {
+    /// A peer whose ops are taken as they come (a laptop pulling from its server).
+    pub fn trusted(site: Option<String>) -> Sender {
+        Sender {
+            actor: None,
+            site,
+            via: "sync",
+        }
+    }
+}
 
 /// What the receiver does with one new op.
 pub(super) enum Verdict {

@@ -557,3 +557,27 @@ fn thresholds_come_from_the_config() {
     assert_eq!(rule("ledger_stale").len(), 3);
     assert_eq!(rule("ledger_stale")[0]["raised_on"], "2022-02-01");
 }
+
+/// An organization found by a survey and added with `--surveyed` has that
+/// survey recorded with it, so it wants an instructor within days; one added
+/// from a list without a survey does not.
+#[test]
+fn an_organization_added_from_a_survey_wants_an_instructor() {
+    let l = small_ledger();
+    l.ok(&words(
+        "--on 2022-05-01 org add --name 摸排新公司 --street 南坪街道 --surveyed --legal-rep-member",
+    ));
+    l.ok(&words(
+        "--on 2022-05-01 org add --name 名录新公司 --street 南坪街道",
+    ));
+    check(
+        &one(about(&l, "2022-05-02", "instructor_missing", "摸排新公司")),
+        "2022-05-01",
+        "open",
+        None,
+    );
+    assert!(about(&l, "2022-05-02", "instructor_missing", "名录新公司").is_empty());
+    let shown = l.json(&["org", "show", "摸排新公司", "--format", "json"]);
+    assert_eq!(shown["first_survey_on"], "2022-05-01", "{shown}");
+    assert_eq!(shown["legal_rep_member"], true, "{shown}");
+}

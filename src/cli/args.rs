@@ -175,6 +175,13 @@ pub struct OrgAddArgs {
     pub contact: String,
     #[arg(long, default_value = "")]
     pub phone: String,
+    /// The legal representative (or an investor) is a party member.
+    #[arg(long)]
+    pub legal_rep_member: bool,
+    /// Found by a survey on --on: the survey is recorded with the
+    /// organization, so its first-time rules (an instructor within days) apply.
+    #[arg(long)]
+    pub surveyed: bool,
 }
 
 #[derive(Subcommand, Debug)]

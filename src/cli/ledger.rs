@@ -1,7 +1,7 @@
 //! Places, organizations and surveys on the command line.
 
 use super::args::{OrgAddArgs, OrgCmd, PlaceCmd, SubPlaceCmd, SurveyArgs};
-use super::out::{self, outln};
+use super::out::{self, errln, outln};
 use super::{Ctx, print_json, text_or_json};
 use crate::domain::command::{NewOrg, OrgField};
 use crate::domain::kinds::{Coverage, OrgKind, RegStatus, parse_bool};
@@ -110,13 +110,38 @@ fn add_org(ctx: &Ctx, a: OrgAddArgs) -> Result<()> {
         address: a.address,
         industry: a.industry,
         employees,
-        legal_rep_member: false,
+        legal_rep_member: a.legal_rep_member,
         identity_check: false,
         contact: a.contact,
         phone: a.phone,
         entered_on,
     });
-    ctx.write(&mut store, cmd)
+    if !a.surveyed {
+        return ctx.write(&mut store, cmd);
+    }
+    // The organization and the survey that found it, in one transaction.
+    let Command::AddOrg(o) = &cmd else {
+        return ctx.write(&mut store, cmd);
+    };
+    let survey = Command::Survey {
+        id: Id::new(),
+        org: o.id.clone(),
+        employees,
+        identity_check: None,
+        note: String::new(),
+    };
+    let applied = store.apply_batch(
+        &ctx.actor,
+        "org.add",
+        vec![(entered_on, cmd), (entered_on, survey)],
+    )?;
+    for w in &applied.warnings {
+        errln!("{}: {w}", crate::i18n::tr("警告", "warning"));
+    }
+    match applied.created.first() {
+        Some(id) => outln!("{id}"),
+        None => Ok(()),
+    }
 }
 
 fn opt(v: &str) -> Option<&str> {

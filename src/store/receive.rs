@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::actor::Actor;
-use super::check::Covers;
 use super::clock;
+use super::digest::Covers;
 use super::merge::{MAX_REFUSALS, Refusal, Report, forked, merge_row};
 use super::op::{Columns, OP_COLUMNS, Op};
 use super::schema::SCHEMA_VERSION;

@@ -7,7 +7,7 @@ use rusqlite::params;
 use serde::Serialize;
 
 use super::actor::Actor;
-use super::check::Covers;
+use super::digest::Covers;
 use super::merge::merge_row;
 use super::op::{Columns, OP_COLUMNS, Op};
 use super::{Store, write};

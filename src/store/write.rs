@@ -5,7 +5,7 @@
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 
-use super::check::{Covers, ops_digest};
+use super::digest::{Covers, ops_digest};
 use super::schema::{SCHEMA_VERSION, TABLES};
 use super::{Store, Val, meta_get, meta_set};
 use crate::domain::{Command, Date, Id};

@@ -156,7 +156,9 @@ fn event_loop(
         if app.quit {
             return Ok(());
         }
-        match waiter.wait(Duration::from_millis(250)) {
+        // Input, signals and the loader's results wake it; the timeout is only
+        // for noticing other sessions' commits (below), twice a second.
+        match waiter.wait(Duration::from_millis(500)) {
             input::Wake::Stop | input::Wake::Hangup => return Ok(()),
             input::Wake::Timeout => {}
             input::Wake::Input => {

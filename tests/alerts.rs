@@ -428,14 +428,78 @@ fn found_after_the_fact_with_the_days_from_history() {
     assert_eq!(r["hires"][0]["org"], "常德甲公司");
 }
 
+/// Alerts are derived from the facts: reading them writes nothing, the op
+/// log holds no alert, and only a decision is stored (and synced).
 #[test]
-fn refreshing_twice_writes_once() {
+fn alerts_are_derived_and_only_decisions_are_written() {
     let l = small_ledger();
-    l.ok(&["--today", "2022-08-01", "alerts"]);
     let before = l.counts();
-    l.ok(&["--today", "2022-08-01", "alerts"]);
+    let listed = alerts(&l, "2022-08-01", "identity_check_missing");
+    assert!(
+        !listed.is_empty(),
+        "the small ledger raises identity checks"
+    );
     l.ok(&["--today", "2022-08-01", "today"]);
-    assert_eq!(l.counts(), before, "nothing new to raise or resolve");
+    l.ok(&[
+        "--today",
+        "2022-08-01",
+        "report",
+        "response",
+        "--from",
+        "2022-01-01",
+        "--to",
+        "2022-08-01",
+    ]);
+    assert_eq!(l.counts(), before, "reading alerts writes nothing");
+    let logged = |l: &Ledger| -> i64 {
+        l.conn()
+            .query_row("SELECT COUNT(*) FROM oplog WHERE tbl = 'alerts'", [], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    };
+    assert_eq!(logged(&l), 0);
+    let id = listed[0]["id"].as_str().unwrap();
+    l.ok(&[
+        "--today",
+        "2022-08-01",
+        "alert",
+        "snooze",
+        id,
+        "--until",
+        "2022-09-01",
+    ]);
+    assert_eq!(l.count("alerts"), 1, "one decision, one row");
+    assert!(logged(&l) > 0, "the decision is in the op log");
+    // a replica cloned from this one sees the decision on the same alert
+    let other = Ledger::new();
+    other.ok(&["sync", "clone", l.db.to_str().unwrap()]);
+    let there = alerts(&other, "2022-08-15", "identity_check_missing");
+    let a = there
+        .iter()
+        .find(|a| a["id"] == id)
+        .expect("the same alert there");
+    assert_eq!(a["state"], "snoozed");
+    // and a decision taken there comes back by sync
+    let second = there.iter().find(|a| a["id"] != id).expect("another alert");
+    let sid = second["id"].as_str().unwrap();
+    other.ok(&[
+        "--today",
+        "2022-08-15",
+        "alert",
+        "dismiss",
+        sid,
+        "--reason",
+        "已核实无需识别",
+    ]);
+    l.ok(&["sync", other.db.to_str().unwrap()]);
+    let here = alerts(&l, "2022-08-16", "identity_check_missing");
+    let d = here
+        .iter()
+        .find(|a| a["id"] == sid)
+        .expect("listed with --all");
+    assert_eq!(d["state"], "dismissed");
+    assert_eq!(d["reason"], "已核实无需识别");
 }
 
 #[test]

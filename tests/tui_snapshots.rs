@@ -32,7 +32,6 @@ fn demo_app(dir: &tempfile::TempDir) -> (App, Env) {
     config.user.name = "测试员".into();
     config.user.office = "party".into();
     let today = store.pinned_today().unwrap().unwrap();
-    liangxin::store::alerts::refresh(&mut store, &actor, &config.alerts, today).unwrap();
     let (mut app, env) = prepare(store, today, &config, Theme::new("rounded", true)).unwrap();
     env.reload_all(&mut app).unwrap();
     (app, env)

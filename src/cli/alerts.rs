@@ -1,5 +1,5 @@
-//! `alerts`, `alert snooze|dismiss`, `today`, `report response`. Reading
-//! alerts first brings them up to date (a write only when something changed).
+//! `alerts`, `alert snooze|dismiss`, `today`, `report response`. Alerts are
+//! computed from the facts as of the day; reading them writes nothing.
 
 use std::collections::BTreeMap;
 
@@ -8,19 +8,18 @@ use super::out::{self, outln};
 use super::{Ctx, print_json, text_or_json};
 use crate::domain::alerts::Rule;
 use crate::domain::kinds::{AlertGroup, Office};
-use crate::domain::{Command, Date, Id};
+use crate::domain::{Command, Date};
 use crate::error::{Error, Result};
 use crate::i18n::tr;
 use crate::report::response;
-use crate::store::alerts::{self, AlertFilter, AlertRow};
+use crate::store::alerts::{self, AlertFilter, AlertRow, act_now_first};
 use crate::store::tasks::{self as task_store, TaskFilter};
 use crate::store::{Store, resolve};
 use crate::text::{clean, pad};
 
-fn refreshed(ctx: &Ctx) -> Result<(Store, Date)> {
-    let mut store = ctx.open()?;
+fn opened(ctx: &Ctx) -> Result<(Store, Date)> {
+    let store = ctx.open()?;
     let today = ctx.today(&store)?;
-    alerts::refresh(&mut store, &ctx.actor, &ctx.config.alerts, today)?;
     Ok((store, today))
 }
 
@@ -28,7 +27,7 @@ pub fn list(ctx: &Ctx, a: AlertsArgs) -> Result<()> {
     let json = text_or_json(&a.format)?;
     let rule = a.rule.as_deref().map(Rule::parse).transpose()?;
     let group = a.group.as_deref().map(AlertGroup::parse).transpose()?;
-    let (store, today) = refreshed(ctx)?;
+    let (store, today) = opened(ctx)?;
     let f = AlertFilter {
         rule,
         group,
@@ -51,7 +50,7 @@ pub fn list(ctx: &Ctx, a: AlertsArgs) -> Result<()> {
     // The checklist: first-time items whole, the rest as counts.
     let open: Vec<AlertRow> = std::mem::take(&mut rows)
         .into_iter()
-        .filter(|a| a.state == "open")
+        .filter(|a| a.is_open())
         .collect();
     let mut first: Vec<&AlertRow> = open
         .iter()
@@ -89,18 +88,6 @@ pub fn list(ctx: &Ctx, a: AlertsArgs) -> Result<()> {
     Ok(())
 }
 
-/// Overdue first, then by due day (none last), then oldest first.
-fn act_now_first(rows: &mut [&AlertRow]) {
-    rows.sort_by(|a, b| {
-        (!a.overdue, a.due_on.is_none(), &a.due_on, &a.raised_on).cmp(&(
-            !b.overdue,
-            b.due_on.is_none(),
-            &b.due_on,
-            &b.raised_on,
-        ))
-    });
-}
-
 /// (rule, street, count, oldest raised day) per rule and street.
 fn summary(rows: &[&AlertRow]) -> Vec<(String, String, usize, String)> {
     let mut by: BTreeMap<(String, String), (usize, String)> = BTreeMap::new();
@@ -133,8 +120,8 @@ fn line(r: &AlertRow) -> String {
     if r.overdue {
         marks.push(tr("逾期", "overdue"));
     }
-    if r.state != "open" {
-        marks.push(state_label(&r.state));
+    if !r.is_open() {
+        marks.push(r.state.label());
     }
     let what = match (&r.org, &r.subject_name) {
         (Some(o), Some(s)) => format!("{} {}", clean(o), clean(s)),
@@ -158,22 +145,22 @@ fn line(r: &AlertRow) -> String {
     )
 }
 
-fn state_label(s: &str) -> &'static str {
-    match s {
-        "snoozed" => tr("暂缓", "snoozed"),
-        "dismissed" => tr("已忽略", "dismissed"),
-        "resolved" => tr("已解除", "resolved"),
-        _ => tr("待处理", "open"),
-    }
-}
-
 pub fn alert(ctx: &Ctx, c: AlertCmd) -> Result<()> {
     let mut store = ctx.open()?;
-    let cmd = match c {
-        AlertCmd::Snooze { alert, until } => Command::SnoozeAlert {
-            alert: resolve::alert(store.conn(), &alert)?,
-            until: Date::parse("until", &until)?,
-        },
+    let today = ctx.today(&store)?;
+    let l = &ctx.config.alerts;
+    let (cmd, id) = match c {
+        AlertCmd::Snooze { alert, until } => {
+            let until = Date::parse("until", &until)?;
+            let a = alerts::find(store.conn(), today, l, &alert)?;
+            (
+                Command::SnoozeAlert {
+                    alert: a.key()?,
+                    until,
+                },
+                a.id,
+            )
+        }
         AlertCmd::Dismiss { alert } => {
             let reason = ctx.reason.clone().unwrap_or_default();
             if reason.trim().is_empty() {
@@ -183,15 +170,15 @@ pub fn alert(ctx: &Ctx, c: AlertCmd) -> Result<()> {
                     tr("忽略预警须写明 --reason", "dismissing needs --reason"),
                 ));
             }
-            Command::DismissAlert {
-                alert: resolve::alert(store.conn(), &alert)?,
-                reason,
-            }
+            let a = alerts::find(store.conn(), today, l, &alert)?;
+            (
+                Command::DismissAlert {
+                    alert: a.key()?,
+                    reason,
+                },
+                a.id,
+            )
         }
-    };
-    let id: Id = match &cmd {
-        Command::SnoozeAlert { alert, .. } | Command::DismissAlert { alert, .. } => alert.clone(),
-        _ => return Err(Error::Other("not an alert command".into())),
     };
     let on = ctx.on(&store)?;
     store.apply(&ctx.actor, on, cmd, ctx.reason.as_deref())?;
@@ -208,8 +195,9 @@ pub fn response(ctx: &Ctx, from: &str, to: &str, format: &str) -> Result<()> {
             tr("早于 --from", "is before --from"),
         ));
     }
-    let (store, _) = refreshed(ctx)?;
-    let r = response::compute(from, to, &alerts::raised_between(store.conn(), from, to)?);
+    let (store, today) = opened(ctx)?;
+    let episodes = alerts::raised_between(store.conn(), &ctx.config.alerts, today, from, to)?;
+    let r = response::compute(from, to, &episodes);
     if json {
         print_json(&r)
     } else {
@@ -217,19 +205,11 @@ pub fn response(ctx: &Ctx, from: &str, to: &str, format: &str) -> Result<()> {
     }
 }
 
-/// Raised since yesterday, or first noticed since yesterday and still
-/// running against a deadline (a hire entered a few days late). A first
-/// evaluation of an old ledger notices much that is long past: not "new".
-fn is_new(a: &AlertRow, since: &str) -> bool {
-    let noticed = a.noticed_on.as_deref().is_some_and(|n| n >= since);
-    a.raised_on.as_str() >= since || noticed && a.due_on.as_deref().is_some_and(|d| d >= since)
-}
-
 /// The morning checklist: first-time alerts, tasks due and overdue, and one
 /// line of counts per alert group, on one 80×24 screen.
 pub fn today(ctx: &Ctx, format: &str) -> Result<()> {
     let json = text_or_json(format)?;
-    let (store, today) = refreshed(ctx)?;
+    let (store, today) = opened(ctx)?;
     let conn = store.conn();
     let street = ctx
         .config
@@ -259,20 +239,21 @@ pub fn today(ctx: &Ctx, format: &str) -> Result<()> {
             ..AlertFilter::default()
         },
     )?;
+    // raised since yesterday
     let since = today.add_days(-1).to_string();
     let new: Vec<&AlertRow> = open
         .iter()
-        .filter(|a| a.state == "open" && is_new(a, &since))
+        .filter(|a| a.is_open() && a.raised_on >= since)
         .collect();
     let mut by_rule: BTreeMap<String, usize> = BTreeMap::new();
     let mut groups: BTreeMap<&str, usize> = AlertGroup::ALL.iter().map(|g| (g.code(), 0)).collect();
-    for a in open.iter().filter(|a| a.state == "open") {
+    for a in open.iter().filter(|a| a.is_open()) {
         *by_rule.entry(a.rule.clone()).or_default() += 1;
         *groups.entry(a.group.code()).or_default() += 1;
     }
     let mut first: Vec<&AlertRow> = open
         .iter()
-        .filter(|a| a.state == "open" && a.group == AlertGroup::FirstTime)
+        .filter(|a| a.is_open() && a.group == AlertGroup::FirstTime)
         .collect();
     act_now_first(&mut first);
     let tasks = task_store::list(
@@ -348,7 +329,7 @@ pub fn today(ctx: &Ctx, format: &str) -> Result<()> {
     )?;
     let oldest = |g: AlertGroup| {
         open.iter()
-            .filter(|a| a.state == "open" && a.group == g)
+            .filter(|a| a.is_open() && a.group == g)
             .map(|a| a.age_days)
             .max()
     };

@@ -76,8 +76,6 @@ pub fn run(ctx: &Ctx, a: ImportArgs) -> Result<()> {
     for w in &applied.warnings {
         errln!("{}: {w}", tr("警告", "warning"));
     }
-    let today = ctx.today(&store)?;
-    crate::store::alerts::refresh(&mut store, &ctx.actor, &ctx.config.alerts, today)?;
     Ok(())
 }
 

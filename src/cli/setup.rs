@@ -160,8 +160,6 @@ pub fn demo(ctx: &Ctx, db_given: bool, no_tui: bool, reset: bool) -> Result<()> 
             )
         );
         let applied = demo::build(&mut store, &ctx.actor)?;
-        let today = demo::demo_date();
-        crate::store::alerts::refresh(&mut store, &ctx.actor, &ctx.config.alerts, today)?;
         errln!(
             "{} {} {}",
             tr("已生成，写入操作", "done; operations written:"),

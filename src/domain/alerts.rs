@@ -94,7 +94,16 @@ pub fn identity_check_missing(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Find
     }
     let big = |n: Option<i64>| n.is_some_and(|n| n >= l.identity_check_employees);
     let mut out = Vec::new();
-    let mut open: Option<Date> = None;
+    // Entered without a check (the ledger's fields say so until a survey
+    // answers): a first answer of "yes" ends that first stretch.
+    let first = o
+        .surveys
+        .iter()
+        .find(|s| s.on <= today && s.identity_check.is_some());
+    let mut open: Option<Date> = first
+        .filter(|s| s.on > o.entered && s.identity_check == Some(true))
+        .filter(|s| big(s.employees.or(o.employees)))
+        .map(|_| o.entered);
     let mut surveyed = false;
     for s in o.surveys.iter().filter(|s| s.on <= today) {
         surveyed |= s.identity_check.is_some();
@@ -317,30 +326,55 @@ pub fn branch_eligible(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
     out
 }
 
-/// A joint branch covering more than `joint_branch_max_orgs` organizations.
+/// A joint branch covering more than `joint_branch_max_orgs` organizations:
+/// raised the day a link takes it past the limit, resolved the day links
+/// ending (or the branch dissolving) bring it back, once per such stretch.
 pub fn joint_branch_too_broad(b: &JointFacts, l: &Limits, today: Date) -> Vec<Finding> {
-    if !b.life.holds(today) {
-        return Vec::new();
+    let mut ev: Vec<(Date, i64)> = Vec::new();
+    for s in &b.links {
+        let from = s.from.max(b.life.from);
+        let to = [s.to, b.life.to].into_iter().flatten().min();
+        if from > today || to.is_some_and(|t| t <= from) {
+            continue;
+        }
+        ev.push((from, 1));
+        if let Some(t) = to.filter(|t| *t <= today) {
+            ev.push((t, -1));
+        }
     }
-    let mut from: Vec<Date> = b
-        .links
-        .iter()
-        .filter(|s| s.holds(today))
-        .map(|s| s.from)
-        .collect();
-    if (from.len() as i64) <= l.joint_branch_max_orgs {
-        return Vec::new();
+    ev.sort();
+    let mut out = Vec::new();
+    let (mut n, mut open) = (0i64, None::<Date>);
+    for (i, &(day, delta)) in ev.iter().enumerate() {
+        n += delta;
+        // all of a day's changes before judging it
+        if ev.get(i + 1).is_some_and(|(d, _)| *d == day) {
+            continue;
+        }
+        match open {
+            None if n > l.joint_branch_max_orgs => open = Some(day),
+            Some(r) if n <= l.joint_branch_max_orgs => {
+                out.push(joint_finding(b, r, Some(day)));
+                open = None;
+            }
+            _ => {}
+        }
     }
-    from.sort();
-    let raised = from[l.joint_branch_max_orgs.max(0) as usize].max(b.life.from);
-    vec![Finding {
+    if let Some(r) = open {
+        out.push(joint_finding(b, r, None));
+    }
+    out
+}
+
+fn joint_finding(b: &JointFacts, raised: Date, resolved: Option<Date>) -> Finding {
+    Finding {
         rule: Rule::JointBranchTooBroad,
         subject: b.id.clone(),
         org: None,
         raised,
         due: None,
-        resolved: None,
-    }]
+        resolved,
+    }
 }
 
 /// A ledger row not verified (entered or surveyed) for more than `stale_days`.
@@ -433,41 +467,6 @@ pub fn stage_overdue(t: &TaskFacts, l: &Limits, today: Date) -> Vec<Finding> {
             resolved,
         })
         .collect()
-}
-
-/// For alerts that ended without an episode saying when (the fact that
-/// raised them predates the ledger's dates): the last day the data was put
-/// right, per (rule, subject). The store resolves on that day, else today.
-pub fn fixes(o: &OrgFacts, l: &Limits, today: Date) -> Vec<(Rule, String, Date)> {
-    let mut out = Vec::new();
-    let fix = o
-        .surveys
-        .iter()
-        .filter(|s| s.on <= today)
-        .filter(|s| {
-            s.identity_check == Some(true)
-                || s.employees.is_some_and(|n| n < l.identity_check_employees)
-        })
-        .map(|s| s.on)
-        .max();
-    if let Some(d) = fix {
-        out.push((Rule::IdentityCheckMissing, o.id.clone(), d));
-    }
-    if let Some(c) = o.closed.filter(|c| *c <= today) {
-        out.push((Rule::DeregisteredActive, o.id.clone(), c));
-    }
-    out
-}
-
-/// The last day a joint branch's coverage shrank (or it was dissolved).
-pub fn joint_fix(b: &JointFacts, today: Date) -> Option<(Rule, String, Date)> {
-    b.links
-        .iter()
-        .filter_map(|s| s.to)
-        .chain(b.life.to)
-        .filter(|d| *d <= today)
-        .max()
-        .map(|d| (Rule::JointBranchTooBroad, b.id.clone(), d))
 }
 
 /// Every rule over one organization.

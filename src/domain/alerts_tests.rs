@@ -188,9 +188,27 @@ fn joint_breadth_counts_operating_organizations_only() {
         links: (0..6).map(|_| link(None)).collect(),
     };
     assert_eq!(joint_branch_too_broad(&b, &l, d("2022-06-01")).len(), 1);
-    // one of the six closed in May (its link now ends then): five is the limit
+    // one of the six closed in May (its link now ends then): five is the
+    // limit, so the stretch past it ended that day
     b.links[5] = link(Some("2022-05-01"));
-    assert!(joint_branch_too_broad(&b, &l, d("2022-06-01")).is_empty());
+    let f = joint_branch_too_broad(&b, &l, d("2022-06-01"));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(
+        (f[0].raised, f[0].resolved),
+        (d("2022-01-10"), Some(d("2022-05-01")))
+    );
+    // a seventh and an eighth on one day, one leaving the same day: one episode
+    b.links.push(Span {
+        from: d("2022-07-01"),
+        to: None,
+    });
+    b.links.push(Span {
+        from: d("2022-07-01"),
+        to: None,
+    });
+    let f = joint_branch_too_broad(&b, &l, d("2022-08-01"));
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert_eq!((f[1].raised, f[1].resolved), (d("2022-07-01"), None));
 }
 
 #[test]

@@ -94,17 +94,16 @@ pub struct NewTask {
     pub note: String,
 }
 
-/// An alert episode the rules found (see `domain::alerts`).
+/// The alert episode a decision is about: alerts are derived from the facts
+/// on every replica, so a decision names the episode by rule, subject and
+/// raised day (the id is derived from them, the same everywhere).
 #[derive(Clone, Debug, PartialEq)]
-pub struct NewAlert {
+pub struct AlertKey {
     pub id: Id,
     pub rule: Rule,
     pub subject: String,
     pub org: Option<Id>,
     pub raised_on: Date,
-    pub due_on: Option<Date>,
-    /// Already over when the ledger first saw it (found from history).
-    pub resolved_on: Option<Date>,
 }
 
 /// An organization from a registration list; the street may be unknown.
@@ -225,18 +224,12 @@ pub enum Command {
         office: Office,
         note: String,
     },
-    RaiseAlert(NewAlert),
-    /// The data no longer matches the rule, since `on`.
-    ResolveAlert {
-        alert: Id,
-        on: Date,
-    },
     SnoozeAlert {
-        alert: Id,
+        alert: AlertKey,
         until: Date,
     },
     DismissAlert {
-        alert: Id,
+        alert: AlertKey,
         reason: String,
     },
     ImportOrg(ImportedOrg),
@@ -286,8 +279,6 @@ impl Command {
             Command::AdvanceTask { .. } => "task.advance",
             Command::CloseTask { .. } => "task.close",
             Command::ReassignTask { .. } => "task.reassign",
-            Command::RaiseAlert(_) => "alert.raise",
-            Command::ResolveAlert { .. } => "alert.resolve",
             Command::SnoozeAlert { .. } => "alert.snooze",
             Command::DismissAlert { .. } => "alert.dismiss",
             Command::ImportOrg(_) => "org.import",

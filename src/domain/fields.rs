@@ -10,8 +10,8 @@
 use std::fmt;
 
 use super::kinds::{
-    Level, Mode, Office, OrgKind, Political, RegStatus, Relation, Role, Rule as AlertRule, Source,
-    Stage, TaskKind, parse_bool,
+    AlertState, Level, Mode, Office, OrgKind, Political, RegStatus, Relation, Role,
+    Rule as AlertRule, Source, Stage, TaskKind, parse_bool,
 };
 use super::val::Val;
 use super::{Date, uscc};
@@ -27,10 +27,7 @@ pub const MAX_EMPLOYEES: i64 = 10_000_000;
 /// Longest row id a reference may hold (ids are UUIDs, 36 characters).
 pub const MAX_ID: usize = 64;
 
-/// The states an alert row takes (`store::alerts`).
-pub const ALERT_STATES: &[&str] = &["open", "snoozed", "resolved", "dismissed"];
-
-/// A closed vocabulary of `kinds` (and the alert states).
+/// A closed vocabulary of `kinds`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Vocab {
     OrgKind,
@@ -67,7 +64,7 @@ impl Vocab {
             Vocab::TaskKind => codes_of(TaskKind::ALL, TaskKind::code),
             Vocab::Stage => codes_of(Stage::ALL, Stage::code),
             Vocab::AlertRule => codes_of(AlertRule::ALL, AlertRule::code),
-            Vocab::AlertState => ALERT_STATES.to_vec(),
+            Vocab::AlertState => codes_of(AlertState::ALL, AlertState::code),
             Vocab::Role => codes_of(Role::ALL, Role::code),
         }
     }
@@ -86,7 +83,7 @@ impl Vocab {
             Vocab::TaskKind => TaskKind::parse(s).ok().map(TaskKind::code),
             Vocab::Stage => Stage::parse(s).ok().map(Stage::code),
             Vocab::AlertRule => AlertRule::parse(s).ok().map(AlertRule::code),
-            Vocab::AlertState => ALERT_STATES.iter().find(|c| **c == s.trim()).copied(),
+            Vocab::AlertState => AlertState::parse(s).ok().map(AlertState::code),
             Vocab::Role => Role::parse(s).ok().map(Role::code),
         }
     }

@@ -89,7 +89,10 @@ fn vocabularies_take_their_codes_only() {
     assert_eq!(check("persons", "status", &t("none")), Ok(()));
     refused("persons", "status", t("active"));
     assert_eq!(check("persons", "relation", &Val::Null), Ok(()));
-    for s in ALERT_STATES {
+    for s in crate::domain::kinds::AlertState::ALL
+        .iter()
+        .map(|s| s.code())
+    {
         assert_eq!(check("alerts", "state", &t(s)), Ok(()));
     }
     refused("alerts", "state", t("gone"));

@@ -179,6 +179,16 @@ vocab!(
 });
 
 vocab!(
+    /// Where an alert stands as of a day: open, snoozed until a day,
+    /// dismissed with a reason (decisions), or resolved (the facts).
+    AlertState, "state" {
+    Open = "open", "待处理", "open";
+    Snoozed = "snoozed", "暂缓", "snoozed";
+    Resolved = "resolved", "已解除", "resolved";
+    Dismissed = "dismissed", "已忽略", "dismissed";
+});
+
+vocab!(
     /// How an organization is covered on a day, strongest first.
     Coverage, "coverage" {
     Own = "own", "单独组建", "own";

@@ -32,11 +32,12 @@ pub(crate) fn day(s: Option<String>) -> Option<Date> {
 fn rows<T>(
     conn: &Connection,
     sql: &str,
+    only: Option<&str>,
     f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<Vec<T>> {
     let mut stmt = conn.prepare(sql)?;
     let out = stmt
-        .query_map([], f)?
+        .query_map([only], f)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(out)
 }
@@ -44,8 +45,8 @@ fn rows<T>(
 type S = Option<String>;
 
 /// Rows of `N` text columns (ids and dates).
-fn texts<const N: usize>(conn: &Connection, sql: &str) -> Result<Vec<[S; N]>> {
-    rows(conn, sql, |r| {
+fn texts<const N: usize>(conn: &Connection, sql: &str, only: Option<&str>) -> Result<Vec<[S; N]>> {
+    rows(conn, sql, only, |r| {
         let mut a: [S; N] = std::array::from_fn(|_| None);
         for (i, x) in a.iter_mut().enumerate() {
             *x = r.get(i)?;
@@ -65,13 +66,17 @@ pub struct Facts {
     pub tasks: Vec<TaskFacts>,
 }
 
-pub fn load(conn: &Connection) -> Result<Facts> {
+/// The facts of one organization (`only`), or of all. Every query takes the
+/// organization as `?1`; a joint branch's breadth needs all its links, so
+/// joint branches are left out of one organization's facts.
+pub fn load_for(conn: &Connection, only: Option<&str>) -> Result<Facts> {
     let mut orgs: Vec<OrgFacts> = Vec::new();
     let mut idx: HashMap<String, usize> = HashMap::new();
     for (id, entered, closed, kind, emp, ic, status, status_on) in rows(
         conn,
         "SELECT id, entered_on, closed_on, kind, employees, identity_check, status, status_on
-         FROM orgs WHERE deleted = 0",
+         FROM orgs WHERE deleted = 0 AND (?1 IS NULL OR id = ?1)",
+        only,
         |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -107,7 +112,9 @@ pub fn load(conn: &Connection) -> Result<Facts> {
     let mut at = |org: &str| idx.get(org).copied();
     for (org, on, emp, ic) in rows(
         conn,
-        "SELECT org_id, on_date, employees, identity_check FROM surveys ORDER BY on_date",
+        "SELECT org_id, on_date, employees, identity_check FROM surveys
+         WHERE ?1 IS NULL OR org_id = ?1 ORDER BY on_date",
+        only,
         |r| {
             Ok((
                 r.get::<_, S>(0)?,
@@ -129,7 +136,9 @@ pub fn load(conn: &Connection) -> Result<Facts> {
     for [org, pid, mode, from, to, founded, dissolved] in texts::<7>(
         conn,
         "SELECT l.org_id, p.id, p.mode, l.from_on, l.to_on, p.founded_on, p.dissolved_on
-         FROM links l JOIN party_orgs p ON p.id = l.party_org_id WHERE l.deleted = 0 AND p.deleted = 0",
+         FROM links l JOIN party_orgs p ON p.id = l.party_org_id
+         WHERE l.deleted = 0 AND p.deleted = 0 AND (?1 IS NULL OR l.org_id = ?1)",
+        only,
     )? {
         let pid = pid.unwrap_or_default(); // a primary key
         let (Some(from), Some(founded)) = (day(from), day(founded)) else {
@@ -177,7 +186,9 @@ pub fn load(conn: &Connection) -> Result<Facts> {
     let mut by_pair: HashMap<(String, String), (usize, usize)> = HashMap::new();
     for [id, ins, org, from, to] in texts::<5>(
         conn,
-        "SELECT id, instructor_id, org_id, from_on, to_on FROM assignments WHERE deleted = 0",
+        "SELECT id, instructor_id, org_id, from_on, to_on FROM assignments
+         WHERE deleted = 0 AND (?1 IS NULL OR org_id = ?1)",
+        only,
     )? {
         let id = id.unwrap_or_default(); // a primary key
         let (Some(org), Some(from)) = (org, day(from)) else {
@@ -195,7 +206,11 @@ pub fn load(conn: &Connection) -> Result<Facts> {
             });
         }
     }
-    for [ins, org, on] in texts::<3>(conn, "SELECT instructor_id, org_id, on_date FROM visits")? {
+    for [ins, org, on] in texts::<3>(
+        conn,
+        "SELECT instructor_id, org_id, on_date FROM visits WHERE ?1 IS NULL OR org_id = ?1",
+        only,
+    )? {
         let key = (ins.unwrap_or_default(), org.unwrap_or_default());
         if let (Some(&(i, k)), Some(on)) = (by_pair.get(&key), day(on)) {
             orgs[i].assignments[k].visits.push(on);
@@ -205,7 +220,8 @@ pub fn load(conn: &Connection) -> Result<Facts> {
     for [id, org, hired, left, status, relation] in texts::<6>(
         conn,
         "SELECT id, org_id, hired_on, left_on, status, relation FROM persons
-         WHERE deleted = 0 AND status IN ('formal', 'probationary')",
+         WHERE deleted = 0 AND status IN ('formal', 'probationary') AND (?1 IS NULL OR org_id = ?1)",
+        only,
     )? {
         let id = id.unwrap_or_default(); // a primary key
         let (Some(i), Some(hired)) = (org.as_deref().and_then(&mut at), day(hired)) else {
@@ -223,7 +239,9 @@ pub fn load(conn: &Connection) -> Result<Facts> {
     }
     for [person, on] in texts::<2>(
         conn,
-        "SELECT person_id, on_date FROM transfers WHERE from_relation IN ('residence', 'elsewhere')",
+        "SELECT person_id, on_date FROM transfers WHERE from_relation IN ('residence', 'elsewhere')
+         AND (?1 IS NULL OR person_id IN (SELECT id FROM persons WHERE org_id = ?1))",
+        only,
     )? {
         if let (Some(&(i, k)), Some(on)) = (person.and_then(|p| people.get(&p)), day(on)) {
             orgs[i].members[k].transfers.push(on);
@@ -231,7 +249,9 @@ pub fn load(conn: &Connection) -> Result<Facts> {
     }
     for [org, made] in texts::<2>(
         conn,
-        "SELECT org_id, MIN(created_on) FROM tasks WHERE deleted = 0 AND kind = 'registration' GROUP BY org_id",
+        "SELECT org_id, MIN(created_on) FROM tasks WHERE deleted = 0 AND kind = 'registration'
+         AND (?1 IS NULL OR org_id = ?1) GROUP BY org_id",
+        only,
     )? {
         if let Some(i) = org.as_deref().and_then(&mut at) {
             orgs[i].registration_task = day(made);
@@ -239,17 +259,22 @@ pub fn load(conn: &Connection) -> Result<Facts> {
     }
     Ok(Facts {
         orgs,
-        joints: joints.into_values().collect(),
-        tasks: tasks(conn)?,
+        joints: match only {
+            Some(_) => Vec::new(),
+            None => joints.into_values().collect(),
+        },
+        tasks: tasks(conn, only)?,
     })
 }
 
-fn tasks(conn: &Connection) -> Result<Vec<TaskFacts>> {
+fn tasks(conn: &Connection, only: Option<&str>) -> Result<Vec<TaskFacts>> {
     let mut out: Vec<TaskFacts> = Vec::new();
     let mut idx: HashMap<String, usize> = HashMap::new();
     for [id, org, created, closed, due] in texts::<5>(
         conn,
-        "SELECT id, org_id, created_on, closed_on, due_on FROM tasks WHERE deleted = 0",
+        "SELECT id, org_id, created_on, closed_on, due_on FROM tasks
+         WHERE deleted = 0 AND (?1 IS NULL OR org_id = ?1)",
+        only,
     )? {
         let id = id.unwrap_or_default(); // a primary key
         let Some(created) = day(created) else {
@@ -266,7 +291,9 @@ fn tasks(conn: &Connection) -> Result<Vec<TaskFacts>> {
     }
     for [task, on] in texts::<2>(
         conn,
-        "SELECT task_id, on_date FROM task_steps WHERE stage IS NOT from_stage ORDER BY on_date",
+        "SELECT task_id, on_date FROM task_steps WHERE stage IS NOT from_stage
+         AND (?1 IS NULL OR task_id IN (SELECT id FROM tasks WHERE org_id = ?1)) ORDER BY on_date",
+        only,
     )? {
         if let (Some(&i), Some(on)) = (task.and_then(|t| idx.get(&t)), day(on)) {
             out[i].steps.push(on);

@@ -1,198 +1,63 @@
-//! Alerts in the store: bringing the stored alerts in line with what the rules
-//! find (`refresh`), and listing them.
+//! Alerts are derived: every replica computes them from the facts as of a day
+//! (the rules in `domain::alerts`), so the same facts give the same alerts,
+//! with the same raised and resolved days, everywhere. Only decisions —
+//! snooze and dismiss — are written, in `alerts`, one row per episode (rule,
+//! subject, raised day). Rows an earlier version wrote for every episode stay
+//! as history; only their decisions count.
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use super::alert_facts::{self, day};
-use super::{Actor, Store};
 use crate::config::Alerts as Limits;
 use crate::domain::alerts::{self as rules, Finding, Rule};
-use crate::domain::command::NewAlert;
-use crate::domain::kinds::AlertGroup;
-use crate::domain::{Command, Date, Id};
-use crate::error::Result;
+use crate::domain::command::AlertKey;
+use crate::domain::kinds::{AlertGroup, AlertState};
+use crate::domain::{Date, Id};
+use crate::error::{Error, Noun, Result};
+use crate::i18n::tr;
 
-/// What the rules find as of `today`, and the days data was put right.
-pub struct Found {
-    pub findings: Vec<Finding>,
-    pub fixes: HashMap<(Rule, String), Date>,
+/// Every episode the rules find as of `today`, open and resolved, oldest first.
+pub fn findings(conn: &Connection, l: &Limits, today: Date) -> Result<Vec<Finding>> {
+    findings_of(conn, l, today, None)
 }
 
-pub fn findings(conn: &Connection, l: &Limits, today: Date) -> Result<Found> {
-    let facts = alert_facts::load(conn)?;
+/// The episodes about one organization (`only`), or all.
+fn findings_of(
+    conn: &Connection,
+    l: &Limits,
+    today: Date,
+    only: Option<&str>,
+) -> Result<Vec<Finding>> {
+    let facts = alert_facts::load_for(conn, only)?;
     let mut out: Vec<Finding> = Vec::new();
-    let mut fixes = HashMap::new();
     for o in &facts.orgs {
         out.extend(rules::for_org(o, l, today));
-        for (r, s, d) in rules::fixes(o, l, today) {
-            fixes.insert((r, s), d);
-        }
     }
     for b in &facts.joints {
         out.extend(rules::joint_branch_too_broad(b, l, today));
-        if let Some((r, s, d)) = rules::joint_fix(b, today) {
-            fixes.insert((r, s), d);
-        }
     }
     for t in &facts.tasks {
         out.extend(rules::stage_overdue(t, l, today));
     }
     out.sort_by(|a, b| (a.raised, a.rule, &a.subject).cmp(&(b.raised, b.rule, &b.subject)));
     out.dedup_by(|a, b| (a.raised, a.rule) == (b.raised, b.rule) && a.subject == b.subject);
-    Ok(Found {
-        findings: out,
-        fixes,
-    })
+    Ok(out)
 }
 
-struct Stored {
-    id: String,
-    raised: Option<Date>,
-    resolved: Option<Date>,
-    seen: bool,
-}
-
-/// The commands that bring the stored alerts in line with the findings:
-/// new episodes are raised (with the day their fact became true), stored ones
-/// the data no longer matches are resolved (on the day the data says, else
-/// `today`). Nothing to do gives no commands, so refreshing twice writes once.
-pub fn plan(conn: &Connection, found: &Found, today: Date) -> Result<Vec<Command>> {
-    // by rule, then subject: lookups borrow the finding's subject, no copies
-    let mut stored: HashMap<Rule, HashMap<String, Vec<Stored>>> = HashMap::new();
-    let mut stmt = conn.prepare("SELECT id, rule, subject, raised_on, resolved_on FROM alerts")?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-            r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-            r.get::<_, Option<String>>(3)?,
-            r.get::<_, Option<String>>(4)?,
-        ))
-    })?;
-    for r in rows {
-        let (id, rule, subject, raised, resolved) = r?;
-        // a rule this version does not know is left as it is
-        let Ok(rule) = Rule::parse(&rule) else {
-            continue;
-        };
-        stored
-            .entry(rule)
-            .or_default()
-            .entry(subject)
-            .or_default()
-            .push(Stored {
-                id,
-                raised: day(raised),
-                resolved: day(resolved),
-                seen: false,
-            });
-    }
-    let (mut resolves, mut raises) = (Vec::new(), Vec::new());
-    let mut none: Vec<Stored> = Vec::new();
-    for f in &found.findings {
-        let rows = stored
-            .get_mut(&f.rule)
-            .and_then(|m| m.get_mut(f.subject.as_str()))
-            .unwrap_or(&mut none);
-        let hit = rows
-            .iter()
-            .position(|s| !s.seen && s.raised == Some(f.raised))
-            .or_else(|| {
-                f.resolved
-                    .is_none()
-                    .then(|| rows.iter().position(|s| !s.seen && s.resolved.is_none()))
-                    .flatten()
-            });
-        match hit {
-            Some(k) => {
-                rows[k].seen = true;
-                if let (None, Some(on)) = (rows[k].resolved, f.resolved) {
-                    resolves.push(Command::ResolveAlert {
-                        alert: Id(rows[k].id.clone()),
-                        on,
-                    });
-                }
-            }
-            None => raises.push(Command::RaiseAlert(NewAlert {
-                id: episode_id(f),
-                rule: f.rule,
-                subject: f.subject.clone(),
-                org: f.org.clone().map(Id),
-                raised_on: f.raised,
-                due_on: f.due,
-                resolved_on: f.resolved,
-            })),
-        }
-    }
-    for (rule, subjects) in &stored {
-        for (subject, rows) in subjects {
-            let pending: Vec<&Stored> = rows
-                .iter()
-                .filter(|s| !s.seen && s.resolved.is_none())
-                .collect();
-            if pending.is_empty() {
-                continue;
-            }
-            let fix = found.fixes.get(&(*rule, subject.clone())).copied();
-            for s in pending {
-                let on = fix
-                    .filter(|d| s.raised.is_none_or(|r| *d >= r) && *d <= today)
-                    .unwrap_or(today);
-                resolves.push(Command::ResolveAlert {
-                    alert: Id(s.id.clone()),
-                    on,
-                });
-            }
-        }
-    }
-    resolves.extend(raises);
-    Ok(resolves)
-}
-
-/// The same episode gets the same id on every replica that finds it, so
-/// replicas that evaluate the rules independently do not double it when they
-/// exchange ops: a UUIDv7 stamped with the raised day, its random part from
-/// a hash of rule, subject and day.
-fn episode_id(f: &Finding) -> Id {
+/// The same episode gets the same id on every replica that finds it, so a
+/// decision taken on one names the same alert on all: a UUIDv7 stamped with
+/// the raised day, its random part from a hash of rule, subject and day.
+pub fn episode_id(rule: Rule, subject: &str, raised: Date) -> Id {
     use sha2::{Digest, Sha256};
-    let h = Sha256::digest(format!("{}\0{}\0{}", f.rule.code(), f.subject, f.raised));
+    let h = Sha256::digest(format!("{}\0{}\0{}", rule.code(), subject, raised));
     let mut random = [0u8; 10];
     random.copy_from_slice(&h[..10]);
     let epoch = Date(jiff::civil::date(1970, 1, 1));
-    let ms = u64::try_from(epoch.days_until(f.raised)).unwrap_or(0) * 86_400_000;
+    let ms = u64::try_from(epoch.days_until(raised)).unwrap_or(0) * 86_400_000;
     Id::seeded(ms, random)
-}
-
-#[derive(Debug, Default, Serialize)]
-pub struct Refreshed {
-    pub raised: usize,
-    pub resolved: usize,
-}
-
-/// Evaluates every rule as of `today` and writes the difference in one
-/// transaction (audited as `alerts.refresh`).
-pub fn refresh(store: &mut Store, actor: &Actor, l: &Limits, today: Date) -> Result<Refreshed> {
-    let found = findings(store.conn(), l, today)?;
-    let cmds = plan(store.conn(), &found, today)?;
-    let mut r = Refreshed::default();
-    for c in &cmds {
-        match c {
-            Command::RaiseAlert(a) if a.resolved_on.is_none() => r.raised += 1,
-            Command::RaiseAlert(_) => {}
-            _ => r.resolved += 1,
-        }
-    }
-    if !cmds.is_empty() {
-        store.apply_batch(
-            actor,
-            "alerts.refresh",
-            cmds.into_iter().map(|c| (today, c)).collect(),
-        )?;
-    }
-    Ok(r)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -210,17 +75,49 @@ pub struct AlertRow {
     pub raised_on: String,
     pub due_on: Option<String>,
     pub resolved_on: Option<String>,
-    /// open | snoozed | dismissed | resolved, as of today.
-    pub state: String,
+    /// As of today: the facts resolve it, else the decision taken on it.
+    pub state: AlertState,
     pub until_on: Option<String>,
     pub reason: Option<String>,
-    pub noticed_on: Option<String>,
     pub escalated: bool,
     pub overdue: bool,
     /// first-time | backlog | routine (see `domain::alerts::group`).
     pub group: AlertGroup,
     /// Days since it was raised.
     pub age_days: i64,
+}
+
+impl AlertRow {
+    /// Open: wants an answer today (not resolved, dismissed or snoozed).
+    pub fn is_open(&self) -> bool {
+        self.state == AlertState::Open
+    }
+
+    /// The episode, as a decision names it.
+    pub fn key(&self) -> Result<AlertKey> {
+        let raised = day(Some(self.raised_on.clone()))
+            .ok_or_else(|| Error::invalid("raised_on", self.raised_on.as_str(), "YYYY-MM-DD"))?;
+        Ok(AlertKey {
+            id: Id(self.id.clone()),
+            rule: Rule::parse(&self.rule)?,
+            subject: self.subject.clone(),
+            org: self.org_id.clone().map(Id),
+            raised_on: raised,
+        })
+    }
+}
+
+/// The order a checklist acts in: overdue first, then by due day (none
+/// last), then oldest first.
+pub fn act_now_first(rows: &mut [&AlertRow]) {
+    rows.sort_by(|a, b| {
+        (!a.overdue, a.due_on.is_none(), &a.due_on, &a.raised_on).cmp(&(
+            !b.overdue,
+            b.due_on.is_none(),
+            &b.due_on,
+            &b.raised_on,
+        ))
+    });
 }
 
 #[derive(Debug, Default)]
@@ -231,82 +128,203 @@ pub struct AlertFilter {
     pub all: bool,
     pub street: Option<Id>,
     pub community: Option<Id>,
+    pub org: Option<Id>,
 }
 
-pub fn list(conn: &Connection, today: Date, l: &Limits, f: &AlertFilter) -> Result<Vec<AlertRow>> {
-    let sql = "
-SELECT a.id, a.rule, a.subject, COALESCE(pe.name, po.name), a.org_id, o.name, s.name,
-       a.raised_on, a.due_on, a.resolved_on, a.state, a.until_on, a.reason, a.noticed_on
-FROM alerts a
-LEFT JOIN orgs o ON o.id = a.org_id
-LEFT JOIN persons pe ON pe.id = a.subject
-LEFT JOIN party_orgs po ON po.id = a.subject
-LEFT JOIN streets s ON s.id = COALESCE(o.street_id, po.street_id)
-WHERE (?1 IS NULL OR a.rule = ?1)
-  AND (?2 = 1 OR a.state IN ('open', 'snoozed'))
-  AND (?3 IS NULL OR s.id = ?3)
-  AND (?4 IS NULL OR o.community_id = ?4)
-ORDER BY a.raised_on DESC, a.rule, o.name";
-    let mut stmt = conn.prepare(sql)?;
-    let t = today.to_string();
-    let rows = stmt.query_map(
-        params![
-            f.rule.map(|r| r.code()),
-            f.all as i64,
-            f.street.as_ref().map(|s| s.as_str()),
-            f.community.as_ref().map(|c| c.as_str())
-        ],
-        |r| {
-            let state: String = r.get::<_, Option<String>>(10)?.unwrap_or_default();
-            let until: Option<String> = r.get(11)?;
-            let awake = state == "snoozed" && until.as_deref().is_some_and(|u| u <= t.as_str());
-            let state = if awake { "open".to_string() } else { state };
-            let raised: String = r.get::<_, Option<String>>(7)?.unwrap_or_default();
-            let due: Option<String> = r.get(8)?;
-            let rule: String = r.get::<_, Option<String>>(1)?.unwrap_or_default();
-            let open = state == "open";
-            let escalated = open
-                && match (Rule::parse(&rule), day(Some(raised.clone()))) {
-                    (Ok(rule), Some(d)) => rules::escalated(rule, d, l, today),
-                    _ => false,
-                };
-            let subject: String = r.get::<_, Option<String>>(2)?.unwrap_or_default();
-            let raised_day = day(Some(raised.clone())).unwrap_or(today);
-            // A rule this version does not know is housekeeping to it.
-            let group = Rule::parse(&rule).map_or(AlertGroup::Routine, |x| {
-                rules::group(x, raised_day, today, l.first_time_days)
-            });
-            Ok(AlertRow {
-                group,
-                age_days: raised_day.days_until(today).max(0),
-                id: r.get(0)?,
-                key: format!("{rule}:{subject}"),
-                overdue: open && due.as_deref().is_some_and(|d| d < t.as_str()),
-                rule,
-                subject,
-                subject_name: r.get(3)?,
-                org_id: r.get(4)?,
-                org: r.get(5)?,
-                street: r.get(6)?,
-                raised_on: raised,
-                due_on: due,
-                resolved_on: r.get(9)?,
-                state,
-                until_on: until,
-                reason: r.get(12)?,
-                noticed_on: r.get(13)?,
-                escalated,
-            })
-        },
+struct Decision {
+    state: AlertState,
+    until: Option<String>,
+    reason: Option<String>,
+}
+
+/// Snoozes and dismissals by episode id.
+fn decisions(conn: &Connection) -> Result<HashMap<String, Decision>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, state, until_on, reason FROM alerts WHERE state IN ('snoozed', 'dismissed')",
     )?;
-    let rows: Vec<AlertRow> = rows.collect::<rusqlite::Result<_>>()?;
-    Ok(match f.group {
-        Some(g) => rows.into_iter().filter(|a| a.group == g).collect(),
-        None => rows,
-    })
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+        ))
+    })?;
+    let mut out = HashMap::new();
+    for r in rows {
+        let (id, state, until, reason) = r?;
+        if let Ok(state) = AlertState::parse(&state) {
+            out.insert(
+                id,
+                Decision {
+                    state,
+                    until,
+                    reason,
+                },
+            );
+        }
+    }
+    Ok(out)
 }
 
-/// (rule, raised, resolved, org name, street name) of alerts raised in [from, to].
+/// Where the organizations are and what they and the streets are called.
+struct Places {
+    orgs: HashMap<String, (String, Option<String>, Option<String>)>,
+    streets: HashMap<String, String>,
+}
+
+fn places(conn: &Connection) -> Result<Places> {
+    let mut orgs = HashMap::new();
+    let mut stmt = conn.prepare_cached("SELECT id, name, street_id, community_id FROM orgs")?;
+    for r in stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+        ))
+    })? {
+        let (id, name, street, community) = r?;
+        orgs.insert(id, (name, street, community));
+    }
+    let mut streets = HashMap::new();
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM streets")?;
+    for r in stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+        ))
+    })? {
+        let (id, name) = r?;
+        streets.insert(id, name);
+    }
+    Ok(Places { orgs, streets })
+}
+
+/// The name of a person or party organization an alert is about, and the
+/// party organization's street.
+fn subject(conn: &Connection, id: &str) -> Result<(Option<String>, Option<String>)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT name, NULL FROM persons WHERE id = ?1
+             UNION ALL SELECT name, street_id FROM party_orgs WHERE id = ?1 LIMIT 1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((None, None)))
+}
+
+/// The alerts as of `today` that `f` asks for, newest first.
+pub fn list(conn: &Connection, today: Date, l: &Limits, f: &AlertFilter) -> Result<Vec<AlertRow>> {
+    let found = findings_of(conn, l, today, f.org.as_ref().map(|o| o.as_str()))?;
+    rows(conn, found, today, l, f)
+}
+
+fn rows(
+    conn: &Connection,
+    found: Vec<Finding>,
+    today: Date,
+    l: &Limits,
+    f: &AlertFilter,
+) -> Result<Vec<AlertRow>> {
+    let decided = decisions(conn)?;
+    let places = places(conn)?;
+    let t = today.to_string();
+    let mut out = Vec::new();
+    for x in found {
+        if f.rule.is_some_and(|r| r != x.rule)
+            || f.org
+                .as_ref()
+                .is_some_and(|o| x.org.as_deref() != Some(o.as_str()))
+        {
+            continue;
+        }
+        let group = rules::group(x.rule, x.raised, today, l.first_time_days);
+        if f.group.is_some_and(|g| g != group) {
+            continue;
+        }
+        let id = episode_id(x.rule, &x.subject, x.raised);
+        let d = decided.get(id.as_str());
+        let state = match (d, x.resolved) {
+            (Some(d), _) if d.state == AlertState::Dismissed => AlertState::Dismissed,
+            (_, Some(_)) => AlertState::Resolved,
+            (Some(d), None) if d.until.as_deref().is_some_and(|u| u > t.as_str()) => {
+                AlertState::Snoozed
+            }
+            _ => AlertState::Open,
+        };
+        if !f.all && !matches!(state, AlertState::Open | AlertState::Snoozed) {
+            continue;
+        }
+        let org = x.org.as_deref().and_then(|o| places.orgs.get(o));
+        let (subject_name, branch_street) = if x.org.as_deref() == Some(x.subject.as_str()) {
+            (None, None)
+        } else {
+            subject(conn, &x.subject)?
+        };
+        let street_id = org.and_then(|o| o.1.clone()).or(branch_street);
+        if f.street
+            .as_ref()
+            .is_some_and(|s| street_id.as_deref() != Some(s.as_str()))
+            || f.community
+                .as_ref()
+                .is_some_and(|c| org.and_then(|o| o.2.as_deref()) != Some(c.as_str()))
+        {
+            continue;
+        }
+        let open = state == AlertState::Open;
+        out.push(AlertRow {
+            id: id.0,
+            key: format!("{}:{}", x.rule.code(), x.subject),
+            rule: x.rule.code().to_string(),
+            subject_name,
+            org_id: x.org.clone(),
+            org: org.map(|o| o.0.clone()),
+            street: street_id.and_then(|s| places.streets.get(&s).cloned()),
+            raised_on: x.raised.to_string(),
+            due_on: x.due.map(|d| d.to_string()),
+            resolved_on: x.resolved.map(|d| d.to_string()),
+            state,
+            until_on: d.and_then(|d| d.until.clone()),
+            reason: d.and_then(|d| d.reason.clone()),
+            escalated: open && rules::escalated(x.rule, x.raised, l, today),
+            overdue: open && x.due.is_some_and(|d| d < today),
+            group,
+            age_days: x.raised.days_until(today).max(0),
+            subject: x.subject,
+        });
+    }
+    out.sort_by(|a, b| (&b.raised_on, &a.rule, &a.org).cmp(&(&a.raised_on, &b.rule, &b.org)));
+    Ok(out)
+}
+
+/// The alert named by its id or a unique prefix of it (8 characters or
+/// more), among those listed as of `today` (open or snoozed).
+pub fn find(conn: &Connection, today: Date, l: &Limits, input: &str) -> Result<AlertRow> {
+    let t = input.trim().to_ascii_lowercase();
+    let ok = t.len() >= 8 && t.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    if !ok {
+        return Err(Error::not_found(Noun::Alert, input));
+    }
+    let mut hits: Vec<AlertRow> = list(conn, today, l, &AlertFilter::default())?
+        .into_iter()
+        .filter(|a| a.id.starts_with(&t))
+        .collect();
+    match hits.len() {
+        0 => Err(Error::not_found(Noun::Alert, input)),
+        1 => Ok(hits.remove(0)),
+        _ => Err(Error::invalid(
+            "alert",
+            input,
+            tr(
+                "对应多条预警，请写得更长",
+                "matches several alerts; give more of it",
+            ),
+        )),
+    }
+}
+
+/// (rule, raised, resolved, org name, street name) of an alert episode.
 pub type Episode = (
     String,
     String,
@@ -315,20 +333,26 @@ pub type Episode = (
     Option<String>,
 );
 
-pub fn raised_between(conn: &Connection, from: Date, to: Date) -> Result<Vec<Episode>> {
-    let mut stmt = conn.prepare(
-        "SELECT a.rule, a.raised_on, a.resolved_on, o.name, s.name FROM alerts a
-         LEFT JOIN orgs o ON o.id = a.org_id LEFT JOIN streets s ON s.id = o.street_id
-         WHERE a.raised_on >= ?1 AND a.raised_on <= ?2 ORDER BY a.raised_on",
-    )?;
-    let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
-        Ok((
-            r.get::<_, Option<String>>(0)?.unwrap_or_default(),
-            r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-        ))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+/// The episodes raised in [from, to], as the facts tell them as of `today`.
+pub fn raised_between(
+    conn: &Connection,
+    l: &Limits,
+    today: Date,
+    from: Date,
+    to: Date,
+) -> Result<Vec<Episode>> {
+    let found: Vec<Finding> = findings(conn, l, today)?
+        .into_iter()
+        .filter(|f| f.raised >= from && f.raised <= to)
+        .collect();
+    let all = AlertFilter {
+        all: true,
+        ..AlertFilter::default()
+    };
+    let mut rows = rows(conn, found, today, l, &all)?;
+    rows.sort_by(|a, b| a.raised_on.cmp(&b.raised_on));
+    Ok(rows
+        .into_iter()
+        .map(|a| (a.rule, a.raised_on, a.resolved_on, a.org, a.street))
+        .collect())
 }

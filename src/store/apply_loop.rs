@@ -7,8 +7,8 @@ use rusqlite::OptionalExtension;
 use super::Val;
 use super::apply::{insert_org, text};
 use super::write::Writer;
-use crate::domain::command::{ImportedOrg, NewAlert, NewOrg};
-use crate::domain::kinds::{Office, RegStatus, Stage};
+use crate::domain::command::{AlertKey, ImportedOrg, NewOrg};
+use crate::domain::kinds::{AlertState, Office, RegStatus, Stage};
 use crate::domain::{Command, Id, workflow};
 use crate::error::{Error, Noun, Result};
 use crate::i18n::tr;
@@ -40,23 +40,7 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
             }
             step(w, &id, &task, stage, stage, Some(office), &note)
         }
-        Command::RaiseAlert(a) => raise(w, a),
-        Command::ResolveAlert { alert, on } => {
-            let state = alert_state(w, &alert)?;
-            if state == "resolved" {
-                return Err(alert_closed(&alert));
-            }
-            let mut f: Vec<(&'static str, Val)> = vec![("resolved_on", on.into())];
-            if state != "dismissed" {
-                f.push(("state", "resolved".into()));
-            }
-            w.update("alerts", &alert, &f)
-        }
         Command::SnoozeAlert { alert, until } => {
-            let state = alert_state(w, &alert)?;
-            if state == "resolved" || state == "dismissed" {
-                return Err(alert_closed(&alert));
-            }
             if until <= w.on {
                 return Err(Error::invalid(
                     "until",
@@ -64,22 +48,24 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
                     tr("应晚于今天", "must be after today"),
                 ));
             }
-            w.update(
-                "alerts",
+            decide(
+                w,
                 &alert,
-                &[("state", "snoozed".into()), ("until_on", until.into())],
+                vec![
+                    ("state", AlertState::Snoozed.code().into()),
+                    ("until_on", until.into()),
+                ],
             )
         }
         Command::DismissAlert { alert, reason } => {
             let reason = text("reason", &reason, true)?;
-            let state = alert_state(w, &alert)?;
-            if state == "resolved" || state == "dismissed" {
-                return Err(alert_closed(&alert));
-            }
-            w.update(
-                "alerts",
+            decide(
+                w,
                 &alert,
-                &[("state", "dismissed".into()), ("reason", reason.into())],
+                vec![
+                    ("state", AlertState::Dismissed.code().into()),
+                    ("reason", reason.into()),
+                ],
             )
         }
         Command::ImportOrg(o) => import_org(w, o),
@@ -172,62 +158,43 @@ fn step(
     )
 }
 
-fn alert_state(w: &Writer<'_>, alert: &Id) -> Result<String> {
-    let s: Option<Option<String>> =
-        w.tx.prepare_cached("SELECT state FROM alerts WHERE id = ?1")?
-            .query_row([alert.as_str()], |r| r.get(0))
-            .optional()?;
-    match s {
-        Some(s) => Ok(s.unwrap_or_default()),
-        None => Err(Error::not_found(Noun::Alert, alert.as_str())),
+/// Writes a decision on a derived alert: the row keyed by the episode is
+/// made when the first decision is taken (rows an earlier version wrote for
+/// every episode are updated in place). A dismissed alert stays dismissed.
+fn decide(w: &mut Writer<'_>, a: &AlertKey, mut f: Vec<(&'static str, Val)>) -> Result<()> {
+    match &a.org {
+        Some(o) => super::resolve::require(w.tx, Noun::Org, o)?,
+        None => super::resolve::require(w.tx, Noun::Branch, &Id(a.subject.clone()))?,
     }
-}
-
-fn alert_closed(alert: &Id) -> Error {
-    Error::invalid(
-        "alert",
-        alert.as_str(),
-        tr("预警已解除或已忽略", "is already resolved or dismissed"),
-    )
-}
-
-fn raise(w: &mut Writer<'_>, a: NewAlert) -> Result<()> {
-    if let Some(o) = &a.org {
-        super::resolve::require(w.tx, Noun::Org, o)?;
-    }
-    // One live alert per (rule, subject): a new episode only after the last one ended.
-    let live =
-        w.tx.prepare_cached(
-            "SELECT 1 FROM alerts WHERE rule = ?1 AND subject = ?2 AND resolved_on IS NULL",
-        )?
-        .exists([a.rule.code(), a.subject.as_str()])?;
-    if live && a.resolved_on.is_none() {
+    if a.raised_on > w.on {
         return Err(Error::invalid(
-            "alert",
-            format!("{}:{}", a.rule.code(), a.subject),
-            tr("已有未解除的同一预警", "is already raised"),
+            "raised_on",
+            a.raised_on.to_string(),
+            tr("晚于今天", "is after today"),
         ));
     }
-    let on = w.on;
-    let state = if a.resolved_on.is_some() {
-        "resolved"
-    } else {
-        "open"
-    };
-    w.insert(
-        "alerts",
-        &a.id,
-        &[
-            ("rule", a.rule.code().into()),
-            ("subject", a.subject.into()),
-            ("org_id", a.org.as_ref().into()),
-            ("raised_on", a.raised_on.into()),
-            ("due_on", a.due_on.into()),
-            ("resolved_on", a.resolved_on.into()),
-            ("state", state.into()),
-            ("noticed_on", on.into()),
-        ],
-    )
+    let state: Option<Option<String>> =
+        w.tx.prepare_cached("SELECT state FROM alerts WHERE id = ?1")?
+            .query_row([a.id.as_str()], |r| r.get(0))
+            .optional()?;
+    match state {
+        Some(Some(s)) if s == AlertState::Dismissed.code() => Err(Error::invalid(
+            "alert",
+            a.id.as_str(),
+            tr("预警已忽略", "is already dismissed"),
+        )),
+        Some(_) => w.update("alerts", &a.id, &f),
+        None => {
+            let mut row: Vec<(&'static str, Val)> = vec![
+                ("rule", a.rule.code().into()),
+                ("subject", a.subject.as_str().into()),
+                ("org_id", a.org.as_ref().into()),
+                ("raised_on", a.raised_on.into()),
+            ];
+            row.append(&mut f);
+            w.insert("alerts", &a.id, &row)
+        }
+    }
 }
 
 fn import_org(w: &mut Writer<'_>, o: ImportedOrg) -> Result<()> {

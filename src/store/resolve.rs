@@ -163,7 +163,3 @@ fn by_prefix(conn: &Connection, what: Noun, live: &str, input: &str) -> Result<I
 pub fn task(conn: &Connection, input: &str) -> Result<Id> {
     by_prefix(conn, Noun::Task, "deleted = 0", input)
 }
-
-pub fn alert(conn: &Connection, input: &str) -> Result<Id> {
-    by_prefix(conn, Noun::Alert, "1 = 1", input)
-}

@@ -167,20 +167,12 @@ fn places(conn: &Connection, cmd: &Command) -> Result<Option<Vec<Place>>> {
                 (None, None) => return Ok(None),
             }
         }
-        // Raising and resolving alerts is bookkeeping derived from the data.
-        Command::RaiseAlert(_) | Command::ResolveAlert { .. } => return Ok(Some(Vec::new())),
+        // A decision on an alert is the business of the organization (or,
+        // for a joint branch that covers too many, the branch) it is about.
         Command::SnoozeAlert { alert, .. } | Command::DismissAlert { alert, .. } => {
-            let o: Option<String> = conn
-                .query_row(
-                    "SELECT org_id FROM alerts WHERE id = ?1",
-                    [alert.as_str()],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .flatten();
-            match o {
-                Some(o) => vec![org(&Id(o))?],
-                None => return Ok(None),
+            match &alert.org {
+                Some(o) => vec![org(o)?],
+                None => vec![branch(&Id(alert.subject.clone()))?],
             }
         }
         Command::Delete { table, row }

@@ -260,9 +260,9 @@ impl Store {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Applied> {
         let first_on = cmds.first().map(|(d, _)| *d).unwrap_or(Date::today_local());
-        // Generated half-year tasks and refreshed alerts follow from the data,
-        // whoever happens to open the app; everything else is checked.
-        let derived = matches!(action, "tasks.generate" | "alerts.refresh");
+        // Generated half-year tasks follow from the data, whoever happens to
+        // open the app; everything else is checked.
+        let derived = action == "tasks.generate";
         let checked = !derived && super::scope::acting_user(&self.conn, actor)?.is_some();
         let detail = format!("{} commands", cmds.len());
         let total = cmds.len();

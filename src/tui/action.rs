@@ -40,6 +40,7 @@ pub enum Action {
     AdvanceTask,
     Conflicts,
     Refresh,
+    ResolveAlert,
 }
 
 /// Where a binding applies.
@@ -89,6 +90,7 @@ impl Action {
         Action::AdvanceTask,
         Action::Conflicts,
         Action::Refresh,
+        Action::ResolveAlert,
     ];
 
     /// The name used in `[keys]` of config.toml and in the command palette.
@@ -129,6 +131,7 @@ impl Action {
             Action::AdvanceTask => "advance_task",
             Action::Conflicts => "conflicts",
             Action::Refresh => "refresh",
+            Action::ResolveAlert => "resolve_alert",
         }
     }
 
@@ -182,6 +185,7 @@ impl Action {
                 "sync conflicts (1-9 picks a value)",
             ),
             Action::Refresh => tr("刷新", "refresh"),
+            Action::ResolveAlert => tr("处理所选预警", "act on the selected alert"),
         }
     }
 }

@@ -7,7 +7,9 @@ use crate::domain::Date;
 use crate::error::Result;
 use std::collections::{BTreeMap, HashMap};
 
-use crate::domain::kinds::{Coverage, OrgKind};
+use crate::config::Alerts as Limits;
+use crate::domain::kinds::{AlertGroup, Coverage, OrgKind};
+use crate::store::alerts as store_alerts;
 use crate::store::read::{self, OrgRow};
 use crate::text::clean;
 use crate::tui::search;
@@ -28,11 +30,48 @@ pub struct TaskRow {
 pub struct AlertRow {
     pub id: String,
     pub rule: String,
+    /// The organization, with the person or party organization it is about.
     pub org: String,
     pub org_id: Option<String>,
     pub raised_on: String,
     pub due_on: Option<String>,
     pub age_days: i64,
+    pub overdue: bool,
+}
+
+impl From<&store_alerts::AlertRow> for AlertRow {
+    fn from(a: &store_alerts::AlertRow) -> Self {
+        let org = match (&a.org, &a.subject_name) {
+            (Some(o), Some(s)) => format!("{o} {s}"),
+            (Some(x), None) | (None, Some(x)) => x.clone(),
+            (None, None) => a.subject.clone(),
+        };
+        AlertRow {
+            id: a.id.clone(),
+            rule: a.rule.clone(),
+            org: clean(&org),
+            org_id: a.org_id.clone(),
+            raised_on: a.raised_on.clone(),
+            due_on: a.due_on.clone(),
+            age_days: a.age_days,
+            overdue: a.overdue,
+        }
+    }
+}
+
+/// The open alerts of one group: how many, and the oldest one's age in days.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GroupCount {
+    pub open: i64,
+    pub oldest_days: i64,
+}
+
+/// The alerts pane: the first-time group whole (overdue first, then by due
+/// day), the other groups as counts.
+#[derive(Debug, Clone, Default)]
+pub struct AlertPane {
+    pub first: Vec<AlertRow>,
+    pub groups: BTreeMap<AlertGroup, GroupCount>,
 }
 
 /// One organization as the list shows it: interned places and names, enums
@@ -206,8 +245,6 @@ fn days(from: &str, to: Date) -> i64 {
 /// cadre narrows by office or rule rather than scrolling (and 100,000 rows
 /// stay out of memory).
 pub const PANE_ROWS: usize = 2000;
-/// Alerts kept under each rule's heading, oldest first.
-pub const RULE_ROWS: usize = 200;
 
 /// Open tasks, the given office's first, then by due date; with the count of
 /// all open tasks and of the office's.
@@ -244,76 +281,45 @@ pub fn tasks(conn: &Connection, today: Date, office: &str) -> Result<(Vec<TaskRo
     Ok((out, total, mine))
 }
 
-/// Open alerts grouped by rule (rules in order of their oldest alert), the
-/// oldest of each rule first; with every rule's full count.
-pub fn alerts(conn: &Connection, today: Date) -> Result<(Vec<AlertRow>, BTreeMap<String, i64>)> {
-    let open = "WITH open AS (
-           SELECT a.id, a.rule, a.subject, a.org_id, a.raised_on, a.due_on FROM alerts a
-           WHERE a.resolved_on IS NULL
-             AND (COALESCE(a.state, 'open') IN ('open', 'escalated') OR (a.state = 'snoozed' AND a.until_on <= ?1)))";
-    let mut counts = BTreeMap::new();
-    let mut stmt = conn.prepare_cached(&format!(
-        "{open} SELECT COALESCE(rule, ''), COUNT(*) FROM open GROUP BY rule"
-    ))?;
-    for r in stmt.query_map([today.to_string()], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-    })? {
-        let (rule, n) = r?;
-        counts.insert(rule, n);
+/// The alerts as of `today`, derived from the facts (no decision hides them).
+pub fn alerts(conn: &Connection, today: Date, l: &Limits) -> Result<AlertPane> {
+    let all = store_alerts::list(conn, today, l, &store_alerts::AlertFilter::default())?;
+    let mut pane = AlertPane::default();
+    for g in AlertGroup::ALL {
+        pane.groups.insert(*g, GroupCount::default());
     }
-    let mut stmt = conn.prepare_cached(&format!(
-        "{open},
-         ranked AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY rule ORDER BY raised_on, id) AS k,
-                           MIN(raised_on) OVER (PARTITION BY rule) AS first FROM open)
-         SELECT r.id, COALESCE(r.rule, ''), COALESCE(o.name, r.subject, ''), r.org_id, COALESCE(r.raised_on, ''), r.due_on
-         FROM ranked r LEFT JOIN orgs o ON o.id = r.org_id
-         WHERE r.k <= ?2 ORDER BY r.first, r.rule, r.raised_on, r.id"
-    ))?;
-    let rows = stmt.query_map(params![today.to_string(), RULE_ROWS as i64], |r| {
-        Ok(AlertRow {
-            id: r.get(0)?,
-            rule: r.get(1)?,
-            org: r.get(2)?,
-            org_id: r.get(3)?,
-            raised_on: r.get(4)?,
-            due_on: r.get(5)?,
-            age_days: 0,
-        })
-    })?;
-    let mut out: Vec<AlertRow> = rows.collect::<rusqlite::Result<_>>()?;
-    for a in &mut out {
-        a.org = clean(&a.org);
-        a.age_days = days(&a.raised_on, today).max(0);
+    let mut first: Vec<&store_alerts::AlertRow> = Vec::new();
+    for a in all.iter().filter(|a| a.is_open()) {
+        let c = pane.groups.entry(a.group).or_default();
+        c.open += 1;
+        c.oldest_days = c.oldest_days.max(a.age_days);
+        if a.group == AlertGroup::FirstTime {
+            first.push(a);
+        }
     }
-    Ok((out, counts))
+    store_alerts::act_now_first(&mut first);
+    pane.first = first.into_iter().map(AlertRow::from).collect();
+    Ok(pane)
 }
 
 /// One organization's open alerts and tasks, for its detail view (the panes
 /// keep only the first rows of each).
-pub fn for_org(conn: &Connection, org: &str, today: Date) -> Result<(Vec<AlertRow>, Vec<TaskRow>)> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, COALESCE(rule, ''), COALESCE(raised_on, ''), due_on FROM alerts
-         WHERE org_id = ?1 AND resolved_on IS NULL AND COALESCE(state, 'open') <> 'dismissed' ORDER BY raised_on",
-    )?;
-    let alerts = stmt
-        .query_map([org], |r| {
-            Ok(AlertRow {
-                id: r.get(0)?,
-                rule: r.get(1)?,
-                org: String::new(),
-                org_id: Some(org.to_string()),
-                raised_on: r.get(2)?,
-                due_on: r.get(3)?,
-                age_days: 0,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?
-        .into_iter()
-        .map(|mut a| {
-            a.age_days = days(&a.raised_on, today).max(0);
-            a
-        })
+pub fn for_org(
+    conn: &Connection,
+    org: &str,
+    today: Date,
+    l: &Limits,
+) -> Result<(Vec<AlertRow>, Vec<TaskRow>)> {
+    let f = store_alerts::AlertFilter {
+        org: Some(crate::domain::Id(org.to_string())),
+        ..Default::default()
+    };
+    let mut alerts: Vec<AlertRow> = store_alerts::list(conn, today, l, &f)?
+        .iter()
+        .filter(|a| a.is_open())
+        .map(AlertRow::from)
         .collect();
+    alerts.sort_by(|a, b| a.raised_on.cmp(&b.raised_on));
     let mut stmt = conn.prepare_cached(
         "SELECT id, COALESCE(kind, ''), COALESCE(stage, ''), COALESCE(office, ''), COALESCE(due_on, '') FROM tasks
          WHERE org_id = ?1 AND deleted = 0 AND closed_on IS NULL AND COALESCE(stage, '') <> 'closed' ORDER BY due_on",

@@ -32,9 +32,9 @@ impl Env {
         app.tasks = tasks;
         app.tasks_total = (total, mine);
         app.tasks_pos.clamp(app.visible_tasks().len());
-        let (alerts, counts) = data::alerts(conn, app.today)?;
-        app.alerts = alerts;
-        app.alert_counts = counts;
+        let pane = data::alerts(conn, app.today, &app.limits)?;
+        app.alerts = pane.first;
+        app.alert_groups = pane.groups;
         app.alerts_pos.clamp(app.alerts.len());
         if let Some(d) = orgs {
             install_orgs(app, d);
@@ -62,7 +62,7 @@ impl Env {
     fn run_one(&mut self, app: &mut App, e: Effect) -> Result<()> {
         match e {
             Effect::OpenDetail(id) => {
-                app.view = View::Detail(Box::new(self.detail(&id, app.today)?));
+                app.view = View::Detail(Box::new(self.detail(&id, app.today, &app.limits)?));
                 app.detail_scroll = 0;
             }
             Effect::OpenForm(super::form::FormKind::AdvanceTask) => {
@@ -154,15 +154,20 @@ impl Env {
     pub fn refresh_detail(&self, app: &mut App) -> Result<()> {
         if let View::Detail(d) = &app.view {
             let id = d.org.row.id.clone();
-            app.view = View::Detail(Box::new(self.detail(&id, app.today)?));
+            app.view = View::Detail(Box::new(self.detail(&id, app.today, &app.limits)?));
         }
         Ok(())
     }
 
-    fn detail(&self, id: &str, today: Date) -> Result<super::state::Detail> {
+    fn detail(
+        &self,
+        id: &str,
+        today: Date,
+        limits: &crate::config::Alerts,
+    ) -> Result<super::state::Detail> {
         let conn = self.store.conn();
         let org = crate::store::read::org_detail(conn, &crate::domain::Id(id.to_string()), today)?;
-        let (alerts, tasks) = data::for_org(conn, id, today)?;
+        let (alerts, tasks) = data::for_org(conn, id, today, limits)?;
         Ok(super::state::Detail { org, alerts, tasks })
     }
 

@@ -168,6 +168,7 @@ const DEFAULTS: &[(&str, Action, Scope)] = &[
     ("t", Action::Transfer, Scope::Detail),
     ("a", Action::ToggleAllTasks, Scope::Tasks),
     ("n", Action::AdvanceTask, Scope::Tasks),
+    ("x", Action::ResolveAlert, Scope::Alerts),
     ("c", Action::Conflicts, Scope::Global),
 ];
 

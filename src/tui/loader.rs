@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::sync::mpsc;
 
-use super::data::{self, AlertRow, OrgData, TaskRow};
+use super::data::{self, OrgData, TaskRow};
 use super::effects::install_orgs;
 use super::input::Waker;
 use super::panics;
@@ -19,8 +19,7 @@ pub enum Loaded {
     Lists {
         tasks: Vec<TaskRow>,
         totals: (i64, i64),
-        alerts: Vec<AlertRow>,
-        counts: std::collections::BTreeMap<String, i64>,
+        alerts: data::AlertPane,
         sync: String,
     },
     Orgs(OrgData),
@@ -30,16 +29,15 @@ pub enum Loaded {
     Notice(String),
 }
 
-/// What opening the app brings up to date: the alerts, then this cycle's
-/// half-year tasks. Its commits reload the panes like any other session's.
+/// What opening the app brings up to date: this cycle's half-year tasks
+/// (alerts are derived when read). Its commits reload the panes like any
+/// other session's.
 pub struct Upkeep {
     pub actor: Actor,
-    pub limits: crate::config::Alerts,
 }
 
 fn upkeep(path: &std::path::Path, today: Date, u: &Upkeep) -> Result<()> {
     let mut store = Store::open(path)?;
-    crate::store::alerts::refresh(&mut store, &u.actor, &u.limits, today)?;
     let cmds = crate::store::tasks::half_year_plan(store.conn(), today)?;
     if !cmds.is_empty() {
         store.apply_batch(
@@ -62,16 +60,20 @@ fn release_memory() {
     }
 }
 
-fn lists(path: &std::path::Path, today: Date, office: &str) -> Result<Loaded> {
+fn lists(
+    path: &std::path::Path,
+    today: Date,
+    office: &str,
+    limits: &crate::config::Alerts,
+) -> Result<Loaded> {
     let store = Store::open(path)?;
     let (tasks, total, mine) = data::tasks(store.conn(), today, office)?;
-    let (alerts, counts) = data::alerts(store.conn(), today)?;
+    let pane = data::alerts(store.conn(), today, limits)?;
     let sync = data::sync_state(store.conn())?;
     Ok(Loaded::Lists {
         tasks,
         totals: (total, mine),
-        alerts,
-        counts,
+        alerts: pane,
         sync,
     })
 }
@@ -106,12 +108,13 @@ impl Loader {
             return;
         }
         app.orgs.loading = true;
-        let (path, office, tx, waker, today) = (
+        let (path, office, tx, waker, today, limits) = (
             self.path.clone(),
             self.office.clone(),
             self.tx.clone(),
             self.waker.clone(),
             app.today,
+            app.limits.clone(),
         );
         let spawned = std::thread::Builder::new()
             .name("loader".into())
@@ -125,7 +128,9 @@ impl Loader {
                     }
                 };
                 let failed = |e: crate::error::Error| Loaded::Failed(e.to_string());
-                send(panics::catch(|| lists(&path, today, &office)).unwrap_or_else(failed));
+                send(
+                    panics::catch(|| lists(&path, today, &office, &limits)).unwrap_or_else(failed),
+                );
                 send(
                     panics::catch(|| {
                         Store::open(&path)
@@ -155,15 +160,14 @@ impl Loader {
                 tasks,
                 totals,
                 alerts,
-                counts,
                 sync,
             } => {
                 app.sync = sync;
                 app.tasks = tasks;
                 app.tasks_total = totals;
                 app.tasks_pos.clamp(app.visible_tasks().len());
-                app.alerts = alerts;
-                app.alert_counts = counts;
+                app.alerts = alerts.first;
+                app.alert_groups = alerts.groups;
                 app.alerts_pos.clamp(app.alerts.len());
             }
             Loaded::Orgs(d) => {

@@ -44,6 +44,7 @@ pub fn prepare(
 ) -> Result<(App, Env)> {
     let keymap = keymap::Keymap::new(&config.keys)?;
     let mut app = App::new(today, keymap, theme);
+    app.limits = config.alerts.clone();
     app.demo = store.pinned_today()?.is_some();
     app.district = store.meta("district")?.unwrap_or_default();
     let actor = Actor::of_process(&config.user.name, &config.user.office);
@@ -105,7 +106,6 @@ pub fn run(store: Store, today: Date, config: &Config, actor: Actor) -> Result<(
     let loader = loader::Loader::new(path, app.office.clone(), tx).with_waker(waiter.waker());
     let first = loader::Upkeep {
         actor: env.actor.clone(),
-        limits: config.alerts.clone(),
     };
     loader.request(&mut app, Some(first));
     env.loader = Some(loader);

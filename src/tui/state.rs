@@ -2,12 +2,13 @@
 
 use std::collections::BTreeSet;
 
-use super::data::{AlertRow, ListRow, Names, TaskRow};
+use super::data::{AlertRow, GroupCount, ListRow, Names, TaskRow};
 use super::form::Form;
 use super::keymap::{Chord, Keymap};
 use super::search::Index;
 use super::theme::Theme;
 use crate::domain::Date;
+use crate::domain::kinds::AlertGroup;
 use crate::report::coverage::CoverageReport;
 use crate::store::read::OrgDetail;
 
@@ -158,9 +159,12 @@ pub struct App {
     pub tasks_total: (i64, i64),
     pub tasks_pos: ListPos,
     pub all_tasks: bool,
+    /// First-time alerts (the pane's rows).
     pub alerts: Vec<AlertRow>,
-    /// Every open alert's count, by rule.
-    pub alert_counts: std::collections::BTreeMap<String, i64>,
+    /// Open alerts by group, with the oldest's age.
+    pub alert_groups: std::collections::BTreeMap<AlertGroup, GroupCount>,
+    /// The rule thresholds alerts are derived with.
+    pub limits: crate::config::Alerts,
     pub alerts_pos: ListPos,
     pub pending: Vec<Chord>,
     pub message: Option<String>,
@@ -196,7 +200,8 @@ impl App {
             tasks_pos: ListPos::default(),
             all_tasks: true,
             alerts: Vec::new(),
-            alert_counts: Default::default(),
+            alert_groups: Default::default(),
+            limits: Default::default(),
             alerts_pos: ListPos::default(),
             pending: Vec::new(),
             message: None,

@@ -332,24 +332,49 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::AdvanceTask => return vec![Effect::OpenForm(FormKind::AdvanceTask)],
         Action::Conflicts => return vec![Effect::OpenConflicts],
         Action::Refresh => return vec![Effect::Reload],
+        Action::ResolveAlert => {
+            let Some(a) = app.alerts.get(app.alerts_pos.selected) else {
+                return vec![];
+            };
+            // the organization's detail, with the form that answers the rule open on it
+            let form = resolving_action(&a.rule).and_then(form_of);
+            if let (Some(id), Some(form)) = (a.org_id.clone(), form) {
+                return vec![Effect::OpenDetail(id), Effect::OpenForm(form)];
+            }
+            if let Some(id) = a.org_id.clone() {
+                return vec![Effect::OpenDetail(id)];
+            }
+        }
     }
     vec![]
 }
 
+/// The form an action opens on an organization.
+fn form_of(a: Action) -> Option<FormKind> {
+    Some(match a {
+        Action::FoundBranch => FormKind::FoundBranch,
+        Action::AssignInstructor => FormKind::Assign,
+        Action::Transfer => FormKind::Transfer,
+        Action::Survey => FormKind::Survey,
+        _ => return None,
+    })
+}
+
 /// The action that resolves an alert of `rule`, offered when it is opened.
 pub fn resolving_action(rule: &str) -> Option<Action> {
-    match rule {
-        "new_member_hire" | "branch_eligible" | "joint_branch_too_broad" => {
-            Some(Action::FoundBranch)
+    use crate::domain::kinds::Rule;
+    Some(match Rule::parse(rule).ok()? {
+        Rule::NewMemberHire | Rule::BranchEligible | Rule::JointBranchTooBroad => {
+            Action::FoundBranch
         }
-        "instructor_missing" | "instructor_visit_overdue" => Some(Action::AssignInstructor),
-        "relation_not_transferred" => Some(Action::Transfer),
-        "identity_check_missing"
-        | "ledger_stale"
-        | "deregistered_active"
-        | "registration_missing" => Some(Action::Survey),
-        _ => None,
-    }
+        Rule::InstructorMissing | Rule::InstructorVisitOverdue => Action::AssignInstructor,
+        Rule::RelationNotTransferred => Action::Transfer,
+        Rule::IdentityCheckMissing
+        | Rule::LedgerStale
+        | Rule::DeregisteredActive
+        | Rule::RegistrationMissing => Action::Survey,
+        Rule::StageOverdue => return None,
+    })
 }
 
 pub fn sort_label(s: Sort) -> &'static str {

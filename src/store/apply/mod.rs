@@ -293,8 +293,6 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
         Command::AdvanceTask { .. }
         | Command::CloseTask { .. }
         | Command::ReassignTask { .. }
-        | Command::RaiseAlert(_)
-        | Command::ResolveAlert { .. }
         | Command::SnoozeAlert { .. }
         | Command::DismissAlert { .. }
         | Command::ImportOrg(_) => super::apply_loop::apply(w, cmd),

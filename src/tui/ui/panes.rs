@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use crate::domain::kinds::{Coverage, Rule, Stage, TaskKind};
+use crate::domain::kinds::{AlertGroup, Coverage, Rule, Stage, TaskKind};
 use crate::i18n::tr;
 use crate::tui::state::{App, ListPos, Pane};
 
@@ -220,77 +220,88 @@ pub fn tasks(f: &mut Frame, area: Rect, app: &App) {
     );
 }
 
+/// The first-time alerts whole (act now: overdue first), the backlog and the
+/// routine checks collapsed to one line each with their counts.
 pub fn alerts(f: &mut Frame, area: Rect, app: &App) {
     let focused = app.focus == Pane::Alerts;
+    let count = |g: AlertGroup| app.alert_groups.get(&g).copied().unwrap_or_default();
     let block = app.theme.block(
         format!(
             " {} ({}) ",
-            tr("第一时间提醒", "Alerts"),
-            app.alert_counts.values().sum::<i64>()
+            tr("第一时间预警", "First-time alerts"),
+            count(AlertGroup::FirstTime).open
         ),
         focused,
     );
     let inner = block.inner(area);
     f.render_widget(block, area);
+    // the two collapsed groups take the last lines
+    let folded: Vec<Line> = [AlertGroup::Backlog, AlertGroup::Routine]
+        .into_iter()
+        .map(|g| {
+            let c = count(g);
+            let oldest = if c.open > 0 {
+                format!(
+                    "  {} {}",
+                    tr("最久", "oldest"),
+                    crate::text::age(c.oldest_days)
+                )
+            } else {
+                String::new()
+            };
+            Line::from(format!("▸ {} {}{oldest}", g.label(), c.open)).style(app.theme.dim())
+        })
+        .collect();
+    let list_h = inner.height.saturating_sub(folded.len() as u16);
+    let list = Rect {
+        height: list_h,
+        ..inner
+    };
+    let foot = Rect {
+        y: inner.y + list_h,
+        height: inner.height - list_h,
+        ..inner
+    };
+    f.render_widget(Paragraph::new(folded), foot);
     if app.alerts.is_empty() {
         f.render_widget(
-            Paragraph::new(tr("暂无提醒", "no open alerts")).style(app.theme.dim()),
-            inner,
+            Paragraph::new(tr("近期没有待处理的预警", "nothing to act on now"))
+                .style(app.theme.dim()),
+            list,
         );
         return;
     }
-    // Each rule gets a heading with its count; the alerts under it, oldest first.
-    let counts = &app.alert_counts;
-    let mut lines: Vec<Option<usize>> = Vec::with_capacity(app.alerts.len() + counts.len());
-    for (k, a) in app.alerts.iter().enumerate() {
-        if k == 0 || app.alerts[k - 1].rule != a.rule {
-            lines.push(None);
-        }
-        lines.push(Some(k));
-    }
-    let height = inner.height as usize;
-    let sel = lines
-        .iter()
-        .position(|l| *l == Some(app.alerts_pos.selected))
-        .unwrap_or(0);
-    let start = if sel < height { 0 } else { sel + 1 - height };
-    let rows: Vec<Row> = lines
+    let (start, end) = window(&app.alerts_pos, app.alerts.len(), list.height as usize);
+    let rows: Vec<Row> = app.alerts[start..end]
         .iter()
         .enumerate()
-        .skip(start)
-        .take(height)
-        .map(|(d, line)| match line {
-            None => {
-                let rule = lines
-                    .get(d + 1)
-                    .copied()
-                    .flatten()
-                    .and_then(|k| app.alerts.get(k))
-                    .map(|a| a.rule.as_str())
-                    .unwrap_or("");
-                let label = Rule::parse(rule)
-                    .map(|r| r.label().to_string())
-                    .unwrap_or_else(|_| rule.to_string());
-                Row::new(vec![
-                    Cell::from(format!("{label} ({})", counts.get(rule).unwrap_or(&0))),
-                    Cell::from(""),
-                ])
-                .style(app.theme.accent())
-            }
-            Some(k) => {
-                let a = &app.alerts[*k];
-                let row = Row::new(vec![
-                    Cell::from(format!("  {}", a.org)),
-                    Cell::from(format!("{}{}", a.age_days, tr("天", "d"))),
-                ]);
-                if *k == app.alerts_pos.selected && focused {
-                    row.style(app.theme.selected())
-                } else {
-                    row
-                }
+        .map(|(i, a)| {
+            let label = Rule::parse(&a.rule)
+                .map(|r| r.label().to_string())
+                .unwrap_or_else(|_| a.rule.clone());
+            let age = if a.overdue {
+                format!("{}!", crate::text::age(a.age_days))
+            } else {
+                crate::text::age(a.age_days)
+            };
+            let row = Row::new(vec![
+                Cell::from(a.org.clone()),
+                Cell::from(label),
+                Cell::from(age),
+            ]);
+            if start + i == app.alerts_pos.selected && focused {
+                row.style(app.theme.selected())
+            } else if a.overdue {
+                row.style(app.theme.accent())
+            } else {
+                row
             }
         })
         .collect();
-    let widths = [Constraint::Min(10), Constraint::Length(7)];
-    f.render_widget(Table::new(rows, widths).column_spacing(1), inner);
+    let widths = [
+        Constraint::Min(8),
+        Constraint::Min(8),
+        Constraint::Length(6),
+    ];
+    f.render_widget(Table::new(rows, widths).column_spacing(1), list);
 }

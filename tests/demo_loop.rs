@@ -179,6 +179,51 @@ fn today_for_a_street_fits_one_screen() {
     assert!(text.lines().count() <= 24, "{text}");
 }
 
+/// `today`'s columns line up in Chinese: in each section the last column (the
+/// organization) starts at the same display column on every line.
+#[test]
+fn today_columns_line_up_by_display_width() {
+    let l = demo();
+    for lang in ["zh", "en"] {
+        let text = l.ok(&["--lang", lang, "today"]);
+        let start = |line: &str| -> usize {
+            let cut = line.rfind("  ").expect("columns") + 2;
+            liangxin::text::width(&line[..cut])
+        };
+        let tasks: Vec<usize> = text
+            .lines()
+            .filter(|l| l.starts_with("  20"))
+            .map(start)
+            .collect();
+        assert!(tasks.len() >= 2, "{text}");
+        assert!(
+            tasks.windows(2).all(|w| w[0] == w[1]),
+            "{lang}: {tasks:?}\n{text}"
+        );
+        let alerts: Vec<usize> = text
+            .lines()
+            .skip(2)
+            .take_while(|l| l.starts_with("  ") && !l.starts_with("  …"))
+            .map(|l| {
+                // age, rule, then the organization and person: where the
+                // organization begins
+                let t = l.trim_start();
+                let lead = l.len() - t.len();
+                let non_space =
+                    |from: usize| from + t[from..].find(|c: char| c != ' ').expect("a column");
+                let rule = non_space(t.find("  ").expect("age"));
+                let org = non_space(rule + t[rule..].find("  ").expect("rule"));
+                liangxin::text::width(&l[..lead + org])
+            })
+            .collect();
+        assert!(alerts.len() >= 2, "{text}");
+        assert!(
+            alerts.windows(2).all(|w| w[0] == w[1]),
+            "{lang}: {alerts:?}\n{text}"
+        );
+    }
+}
+
 /// Event alerts raised within `first_time_days` are first-time, older ones
 /// backlog, housekeeping routine: checked against each alert's own days.
 #[test]

@@ -78,7 +78,7 @@ pub fn list(ctx: &Ctx, a: AlertsArgs) -> Result<()> {
         for (rule, street, n, oldest) in summary(&of) {
             outln!(
                 "  {}  {}  {n}  {} {}",
-                pad(&rule_label(&rule), 24),
+                pad(&rule_label(&rule), widest(Rule::ALL, |r| r.label())),
                 pad(&clean(&street), 12),
                 tr("最早", "oldest"),
                 clean(&oldest)
@@ -135,7 +135,7 @@ fn line(r: &AlertRow) -> String {
         clean(&r.raised_on),
         tr("限", "due"),
         clean(r.due_on.as_deref().unwrap_or("-")),
-        pad(&label, 22),
+        pad(&label, widest(Rule::ALL, |r| r.label())),
         what,
         if marks.is_empty() {
             String::new()
@@ -359,6 +359,15 @@ pub fn today(ctx: &Ctx, format: &str) -> Result<()> {
 /// Lines of `today`: a cell short of the screen's width.
 const WIDTH: usize = 78;
 const FIRST_SHOWN: usize = 8;
+
+/// A column as wide as the widest label of a vocabulary, by display width,
+/// so the columns line up in Chinese.
+fn widest<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> usize {
+    all.iter()
+        .map(|v| crate::text::width(label(*v)))
+        .max()
+        .unwrap_or(0)
+}
 const TASKS_SHOWN: usize = 4;
 
 fn short_alert(a: &AlertRow) -> String {
@@ -376,7 +385,7 @@ fn short_alert(a: &AlertRow) -> String {
         &format!(
             "{}  {}  {}{mark}",
             crate::text::pad_left(&crate::text::age(a.age_days), 5),
-            pad(&rule_label(&a.rule), 22),
+            pad(&rule_label(&a.rule), widest(Rule::ALL, |r| r.label())),
             clean(&what)
         ),
         WIDTH,
@@ -394,8 +403,14 @@ fn short_task(r: &crate::store::tasks::TaskRow) -> String {
             "{} {}  {}  {}  {}",
             clean(r.due_on.as_deref().unwrap_or("-")),
             pad(mark, 4),
-            pad(&clean(&crate::store::tasks::stage_label(&r.stage)), 10),
-            pad(&kind, 8),
+            pad(
+                &clean(&crate::store::tasks::stage_label(&r.stage)),
+                widest(crate::domain::kinds::Stage::ALL, |s| s.label())
+            ),
+            pad(
+                &kind,
+                widest(crate::domain::kinds::TaskKind::ALL, |k| k.label())
+            ),
             clean(what)
         ),
         WIDTH,

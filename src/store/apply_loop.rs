@@ -1,6 +1,7 @@
-//! Handlers for the survey loop (task hand-overs), alerts, and organizations
-//! entered from a registration list. Same rules as `apply`: validate inside
-//! the transaction, write only through the `Writer`.
+//! Handlers for the survey loop (task hand-overs), decisions on alerts, and
+//! organizations entered from a registration list, called from `apply`'s one
+//! match. Same rules: validate inside the transaction, write only through the
+//! `Writer`.
 
 use rusqlite::OptionalExtension;
 
@@ -9,86 +10,78 @@ use super::apply::{insert_org, text};
 use super::write::Writer;
 use crate::domain::command::{AlertKey, ImportedOrg, NewOrg};
 use crate::domain::kinds::{AlertState, Office, RegStatus, Stage};
-use crate::domain::{Command, Id, workflow};
+use crate::domain::{Date, Id, workflow};
 use crate::error::{Error, Noun, Result};
 use crate::i18n::tr;
 
-pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
-    match cmd {
-        Command::AdvanceTask { id, task, note } => {
-            let (stage, _) = open_task(w, &task)?;
-            let next = workflow::next(stage);
-            step(w, &id, &task, stage, next, next.office(), &note)
-        }
-        Command::CloseTask { id, task, note } => {
-            let (stage, _) = open_task(w, &task)?;
-            step(w, &id, &task, stage, Stage::Closed, None, &note)
-        }
-        Command::ReassignTask {
-            id,
-            task,
-            office,
-            note,
-        } => {
-            let (stage, cur) = open_task(w, &task)?;
-            if cur.as_deref() == Some(office.code()) {
-                return Err(Error::invalid(
-                    "office",
-                    office.code(),
-                    tr("任务已在该科室", "already holds the task"),
-                ));
-            }
-            step(w, &id, &task, stage, stage, Some(office), &note)
-        }
-        Command::SnoozeAlert { alert, until } => {
-            if until <= w.on {
-                return Err(Error::invalid(
-                    "until",
-                    until.to_string(),
-                    tr("应晚于今天", "must be after today"),
-                ));
-            }
-            decide(
-                w,
-                &alert,
-                vec![
-                    ("state", AlertState::Snoozed.code().into()),
-                    ("until_on", until.into()),
-                ],
-            )
-        }
-        Command::DismissAlert { alert, reason } => {
-            let reason = text("reason", &reason, true)?;
-            decide(
-                w,
-                &alert,
-                vec![
-                    ("state", AlertState::Dismissed.code().into()),
-                    ("reason", reason.into()),
-                ],
-            )
-        }
-        Command::ImportOrg(o) => import_org(w, o),
-        other => Err(Error::Other(format!(
-            "not a loop command: {}",
-            other.name()
-        ))),
-    }
+/// Hands a task to the next stage's office.
+pub fn advance(w: &mut Writer<'_>, id: &Id, task: &Id, note: &str) -> Result<()> {
+    let (stage, _) = open_task(w, task)?;
+    let next = workflow::next(stage);
+    step(w, id, task, stage, next, next.office(), note)
 }
 
-/// The task's stage and office; closed tasks take no more steps.
+pub fn close(w: &mut Writer<'_>, id: &Id, task: &Id, note: &str) -> Result<()> {
+    let (stage, _) = open_task(w, task)?;
+    step(w, id, task, stage, Stage::Closed, None, note)
+}
+
+/// Gives a task to another office without changing its stage.
+pub fn reassign(w: &mut Writer<'_>, id: &Id, task: &Id, office: Office, note: &str) -> Result<()> {
+    let (stage, cur) = open_task(w, task)?;
+    if cur.as_deref() == Some(office.code()) {
+        return Err(Error::invalid(
+            "office",
+            office.code(),
+            tr("任务已在该科室", "already holds the task"),
+        ));
+    }
+    step(w, id, task, stage, stage, Some(office), note)
+}
+
+pub fn snooze(w: &mut Writer<'_>, alert: &AlertKey, until: Date) -> Result<()> {
+    if until <= w.on {
+        return Err(Error::invalid(
+            "until",
+            until.to_string(),
+            tr("应晚于今天", "must be after today"),
+        ));
+    }
+    decide(
+        w,
+        alert,
+        vec![
+            ("state", AlertState::Snoozed.code().into()),
+            ("until_on", until.into()),
+        ],
+    )
+}
+
+pub fn dismiss(w: &mut Writer<'_>, alert: &AlertKey, reason: &str) -> Result<()> {
+    let reason = text("reason", reason, true)?;
+    decide(
+        w,
+        alert,
+        vec![
+            ("state", AlertState::Dismissed.code().into()),
+            ("reason", reason.into()),
+        ],
+    )
+}
+
 /// A survey recorded for `org` completes the survey stage of its open
 /// half-year, registration and ad-hoc tasks: they move on to the next office
 /// as a hand-over would, without a second entry.
 pub(super) fn survey_done(w: &mut Writer<'_>, org: &Id) -> Result<()> {
+    let sql = format!(
+        "SELECT t.id FROM tasks t WHERE t.org_id = ?1 AND {} AND t.stage = 'survey'
+         AND t.kind IN ('half-year', 'registration', 'ad-hoc') ORDER BY t.id",
+        super::tasks::OPEN
+    );
     let tasks: Vec<String> =
-        w.tx.prepare_cached(
-            "SELECT id FROM tasks WHERE org_id = ?1 AND deleted = 0 AND stage = 'survey'
-             AND kind IN ('half-year', 'registration', 'ad-hoc') AND closed_on IS NULL
-             ORDER BY id",
-        )?
-        .query_map([org.as_str()], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        w.tx.prepare_cached(&sql)?
+            .query_map([org.as_str()], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
     let note = tr("摸排已录入", "survey recorded");
     for t in tasks {
         let next = workflow::next(Stage::Survey);
@@ -105,6 +98,7 @@ pub(super) fn survey_done(w: &mut Writer<'_>, org: &Id) -> Result<()> {
     Ok(())
 }
 
+/// The task's stage and office; closed tasks take no more steps.
 fn open_task(w: &Writer<'_>, task: &Id) -> Result<(Stage, Option<String>)> {
     let row: Option<(Option<String>, Option<String>)> =
         w.tx.prepare_cached("SELECT stage, office FROM tasks WHERE id = ?1 AND deleted = 0")?
@@ -197,7 +191,7 @@ fn decide(w: &mut Writer<'_>, a: &AlertKey, mut f: Vec<(&'static str, Val)>) -> 
     }
 }
 
-fn import_org(w: &mut Writer<'_>, o: ImportedOrg) -> Result<()> {
+pub fn import_org(w: &mut Writer<'_>, o: ImportedOrg) -> Result<()> {
     let on = w.on;
     let placed = o.street.is_some();
     let org = NewOrg {

@@ -10,6 +10,11 @@ use crate::domain::kinds::{Office, Stage, TaskKind};
 use crate::domain::{Command, Date, Id, workflow};
 use crate::error::Result;
 
+/// An open task, for a query that names the tasks table `t`: not deleted,
+/// not closed. The one definition the lists, the app and the loop use.
+pub const OPEN: &str =
+    "t.deleted = 0 AND t.closed_on IS NULL AND COALESCE(t.stage, '') <> 'closed'";
+
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskRow {
     pub id: String,
@@ -39,7 +44,8 @@ pub struct TaskFilter {
 }
 
 pub fn list(conn: &Connection, today: Date, f: &TaskFilter) -> Result<Vec<TaskRow>> {
-    let sql = "
+    let sql = format!(
+        "
 SELECT t.id, t.kind, t.org_id, o.name, c.name, s.name, t.stage, t.office, t.due_on,
        t.created_on, COALESCE(t.stage_on, t.created_on), t.closed_on, t.note
 FROM tasks t
@@ -47,13 +53,14 @@ LEFT JOIN orgs o ON o.id = t.org_id
 LEFT JOIN communities c ON c.id = COALESCE(t.community_id, o.community_id)
 LEFT JOIN streets s ON s.id = COALESCE(o.street_id, c.street_id)
 WHERE t.deleted = 0
-  AND (?1 = 1 OR t.closed_on IS NULL)
+  AND (?1 = 1 OR ({OPEN}))
   AND (?2 IS NULL OR t.office = ?2)
   AND (?3 IS NULL OR t.due_on < ?3)
   AND (?4 IS NULL OR s.id = ?4)
   AND (?5 IS NULL OR c.id = ?5)
-ORDER BY t.due_on, o.name, t.id";
-    let mut stmt = conn.prepare(sql)?;
+ORDER BY t.due_on, o.name, t.id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
     let t = today.to_string();
     let rows = stmt.query_map(
         params![

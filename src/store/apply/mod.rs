@@ -33,6 +33,7 @@ pub fn employees(value: i64) -> Result<i64> {
 }
 
 pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
+    use super::apply_loop as loop_;
     match cmd {
         Command::AddStreet {
             id,
@@ -290,12 +291,17 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
             }
             w.update("users", &user, &f)
         }
-        Command::AdvanceTask { .. }
-        | Command::CloseTask { .. }
-        | Command::ReassignTask { .. }
-        | Command::SnoozeAlert { .. }
-        | Command::DismissAlert { .. }
-        | Command::ImportOrg(_) => super::apply_loop::apply(w, cmd),
+        Command::AdvanceTask { id, task, note } => loop_::advance(w, &id, &task, &note),
+        Command::CloseTask { id, task, note } => loop_::close(w, &id, &task, &note),
+        Command::ReassignTask {
+            id,
+            task,
+            office,
+            note,
+        } => loop_::reassign(w, &id, &task, office, &note),
+        Command::SnoozeAlert { alert, until } => loop_::snooze(w, &alert, until),
+        Command::DismissAlert { alert, reason } => loop_::dismiss(w, &alert, &reason),
+        Command::ImportOrg(o) => loop_::import_org(w, o),
         Command::Delete { table, row } => super::settle::delete(w, &table, &row),
         Command::Restore { table, row } => super::settle::restore(w, &table, &row),
         Command::Settle {

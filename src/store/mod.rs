@@ -17,6 +17,7 @@ mod key;
 pub mod known;
 pub mod merge;
 pub mod op;
+pub mod panes;
 pub mod peers;
 pub mod read;
 pub mod receive;

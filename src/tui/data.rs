@@ -1,7 +1,7 @@
 //! What the panes show, read from the store. The UI draws from these rows and
 //! never touches the database itself.
 
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
 use crate::domain::Date;
 use crate::error::Result;
@@ -10,21 +10,12 @@ use std::collections::{BTreeMap, HashMap};
 use crate::config::Alerts as Limits;
 use crate::domain::kinds::{AlertGroup, Coverage, OrgKind};
 use crate::store::alerts as store_alerts;
+use crate::store::panes;
 use crate::store::read::{self, OrgRow};
 use crate::text::clean;
 use crate::tui::search;
 
-#[derive(Debug, Clone)]
-pub struct TaskRow {
-    pub id: String,
-    pub kind: String,
-    pub org: String,
-    pub org_id: Option<String>,
-    pub stage: String,
-    pub office: String,
-    pub due_on: String,
-    pub overdue_days: i64,
-}
+pub use crate::store::panes::PaneTask as TaskRow;
 
 #[derive(Debug, Clone)]
 pub struct AlertRow {
@@ -183,17 +174,11 @@ impl Buildings {
     fn load(conn: &Connection) -> Result<Buildings> {
         let mut b = Buildings::default();
         let mut ids: HashMap<String, u32> = HashMap::new();
-        let mut stmt = conn.prepare(
-            "SELECT o.id, b.id, COALESCE(b.name, '') FROM orgs o JOIN buildings b ON b.id = o.building_id
-             WHERE o.deleted = 0 AND b.deleted = 0",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let bid: String = r.get(1)?;
+        panes::buildings_each(conn, |org, bid, name| {
             let i = match ids.get(&bid) {
                 Some(i) => *i,
                 None => {
-                    let name = clean(&r.get::<_, String>(2)?);
+                    let name = clean(&name);
                     let key = search::building_key(&name);
                     let i = b.list.len() as u32;
                     b.list.push((name, key));
@@ -201,8 +186,8 @@ impl Buildings {
                     i
                 }
             };
-            b.of_org.insert(r.get::<_, String>(0)?.into(), i);
-        }
+            b.of_org.insert(org.into(), i);
+        })?;
         Ok(b)
     }
 
@@ -235,12 +220,6 @@ pub fn orgs(conn: &Connection, today: Date) -> Result<OrgData> {
     Ok(d)
 }
 
-fn days(from: &str, to: Date) -> i64 {
-    Date::parse("date", from)
-        .map(|d| d.days_until(to))
-        .unwrap_or(0)
-}
-
 /// Rows a pane keeps: beyond this the title still counts them all, but a
 /// cadre narrows by office or rule rather than scrolling (and 100,000 rows
 /// stay out of memory).
@@ -249,36 +228,7 @@ pub const PANE_ROWS: usize = 2000;
 /// Open tasks, the given office's first, then by due date; with the count of
 /// all open tasks and of the office's.
 pub fn tasks(conn: &Connection, today: Date, office: &str) -> Result<(Vec<TaskRow>, i64, i64)> {
-    let open = "t.deleted = 0 AND t.closed_on IS NULL AND COALESCE(t.stage, '') <> 'closed'";
-    let (total, mine): (i64, i64) = conn.query_row(
-        &format!("SELECT COUNT(*), COALESCE(SUM(COALESCE(t.office, '') = ?1), 0) FROM tasks t WHERE {open}"),
-        [office],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT t.id, t.kind, COALESCE(o.name, c.name, ''), t.org_id, t.stage, COALESCE(t.office, ''), COALESCE(t.due_on, '')
-         FROM tasks t LEFT JOIN orgs o ON o.id = t.org_id LEFT JOIN communities c ON c.id = t.community_id
-         WHERE {open}
-         ORDER BY (COALESCE(t.office, '') = ?1) DESC, t.due_on, t.id LIMIT ?2"
-    ))?;
-    let rows = stmt.query_map(params![office, PANE_ROWS as i64], |r| {
-        Ok(TaskRow {
-            id: r.get(0)?,
-            kind: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-            org: r.get(2)?,
-            org_id: r.get(3)?,
-            stage: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
-            office: r.get(5)?,
-            due_on: r.get(6)?,
-            overdue_days: 0,
-        })
-    })?;
-    let mut out: Vec<TaskRow> = rows.collect::<rusqlite::Result<_>>()?;
-    for t in &mut out {
-        t.org = clean(&t.org);
-        t.overdue_days = days(&t.due_on, today).max(0);
-    }
-    Ok((out, total, mine))
+    panes::tasks(conn, today, office, PANE_ROWS)
 }
 
 /// The alerts as of `today`, derived from the facts (no decision hides them).
@@ -320,24 +270,7 @@ pub fn for_org(
         .map(AlertRow::from)
         .collect();
     alerts.sort_by(|a, b| a.raised_on.cmp(&b.raised_on));
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, COALESCE(kind, ''), COALESCE(stage, ''), COALESCE(office, ''), COALESCE(due_on, '') FROM tasks
-         WHERE org_id = ?1 AND deleted = 0 AND closed_on IS NULL AND COALESCE(stage, '') <> 'closed' ORDER BY due_on",
-    )?;
-    let tasks = stmt
-        .query_map([org], |r| {
-            Ok(TaskRow {
-                id: r.get(0)?,
-                kind: r.get(1)?,
-                org: String::new(),
-                org_id: Some(org.to_string()),
-                stage: r.get(2)?,
-                office: r.get(3)?,
-                due_on: r.get(4)?,
-                overdue_days: 0,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let tasks = panes::org_tasks(conn, org)?;
     Ok((alerts, tasks))
 }
 
@@ -357,7 +290,4 @@ pub fn sync_state(conn: &Connection) -> Result<String> {
     ))
 }
 
-/// SQLite's counter of commits by other connections: cheap to poll.
-pub fn data_version(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
-}
+pub use crate::store::panes::data_version;

@@ -69,6 +69,15 @@ fn bench(c: &mut Criterion) {
     s.bench_function("first_frame_in_pty", |b| {
         b.iter_custom(|n| (0..n).map(|_| first_frame()).sum())
     });
+    // the first frame that shows organization rows: the first one by street
+    // and name must be on the screen
+    let first = liangxin::store::read::org_rows_first(store.conn(), today, 1)
+        .expect("first page")
+        .remove(0)
+        .name;
+    s.bench_function("first_rows_in_pty", |b| {
+        b.iter_custom(|n| (0..n).map(|_| first_rows(&first)).sum())
+    });
     s.finish();
     eprintln!(
         "resident memory after loading {ORGS} organizations: {} MB",
@@ -81,6 +90,32 @@ fn bench(c: &mut Criterion) {
 fn first_frame() -> Duration {
     let (t, _) = spawn_until(|bytes| bytes.windows(3).any(|w| w == "╭".as_bytes()), false);
     t
+}
+
+/// Spawns the release binary in a pseudo-terminal and waits until the screen
+/// shows `name` (the text without its cursor moves and colours).
+fn first_rows(name: &str) -> Duration {
+    let (t, _) = spawn_until(|bytes| visible(bytes).contains(name), false);
+    t
+}
+
+/// The bytes a terminal would print, without control sequences (ESC [ … final byte).
+fn visible(bytes: &[u8]) -> String {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == 0x1b && bytes.get(i + 1) == Some(&b'[') {
+            i += 2;
+            while i < bytes.len() && !(0x40..=0x7e).contains(&bytes[i]) {
+                i += 1;
+            }
+            i += 1;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn spawn_until(done: impl Fn(&[u8]) -> bool, measure_rss: bool) -> (Duration, u64) {

@@ -27,6 +27,7 @@ pub mod resolve;
 pub mod schema;
 mod schema_audit;
 mod schema_loop;
+mod schema_page;
 mod schema_sync;
 mod schema_trust;
 pub mod scope;

@@ -131,9 +131,13 @@ impl Env {
                     reload_form(self.store.conn(), form, app.today)?;
                 }
             }
-            Effect::Dashboard => {
-                app.view = View::Dashboard(Box::new(self.dashboard(app.today)?));
-            }
+            Effect::Dashboard => match &self.loader {
+                Some(l) => {
+                    app.message = Some(tr("正在计算看板…", "computing the dashboard…").into());
+                    l.dashboard(app.today, self.small_enterprise, self.hire_due_days);
+                }
+                None => app.view = View::Dashboard(Box::new(self.dashboard(app.today)?)),
+            },
             Effect::Reload => self.reload_all(app)?,
         }
         Ok(())
@@ -172,43 +176,59 @@ impl Env {
     }
 
     pub fn dashboard(&self, today: Date) -> Result<Dashboard> {
-        let conn = self.store.conn();
-        let report = coverage::compute(conn, today, By::Street)?;
-        let mut trend = Vec::new();
-        // month ends of the last twelve months, the current day last
-        let mut day = today;
-        for _ in 0..12 {
-            let r = coverage::compute(conn, day, By::Street)?;
-            trend.push((
-                format!("{}-{:02}", day.year(), day.month()),
-                r.counts.coverage_rate,
-            ));
-            day = Date::ymd(day.year(), day.month(), 1)?.add_days(-1);
-        }
-        trend.reverse();
-        let from = {
-            let m = i32::from(today.month()) - 5;
-            let (y, m) = if m < 1 {
-                (today.year() - 1, m + 12)
-            } else {
-                (today.year(), m)
-            };
-            Date::ymd(y, m as i8, 1)?
-        };
-        let p = period::Params {
-            from,
-            to: today,
-            street: None,
-            small_enterprise: self.small_enterprise,
-            hire_due_days: self.hire_due_days,
-        };
-        let paragraph = period::render_text(&period::compute(conn, &p)?, self.hire_due_days);
-        Ok(Dashboard {
-            report,
-            trend,
-            paragraph,
-        })
+        dashboard(
+            self.store.conn(),
+            today,
+            self.small_enterprise,
+            self.hire_due_days,
+        )
     }
+}
+
+/// The dashboard: coverage by street, the last twelve month ends, the
+/// period paragraph. Thirteen coverage counts, so the app computes it on the
+/// loader thread.
+pub fn dashboard(
+    conn: &rusqlite::Connection,
+    today: Date,
+    small_enterprise: i64,
+    hire_due_days: i64,
+) -> Result<Dashboard> {
+    let report = coverage::compute(conn, today, By::Street)?;
+    let mut trend = Vec::new();
+    // month ends of the last twelve months, the current day last
+    let mut day = today;
+    for _ in 0..12 {
+        let r = coverage::compute(conn, day, By::Street)?;
+        trend.push((
+            format!("{}-{:02}", day.year(), day.month()),
+            r.counts.coverage_rate,
+        ));
+        day = Date::ymd(day.year(), day.month(), 1)?.add_days(-1);
+    }
+    trend.reverse();
+    let from = {
+        let m = i32::from(today.month()) - 5;
+        let (y, m) = if m < 1 {
+            (today.year() - 1, m + 12)
+        } else {
+            (today.year(), m)
+        };
+        Date::ymd(y, m as i8, 1)?
+    };
+    let p = period::Params {
+        from,
+        to: today,
+        street: None,
+        small_enterprise,
+        hire_due_days,
+    };
+    let paragraph = period::render_text(&period::compute(conn, &p)?, hire_due_days);
+    Ok(Dashboard {
+        report,
+        trend,
+        paragraph,
+    })
 }
 
 fn reload_form(conn: &rusqlite::Connection, form: &mut Form, _today: Date) -> Result<()> {

@@ -27,6 +27,7 @@ pub enum Loaded {
     Failed(String),
     /// Something to tell the user (the upkeep on opening failed).
     Notice(String),
+    Dashboard(Box<super::state::Dashboard>),
 }
 
 /// What opening the app brings up to date: this cycle's half-year tasks
@@ -153,6 +154,26 @@ impl Loader {
         }
     }
 
+    /// Computes the dashboard on its own thread; it opens when ready.
+    pub fn dashboard(&self, today: Date, small_enterprise: i64, hire_due_days: i64) {
+        let (path, tx, waker) = (self.path.clone(), self.tx.clone(), self.waker.clone());
+        let _ = std::thread::Builder::new()
+            .name("dashboard".into())
+            .spawn(move || {
+                let made = panics::catch(|| {
+                    let store = Store::open(&path)?;
+                    super::effects::dashboard(store.conn(), today, small_enterprise, hire_due_days)
+                });
+                let _ = tx.send(match made {
+                    Ok(d) => Loaded::Dashboard(Box::new(d)),
+                    Err(e) => Loaded::Notice(e.to_string()),
+                });
+                if let Some(w) = &waker {
+                    w.wake();
+                }
+            });
+    }
+
     /// Puts a result in place.
     pub fn receive(&self, app: &mut App, msg: Loaded) {
         match msg {
@@ -183,6 +204,13 @@ impl Loader {
                 app.message = Some(e);
             }
             Loaded::Notice(e) => app.message = Some(e),
+            Loaded::Dashboard(d) => {
+                // only if the user is still on the main screen
+                if matches!(app.view, super::state::View::Main) {
+                    app.view = super::state::View::Dashboard(d);
+                    app.message = None;
+                }
+            }
         }
     }
 }

@@ -76,6 +76,9 @@ pub fn prepare(
     Ok((app, env))
 }
 
+/// Rows the first frame reads before the loader brings them all.
+pub const FIRST_PAGE: usize = 200;
+
 /// Runs until the user quits, the terminal goes away (a dropped SSH
 /// connection: hangup, EOF, a failed write) or a SIGTERM/SIGINT/SIGHUP comes.
 /// The terminal is restored on return and on a panic of the UI thread.
@@ -100,6 +103,10 @@ pub fn run(store: Store, today: Date, config: &Config, actor: Actor) -> Result<(
     app.user = actor.name.clone();
     env.actor = actor;
     app.orgs.total_hint = env.store.count("orgs")?;
+    // The first page from an index, so the first frame shows rows; the full
+    // list and its search index follow from the loader and replace it.
+    let first = crate::store::read::org_rows_first(env.store.conn(), today, FIRST_PAGE)?;
+    effects::install_orgs(&mut app, data::OrgData::from_rows(first));
     let mut waiter = input::Waiter::new()?;
     // Everything but the first frame loads on another thread.
     let (tx, rx) = mpsc::channel();

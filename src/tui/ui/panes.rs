@@ -25,7 +25,18 @@ fn coverage_label(code: &str) -> &'static str {
 pub fn orgs(f: &mut Frame, area: Rect, app: &App) {
     let o = &app.orgs;
     let focused = app.focus == Pane::Orgs;
-    let mut title = format!(" {} ({}) ", tr("组织", "Organizations"), o.visible.len());
+    let mut title = if o.loading && !o.rows.is_empty() {
+        // the first page is shown; the rest and the search index are on their way
+        format!(
+            " {} ({} / {} {}) ",
+            tr("组织", "Organizations"),
+            o.visible.len(),
+            o.total_hint,
+            tr("载入中", "loading")
+        )
+    } else {
+        format!(" {} ({}) ", tr("组织", "Organizations"), o.visible.len())
+    };
     let mut facets: Vec<String> = Vec::new();
     if let Some(s) = &o.street {
         facets.push(s.clone());

@@ -57,6 +57,8 @@ const COMMANDS: &[&[&str]] = &[
     &["sync", "status"],
     &["export"],
     &["--help"],
+    &["man"],
+    &["completions", "fish"],
 ];
 
 /// Outputs larger than a pipe's buffer (64 KiB) plus what the reader takes
@@ -68,6 +70,7 @@ const BIG: &[&[&str]] = &[
     &["alerts", "--group", "backlog"],
     &["alerts", "--all", "--format", "json"],
     &["export"],
+    &["completions", "bash"],
 ];
 
 fn demo() -> Ledger {

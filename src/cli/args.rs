@@ -115,6 +115,16 @@ pub enum Cmd {
     Conflicts(super::conflicts::ConflictsArgs),
     /// A canonical dump of the ledger (sorted; no replica-local fields).
     Export(super::export::ExportArgs),
+    /// Print the shell completion script (bash, zsh or fish).
+    Completions {
+        /// bash | zsh | fish
+        shell: String,
+    },
+    /// Print the man page, or write one page per command into a directory.
+    Man {
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
     /// The forced command of a cadre's SSH key on the server: opens the app,
     /// or serves sync, as USER; refuses anything else.
     Shell {

@@ -6,7 +6,10 @@ mod alerts;
 mod args;
 mod args_loop;
 mod conflicts;
+mod docs;
 mod export;
+pub mod help;
+mod help_text;
 mod import;
 mod ledger;
 pub mod out;
@@ -21,8 +24,6 @@ mod users;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-use clap::Parser;
 
 pub use args::{Cli, Cmd};
 
@@ -115,7 +116,11 @@ fn parse_date_opt(field: &str, s: Option<&str>) -> Result<Option<Date>> {
 }
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // Help and usage speak the user's language, so it is chosen before parsing.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = help::choose_lang(&args);
+    i18n::set(lang);
+    let cli = match help::parse(&args, lang) {
         Ok(cli) => cli,
         Err(e) => return parse_failed(e),
     };
@@ -209,6 +214,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Cmd::Sync(a)) => sync::sync(&ctx, a),
         Some(Cmd::Conflicts(a)) => conflicts::conflicts(&ctx, a),
         Some(Cmd::Export(a)) => export::export(&ctx, a),
+        Some(Cmd::Completions { shell }) => docs::completions(&shell),
+        Some(Cmd::Man { output }) => docs::man(output.as_deref()),
         Some(Cmd::Shell { .. }) => shell::shell(&ctx),
     }
 }

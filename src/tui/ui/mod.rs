@@ -7,6 +7,7 @@ mod detail;
 mod form;
 mod lists;
 mod panes;
+mod welcome;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -80,6 +81,9 @@ pub fn draw(f: &mut Frame, app: &App) {
     }
     let a = areas(area);
     match &app.view {
+        View::Main if welcome::shows(app) => {
+            welcome::draw(f, a.orgs.union(a.tasks).union(a.alerts), app)
+        }
         View::Main => {
             panes::orgs(f, a.orgs, app);
             panes::tasks(f, a.tasks, app);
@@ -121,6 +125,7 @@ fn hint(f: &mut Frame, area: Rect, app: &App) {
             Action::Help,
         ],
         View::Dashboard(_) | View::Conflicts(_) => &[Action::Back, Action::Help, Action::Quit],
+        View::Main if welcome::shows(app) => welcome::HINTS,
         View::Main => match app.focus {
             Pane::Orgs => &[
                 Action::Search,

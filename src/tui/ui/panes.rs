@@ -98,7 +98,7 @@ pub fn orgs(f: &mut Frame, area: Rect, app: &App) {
         widths.push(Constraint::Length(4));
     }
     header.push(tr("覆盖", "Coverage"));
-    widths.push(Constraint::Length(if app.lang_is_zh() { 8 } else { 15 }));
+    widths.push(Constraint::Length(if app.lang_is_zh() { 10 } else { 15 }));
     if wide {
         header.push(tr("指导员", "Instructor"));
         widths.push(Constraint::Length(8));
@@ -128,7 +128,7 @@ pub fn orgs(f: &mut Frame, area: Rect, app: &App) {
                 ));
                 cells.push(Cell::from(r.members.to_string()));
             }
-            cells.push(Cell::from(r.coverage.label()));
+            cells.push(Cell::from(r.coverage.short()));
             if wide {
                 cells.push(Cell::from(o.names.get(r.instructor).to_string()));
                 cells.push(Cell::from(
@@ -225,7 +225,7 @@ pub fn alerts(f: &mut Frame, area: Rect, app: &App) {
     let block = app.theme.block(
         format!(
             " {} ({}) ",
-            tr("第一时间提醒", "Alerts"),
+            tr("第一时间预警", "Alerts"),
             app.alert_counts.values().sum::<i64>()
         ),
         focused,
@@ -234,7 +234,7 @@ pub fn alerts(f: &mut Frame, area: Rect, app: &App) {
     f.render_widget(block, area);
     if app.alerts.is_empty() {
         f.render_widget(
-            Paragraph::new(tr("暂无提醒", "no open alerts")).style(app.theme.dim()),
+            Paragraph::new(tr("暂无预警", "no open alerts")).style(app.theme.dim()),
             inner,
         );
         return;

@@ -33,9 +33,12 @@ impl Noun {
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{}", invalid_msg(field, value, reason))]
+    #[error("{}", invalid_msg(field, label, value, reason))]
     Invalid {
+        /// The column or option name (forms put the message by it).
         field: String,
+        /// The field's name in the user's language, when the rule gave one.
+        label: String,
         value: String,
         reason: String,
     },
@@ -71,6 +74,7 @@ impl Error {
     pub fn invalid(field: &str, value: impl Into<String>, reason: &str) -> Self {
         Error::Invalid {
             field: field.to_string(),
+            label: String::new(),
             value: value.into(),
             reason: reason.to_string(),
         }
@@ -83,9 +87,14 @@ impl Error {
     }
 }
 
-fn invalid_msg(field: &str, value: &str, reason: &str) -> String {
+fn invalid_msg(field: &str, label: &str, value: &str, reason: &str) -> String {
+    // Chinese names the field by its label (从业人数), English as typed.
+    let name = match crate::i18n::current() {
+        crate::i18n::Lang::Zh if !label.is_empty() => label,
+        _ => crate::domain::fields::spoken_name(field),
+    };
     format!(
-        "{} {field} {} \"{}\": {reason}",
+        "{} {name} {} \"{}\": {reason}",
         tr("字段", "field"),
         tr("的值无效", "has an invalid value"),
         crate::text::clean(value)

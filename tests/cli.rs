@@ -768,7 +768,11 @@ fn exports_csv_and_xlsx_with_chinese_headers() {
     let csv = std::fs::read_to_string(&csv_path).unwrap();
     assert!(csv.starts_with('\u{feff}'), "BOM for spreadsheet programs");
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
-    assert!(lines[0].starts_with("街道,组织数,已覆盖"), "{}", lines[0]);
+    assert!(
+        lines[0].starts_with("街道,两新组织数,党组织覆盖数"),
+        "{}",
+        lines[0]
+    );
     assert!(
         lines[1].starts_with("南坪街道,3,2,0,2,0,67%"),
         "{}",
@@ -802,7 +806,7 @@ fn exports_csv_and_xlsx_with_chinese_headers() {
             .unwrap_or_default()
     };
     assert_eq!(cell(0, 0), "街道");
-    assert_eq!(cell(0, 1), "组织数");
+    assert_eq!(cell(0, 1), "两新组织数");
     assert_eq!(cell(1, 0), "南坪街道");
     assert_eq!(cell(1, 1), "3");
     assert_eq!(cell(1, 2), "2");

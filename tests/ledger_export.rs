@@ -170,11 +170,11 @@ fn xlsx_rows_match_the_json_list_for_the_same_filter() {
     assert_eq!(text(&jia[3]), "非公企业");
     assert_eq!(jia[7], Data::Float(12.0));
     assert_eq!(jia[8], Data::Float(1.0));
-    assert_eq!(text(&jia[9]), "联合覆盖");
+    assert_eq!(text(&jia[9]), "联合组建");
     assert_eq!(text(&jia[10]), "联合支部");
     assert_eq!(text(&jia[12]), "2022-06-20");
     let bing = by_name("常德丙公司");
-    assert_eq!(text(&bing[9]), "仅指导员");
+    assert_eq!(text(&bing[9]), "工作覆盖（仅派指导员）");
     assert_eq!(text(&bing[11]), "赵强");
     // a name that looks like a formula is a string cell, as typed
     let link = by_name(HYPERLINK);

@@ -115,7 +115,7 @@ fn line(r: &AlertRow) -> String {
     let label = rule_label(&r.rule);
     let mut marks = Vec::new();
     if r.escalated {
-        marks.push(tr("已升级", "escalated"));
+        marks.push(tr("提级督办", "escalated"));
     }
     if r.overdue {
         marks.push(tr("逾期", "overdue"));

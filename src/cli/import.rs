@@ -154,7 +154,7 @@ fn print_summary(a: &ImportArgs, format: &str, s: &plan::Summary) -> Result<()> 
             tr("第", "line"),
             b.line,
             tr("字段", "field"),
-            b.field,
+            crate::domain::fields::spoken_name(&b.field),
             clean(&b.value),
             b.reason
         )?;

@@ -340,7 +340,7 @@ fn list_text(rows: &[read::OrgRow]) -> String {
     let h = [
         tr("名称", "name"),
         tr("街道/社区", "street/community"),
-        tr("从业人员", "employees"),
+        tr("从业人数", "employees"),
         tr("党员", "members"),
         tr("覆盖", "coverage"),
         tr("指导员", "instructor"),
@@ -385,7 +385,7 @@ fn show_text(d: &read::OrgDetail) -> String {
         (tr("地址", "address"), d.address.clone()),
         (tr("行业", "industry"), d.industry.clone()),
         (
-            tr("从业人员", "employees"),
+            tr("从业人数", "employees"),
             r.employees.map(|e| e.to_string()).unwrap_or_default(),
         ),
         (tr("党员", "members"), r.members.to_string()),

@@ -18,11 +18,38 @@ pub const STREETS: [&str; 11] = [
     "芦荻山街道",
 ];
 
-pub const COMMUNITY_WORDS: [&str; 40] = [
-    "朝阳", "沅安", "丹阳", "桥南", "万寿", "仙源", "滨湖", "紫桥", "柳叶", "育英", "人民", "建设",
-    "皂果", "桃花", "城北", "城西", "东门", "西园", "北正", "南湖", "青年", "常德", "花山", "金丹",
-    "新河", "龙港", "德山", "白马", "长庚", "芙蓉", "府坪", "启明", "东江", "永安", "芦荻", "紫菱",
-    "月亮", "樟木", "河街", "柏子",
+/// The communities of each street, in the order of `STREETS`: a community
+/// is listed under the street that contains it, and under no other.
+pub const COMMUNITIES: [&[&str]; 11] = [
+    &["丹阳社区", "甘泉社区", "朝阳社区"],
+    &["芙蓉社区", "落路口社区", "新河社区", "高泗社区"],
+    &[
+        "府坪巷社区",
+        "方家巷社区",
+        "东湖巷社区",
+        "高山街社区",
+        "青阳阁社区",
+    ],
+    &["紫菱社区", "紫桥社区", "滨湖社区"],
+    &["白马湖社区", "育英社区", "人民社区", "桥南社区"],
+    &[
+        "启明社区",
+        "半边街社区",
+        "水巷口社区",
+        "姑家园社区",
+        "新东街社区",
+    ],
+    &["长庚社区", "柳叶社区", "仙源社区"],
+    &["南坪社区", "万寿社区", "龙港社区", "建设社区"],
+    &[
+        "东江社区",
+        "刘家坪社区",
+        "熊家堆社区",
+        "牯牛岗社区",
+        "庆丰社区",
+    ],
+    &["永安社区", "樟木桥社区", "月亮社区"],
+    &["芦荻山社区", "皂果社区", "桃花社区", "城西社区"],
 ];
 
 const SURNAMES: &[&str] = &[
@@ -79,7 +106,105 @@ const ROADS: &[&str] = &[
     "芙蓉路",
     "青年路",
 ];
-const SOCIAL: &[&str] = &["商会", "协会", "促进会", "联合会", "研究会"];
+/// Social groups (社会团体) are named by what they gather: a trade, a
+/// home province or city (异地商会), a pastime. No shop words: a 协会 is not
+/// a 商贸 or 管理 company.
+const TRADE_ASSOCIATIONS: &[&str] = &[
+    "餐饮行业协会",
+    "物流协会",
+    "建筑业协会",
+    "家庭服务业协会",
+    "软件行业协会",
+    "物业行业协会",
+    "文化产业协会",
+    "医药行业协会",
+    "食品行业协会",
+    "建材行业协会",
+    "广告协会",
+    "建筑装饰协会",
+    "电子商务协会",
+    "汽车维修行业协会",
+    "美容美发行业协会",
+    "旅游协会",
+    "酒店行业协会",
+    "个体劳动者协会",
+    "中小企业协会",
+    "民营企业协会",
+];
+const HOMETOWNS: &[&str] = &[
+    "浙江",
+    "温州",
+    "福建",
+    "江西",
+    "湖北",
+    "广东",
+    "四川",
+    "河南",
+    "安徽",
+    "江苏",
+    "重庆",
+    "贵州",
+    "邵阳",
+    "益阳",
+    "岳阳",
+    "衡阳",
+    "怀化",
+    "娄底",
+    "永州",
+    "郴州",
+    "湘西",
+    "张家界",
+    "株洲",
+    "湘潭",
+];
+const PASTIMES: &[&str] = &[
+    "书法家协会",
+    "摄影家协会",
+    "作家协会",
+    "美术家协会",
+    "音乐家协会",
+    "舞蹈家协会",
+    "老年人体育协会",
+    "志愿者协会",
+    "青年企业家商会",
+    "女企业家商会",
+    "诗词楹联学会",
+    "收藏家协会",
+    "钓鱼协会",
+    "羽毛球协会",
+    "太极拳协会",
+    "围棋协会",
+    "象棋协会",
+    "健身气功协会",
+    "登山户外运动协会",
+    "乒乓球协会",
+    "家庭教育研究会",
+    "丝弦艺术研究会",
+];
+
+/// The `nth` social group of a district: in every five, two trade
+/// associations, two pastime associations and a chamber of commerce of a
+/// home place; each list once with the district's name and again with the
+/// city's, so names do not repeat in a district of a few thousand
+/// organizations.
+pub fn social_group(nth: usize) -> String {
+    let (cycle, slot) = (nth / 5, nth % 5);
+    let (list, k, hometown): (&[&str], usize, bool) = match slot {
+        0 | 2 => (TRADE_ASSOCIATIONS, cycle * 2 + slot / 2, false),
+        1 | 3 => (PASTIMES, cycle * 2 + slot / 2, false),
+        _ => (HOMETOWNS, cycle, true),
+    };
+    let (name, round) = (list[k % list.len()], k / list.len());
+    // A chamber of commerce of a home place is the city's first.
+    let places = if hometown {
+        ["常德市", "武陵区", "常德市武陵区"]
+    } else {
+        ["武陵区", "常德市", "常德市武陵区"]
+    };
+    let suffix = if hometown { "商会" } else { "" };
+    format!("{}{name}{suffix}", places[round % 3])
+}
+
 const NON_ENTERPRISE: &[&str] = &[
     "培训学校",
     "幼儿园",
@@ -96,8 +221,10 @@ pub fn address(rng: &mut Rng) -> String {
     format!("{}{}号", rng.pick(ROADS), rng.range(1, 399))
 }
 
-/// A name, an industry (for matching instructors) and the kind.
-pub fn org(rng: &mut Rng, kind: OrgKind, serial: usize) -> (String, &'static str) {
+/// A name, an industry (for matching instructors) and the kind. `nth` counts
+/// the organizations of this kind so far (social groups are named in turn);
+/// the draws from `rng` are the same for every kind.
+pub fn org(rng: &mut Rng, kind: OrgKind, serial: usize, nth: usize) -> (String, &'static str) {
     let brand = format!("{}{}", rng.pick(BRAND), rng.pick(BRAND));
     let (industry, word) = *rng.pick(INDUSTRIES);
     // The serial keeps names unique without looking generated.
@@ -111,16 +238,36 @@ pub fn org(rng: &mut Rng, kind: OrgKind, serial: usize) -> (String, &'static str
             };
             (format!("{place}{brand}{word}{suffix}"), industry)
         }
-        OrgKind::SocialGroup => (
-            format!("武陵区{brand}{}{}", word, rng.pick(SOCIAL)),
-            "社会组织",
-        ),
+        OrgKind::SocialGroup => {
+            // the same draws as the other kinds, so the rest of a district
+            // does not depend on how social groups are named
+            rng.below(5);
+            (social_group(nth), "社会组织")
+        }
         OrgKind::NonEnterprise => (
             format!("武陵区{brand}{}", rng.pick(NON_ENTERPRISE)),
             "社会组织",
         ),
         OrgKind::Foundation => (format!("常德市{brand}慈善基金会"), "社会组织"),
     }
+}
+
+/// `name`, or where another organization of the district has it already, the
+/// same name with another place in front: two registered organizations of
+/// one area do not share a name.
+pub fn distinct(name: String, used: &mut std::collections::HashSet<String>) -> String {
+    const PLACES: [&str; 5] = ["常德市武陵区", "常德市", "常德", "湖南", "武陵区"];
+    let rest = PLACES
+        .iter()
+        .find_map(|p| name.strip_prefix(p))
+        .unwrap_or(&name)
+        .to_string();
+    let pick = std::iter::once(name.clone())
+        .chain(PLACES.iter().map(|p| format!("{p}{rest}")))
+        .find(|n| !used.contains(n))
+        .unwrap_or_else(|| format!("{name}（{}）", used.len() + 1));
+    used.insert(pick.clone());
+    pick
 }
 
 /// A credit code with a valid check character (Wuling District: 430702).

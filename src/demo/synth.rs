@@ -30,16 +30,13 @@ pub fn generate(store: &mut Store, actor: &Actor, n: usize, seed: u64) -> Result
             },
         );
         let mut cs = Vec::new();
+        // The street's own communities (`names::COMMUNITIES`), then
+        // numbered ones: five a street.
         for k in 0..5 {
             let id = rng.id();
-            let cname = format!(
-                "{}社区",
-                names::COMMUNITY_WORDS[(si * 5 + k) % names::COMMUNITY_WORDS.len()]
-            );
-            let cname = if si * 5 + k >= names::COMMUNITY_WORDS.len() {
-                format!("{cname}{}", k + 1)
-            } else {
-                cname
+            let cname = match names::COMMUNITIES[si].get(k) {
+                Some(c) => c.to_string(),
+                None => format!("{}第{}社区", &name[..name.len() - "街道".len()], k + 1),
             };
             plan.push(
                 0,
@@ -68,6 +65,7 @@ pub fn generate(store: &mut Store, actor: &Actor, n: usize, seed: u64) -> Result
     }
     // (id, street, entered, employees)
     let mut orgs: Vec<(Id, usize, crate::domain::Date, i64)> = Vec::with_capacity(n);
+    let mut of_kind = std::collections::HashMap::new();
     for serial in 0..n {
         let si = rng.below(STREETS.len() as u64) as usize;
         let kind = match rng.below(100) {
@@ -81,7 +79,9 @@ pub fn generate(store: &mut Store, actor: &Actor, n: usize, seed: u64) -> Result
         } else {
             rng.range(2, 99)
         };
-        let (name, industry) = names::org(&mut rng, kind, serial);
+        let nth = of_kind.entry(kind).or_insert(0);
+        let (name, industry) = names::org(&mut rng, kind, serial, *nth);
+        *nth += 1;
         let id = rng.id();
         let entered = rng.date(d(2014, 1, 1), d(2021, 6, 30));
         let community = rng.pick(&communities[si]).clone();

@@ -156,15 +156,18 @@ fn shown(v: &Val) -> String {
 
 impl From<FieldError> for Error {
     fn from(e: FieldError) -> Self {
-        // The field stays the column name (forms put the message by it); the
-        // reason starts with the field's name in the user's language.
-        let reason = if e.label.is_empty() || e.label == e.field {
+        // The field stays the column name (forms put the message by it). In
+        // Chinese the message names the field by its label; in English by
+        // the name typed, and the reason starts with the label where it says more.
+        let zh = crate::i18n::current() == crate::i18n::Lang::Zh;
+        let reason = if zh || e.label.is_empty() || e.label == e.field {
             e.reason
         } else {
-            format!("{}{}{}", e.label, tr("", ": "), e.reason)
+            format!("{}: {}", e.label, e.reason)
         };
         Error::Invalid {
             field: e.field,
+            label: e.label.to_string(),
             value: e.value,
             reason,
         }
@@ -236,7 +239,7 @@ pub fn rule(table: &str, field: &str) -> Option<Rule> {
         ("orgs", "building_id") => opt(Ref("buildings"), "楼宇", "building"),
         ("orgs", "address") => req(TEXT, "地址", "address"),
         ("orgs", "industry") => req(TEXT, "行业", "industry"),
-        ("orgs", "employees") => opt(EMPLOYEES, "从业人员数", "employees"),
+        ("orgs", "employees") => opt(EMPLOYEES, "从业人数", "employees"),
         ("orgs", "legal_rep_member") => req(
             Bool,
             "法定代表人是党员",
@@ -309,7 +312,7 @@ pub fn rule(table: &str, field: &str) -> Option<Rule> {
 
         ("surveys", "org_id") => org(),
         ("surveys", "on_date") => req(Day, "摸排日期", "surveyed on"),
-        ("surveys", "employees") => opt(EMPLOYEES, "从业人员数", "employees"),
+        ("surveys", "employees") => opt(EMPLOYEES, "从业人数", "employees"),
         ("surveys", "identity_check") => {
             opt(Bool, "新进人员政治身份识别", "new-hire identity check")
         }
@@ -572,6 +575,10 @@ impl Rule {
         }
     }
 }
+
+#[path = "fields_names.rs"]
+mod names;
+pub use names::spoken_name;
 
 #[cfg(test)]
 #[path = "fields_tests.rs"]

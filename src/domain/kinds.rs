@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::i18n;
 
 macro_rules! vocab {
-    ($(#[$m:meta])* $name:ident, $field:literal { $($var:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
+    ($(#[$m:meta])* $name:ident, $field:literal { $($var:ident = $code:literal, $zh:literal, $en:literal $(| $alias:literal)*;)+ }) => {
         $(#[$m])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($var),+ }
@@ -27,12 +27,17 @@ macro_rules! vocab {
                 match self { $($name::$var => $zh),+ }
             }
 
-            /// Accepts the code, the Chinese label or the English label.
+            /// Accepts the code, the Chinese label, the English label or an
+            /// older Chinese spelling (`| "..."`: a label since renamed).
             pub fn parse(s: &str) -> Result<Self, Error> {
                 let t = s.trim();
-                $(if t == $code || t == $zh || t.eq_ignore_ascii_case($en) { return Ok($name::$var); })+
+                $(if t == $code || t == $zh || t.eq_ignore_ascii_case($en) $(|| t == $alias)* { return Ok($name::$var); })+
                 let all: Vec<&str> = vec![$($code),+];
-                Err(Error::invalid($field, s, &format!("one of {}", all.join("|"))))
+                Err(Error::invalid(
+                    $field,
+                    s,
+                    &format!("{}{}{}", i18n::tr("应为 ", "one of "), all.join("|"), i18n::tr(" 之一", "")),
+                ))
             }
         }
 
@@ -47,7 +52,7 @@ macro_rules! vocab {
 vocab!(OrgKind, "kind" {
     Enterprise = "enterprise", "非公企业", "enterprise";
     SocialGroup = "social-group", "社会团体", "social group";
-    NonEnterprise = "non-enterprise", "民办非企业", "private non-enterprise unit";
+    NonEnterprise = "non-enterprise", "民办非企业单位", "private non-enterprise unit" | "民办非企业";
     Foundation = "foundation", "基金会", "foundation";
 });
 
@@ -61,13 +66,13 @@ vocab!(
 
 vocab!(Mode, "mode" {
     Standalone = "standalone", "单独组建", "standalone";
-    Joint = "joint", "联合党支部", "joint";
-    Building = "building", "楼宇党支部", "building";
+    Joint = "joint", "联合组建", "joint" | "联合党支部";
+    Building = "building", "楼宇（区域）组建", "building" | "楼宇党支部";
 });
 
 vocab!(Level, "level" {
-    Branch = "branch", "支部", "branch";
-    General = "general", "总支", "general branch";
+    Branch = "branch", "党支部", "branch" | "支部";
+    General = "general", "党总支", "general branch" | "总支";
     Committee = "committee", "党委", "committee";
 });
 
@@ -90,7 +95,7 @@ vocab!(
     Relation, "relation" {
     Branch = "branch", "所在单位党组织", "branch";
     Residence = "residence", "居住地", "residence";
-    Elsewhere = "elsewhere", "其他地方", "elsewhere";
+    Elsewhere = "elsewhere", "外地/流动党员", "elsewhere" | "其他地方" | "外地";
 });
 
 vocab!(Source, "source" {
@@ -140,14 +145,14 @@ vocab!(
     /// The first-time alert rules; the code is the rule's stable id.
     Rule, "rule" {
     NewMemberHire = "new_member_hire", "新进党员未纳入党组织", "member hired, no party organization";
-    IdentityCheckMissing = "identity_check_missing", "缺新进人员政治身份识别", "no new-hire identity check";
-    InstructorMissing = "instructor_missing", "首次摸排未派指导员", "surveyed, no instructor";
+    IdentityCheckMissing = "identity_check_missing", "未建立新进人员政治身份识别机制", "no new-hire identity check" | "缺新进人员政治身份识别";
+    InstructorMissing = "instructor_missing", "新摸排组织未选派党建指导员", "surveyed, no instructor" | "首次摸排未派指导员";
     InstructorVisitOverdue = "instructor_visit_overdue", "指导员逾期未走访", "instructor visit overdue";
     RelationNotTransferred = "relation_not_transferred", "组织关系未转入", "relation not transferred";
     BranchEligible = "branch_eligible", "符合单独组建条件", "eligible for own branch";
-    JointBranchTooBroad = "joint_branch_too_broad", "联合党支部覆盖过多", "joint branch too broad";
+    JointBranchTooBroad = "joint_branch_too_broad", "联合党支部覆盖超过5家", "joint branch covers more than 5" | "联合党支部覆盖过多";
     LedgerStale = "ledger_stale", "台账逾期未核实", "ledger row stale";
-    RegistrationMissing = "registration_missing", "登记在册未核实", "registered, not verified";
+    RegistrationMissing = "registration_missing", "市监登记未摸排（漏排）", "registered, not surveyed" | "登记在册未核实";
     DeregisteredActive = "deregistered_active", "已注销仍在册", "deregistered, still active";
     StageOverdue = "stage_overdue", "流转环节超期", "loop stage overdue";
 });
@@ -192,9 +197,9 @@ vocab!(
     /// How an organization is covered on a day, strongest first.
     Coverage, "coverage" {
     Own = "own", "单独组建", "own";
-    Building = "building", "楼宇覆盖", "building";
-    Joint = "joint", "联合覆盖", "joint";
-    Instructor = "instructor", "仅指导员", "instructor only";
+    Building = "building", "楼宇（区域）组建", "building" | "楼宇覆盖";
+    Joint = "joint", "联合组建", "joint" | "联合覆盖";
+    Instructor = "instructor", "工作覆盖（仅派指导员）", "instructor only" | "仅指导员" | "仅派指导员";
     Uncovered = "none", "未覆盖", "none";
 });
 
@@ -204,6 +209,15 @@ impl Coverage {
             Mode::Standalone => Coverage::Own,
             Mode::Building => Coverage::Building,
             Mode::Joint => Coverage::Joint,
+        }
+    }
+    /// The label cut to fit a list column: the same terms, without the
+    /// qualifier (楼宇组建, 仅派指导员).
+    pub fn short(self) -> &'static str {
+        match self {
+            Coverage::Building => i18n::tr("楼宇组建", "building"),
+            Coverage::Instructor => i18n::tr("仅派指导员", "instructor only"),
+            c => c.label(),
         }
     }
     pub fn is_organizational(self) -> bool {
@@ -225,7 +239,11 @@ pub fn parse_bool(field: &str, s: &str) -> Result<bool, Error> {
     match s.trim().to_ascii_lowercase().as_str() {
         "yes" | "y" | "true" | "1" | "是" | "有" => Ok(true),
         "no" | "n" | "false" | "0" | "否" | "无" => Ok(false),
-        _ => Err(Error::invalid(field, s, "yes or no")),
+        _ => Err(Error::invalid(
+            field,
+            s,
+            i18n::tr("应为 是/否", "yes or no"),
+        )),
     }
 }
 
@@ -236,13 +254,17 @@ mod tests {
     #[test]
     fn parses_codes_and_labels() {
         assert_eq!(Mode::parse("joint").unwrap(), Mode::Joint);
+        assert_eq!(Mode::parse("楼宇（区域）组建").unwrap(), Mode::Building);
+        // a label since renamed still reads
         assert_eq!(Mode::parse("楼宇党支部").unwrap(), Mode::Building);
+        assert_eq!(Relation::parse("其他地方").unwrap(), Relation::Elsewhere);
         assert_eq!(
             Source::parse("district-dept").unwrap(),
             Source::DistrictDept
         );
         let e = Mode::parse("big").unwrap_err().to_string();
-        assert!(e.contains("mode") && e.contains("big"), "{e}");
+        let field = crate::domain::fields::spoken_name("mode");
+        assert!(e.contains(field) && e.contains("big"), "{e}");
         assert_eq!(Stage::Survey.office(), Some(Office::Economic));
     }
 }

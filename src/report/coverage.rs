@@ -155,14 +155,14 @@ pub fn headers(by: By) -> Vec<&'static str> {
         h.push(tr("街道", "street"));
     }
     h.extend([
-        tr("组织数", "organizations"),
-        tr("已覆盖", "covered"),
+        tr("两新组织数", "organizations"),
+        tr("党组织覆盖数", "covered"),
         tr("单独组建", "own"),
-        tr("联合", "joint"),
-        tr("楼宇", "building"),
-        tr("组织覆盖率", "coverage"),
+        tr("联合组建", "joint"),
+        tr("楼宇（区域）组建", "building"),
+        tr("党组织覆盖率", "coverage"),
         tr("单独组建率", "own rate"),
-        tr("工作覆盖", "work covered"),
+        tr("工作覆盖数", "work covered"),
         tr("工作覆盖率", "work coverage"),
         tr("有党员未组建", "not covered, with members"),
         tr("无党员", "not covered, no members"),
@@ -190,9 +190,9 @@ fn cells(c: &Counts) -> Vec<String> {
 fn kind_table(r: &CoverageReport) -> String {
     let h = [
         tr("类型", "kind"),
-        tr("组织数", "organizations"),
-        tr("已覆盖", "covered"),
-        tr("组织覆盖率", "coverage"),
+        tr("两新组织数", "organizations"),
+        tr("党组织覆盖数", "covered"),
+        tr("党组织覆盖率", "coverage"),
         tr("单独组建率", "own rate"),
         tr("工作覆盖率", "work coverage"),
         tr("未覆盖", "not covered"),

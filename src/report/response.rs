@@ -129,7 +129,7 @@ pub fn render_text(r: &Response) -> String {
         pad(tr("解除", "resolved"), 10),
         pad(tr("未解除", "open"), 8),
         pad(tr("中位天数", "median days"), 13),
-        tr("90%天数", "p90 days")
+        tr("90%分位天数", "p90 days")
     );
     for x in &r.rules {
         out += &format!(

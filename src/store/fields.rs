@@ -111,10 +111,12 @@ mod tests {
                     let e = check_ref(&conn, t, c, &Val::Text("0190f1c2-no-such".into()))
                         .unwrap_err()
                         .to_string();
-                    assert!(
-                        e.contains(c.as_str()) && e.contains("0190f1c2-no-such"),
-                        "{e}"
-                    );
+                    // named by its label in Chinese, as typed in English
+                    let name = match crate::i18n::current() {
+                        crate::i18n::Lang::Zh => fields::rule(t, c).unwrap().label(),
+                        crate::i18n::Lang::En => c.as_str(),
+                    };
+                    assert!(e.contains(name) && e.contains("0190f1c2-no-such"), "{e}");
                 }
             }
         }
@@ -146,7 +148,10 @@ mod tests {
         let e = check_op(&op("orgs", "employees", Some("\"abc\"")))
             .unwrap_err()
             .to_string();
-        assert!(e.contains("employees") && e.contains("abc"), "{e}");
+        assert!(
+            e.contains(fields::spoken_name("employees")) && e.contains("abc"),
+            "{e}"
+        );
         assert!(check_op(&op("orgs", "employees", Some("-1"))).is_err());
         assert!(check_op(&op("orgs", "employees", Some("1.5"))).is_err());
         assert!(check_op(&op("orgs", "employees", Some("[1]"))).is_err());

@@ -146,7 +146,7 @@ impl Action {
             Action::PrevPane => tr("上一个窗格", "previous pane"),
             Action::FocusOrgs => tr("组织窗格", "organizations pane"),
             Action::FocusTasks => tr("摸排任务窗格", "tasks pane"),
-            Action::FocusAlerts => tr("提醒窗格", "alerts pane"),
+            Action::FocusAlerts => tr("预警窗格", "alerts pane"),
             Action::Down => tr("下移", "down"),
             Action::Up => tr("上移", "up"),
             Action::Top => tr("到顶部", "to the top"),

@@ -110,11 +110,7 @@ pub fn open(
             let get = |k: &str| fact(&facts, k);
             let fields = vec![
                 Field::text("name", tr("名称", "name"), &get("name")),
-                Field::text(
-                    "employees",
-                    tr("从业人员数", "employees"),
-                    &get("employees"),
-                ),
+                Field::text("employees", tr("从业人数", "employees"), &get("employees")),
                 Field::text("industry", tr("行业", "industry"), &get("industry")),
                 Field::text("address", tr("地址", "address"), &get("address")),
                 Field::text("contact", tr("联系人", "contact"), &get("contact")),
@@ -140,7 +136,7 @@ pub fn open(
                 Field::choice("street", tr("街道", "street"), streets, 0),
                 Field::choice("kind", tr("类型", "kind"), kinds, 0),
                 Field::text("code", tr("统一社会信用代码", "credit code"), ""),
-                Field::text("employees", tr("从业人员数", "employees"), ""),
+                Field::text("employees", tr("从业人数", "employees"), ""),
                 Field::text("industry", tr("行业", "industry"), ""),
                 Field::text("address", tr("地址", "address"), ""),
                 date(),
@@ -153,11 +149,7 @@ pub fn open(
             let get = |k: &str| fact(&facts, k);
             let fields = vec![
                 Field::info("org", tr("组织", "organization"), get("name")),
-                Field::text(
-                    "employees",
-                    tr("从业人员数", "employees"),
-                    &get("employees"),
-                ),
+                Field::text("employees", tr("从业人数", "employees"), &get("employees")),
                 Field::flag(
                     "identity_check",
                     tr("新进人员政治身份识别", "new-hire identity check"),

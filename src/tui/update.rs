@@ -381,7 +381,7 @@ pub fn sort_label(s: Sort) -> &'static str {
     match s {
         Sort::Name => tr("名称", "name"),
         Sort::Street => tr("街道", "street"),
-        Sort::Employees => tr("从业人员", "employees"),
+        Sort::Employees => tr("从业人数", "employees"),
         Sort::Coverage => tr("覆盖", "coverage"),
         Sort::LastSurvey => tr("最近摸排", "last survey"),
     }

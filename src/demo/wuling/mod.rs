@@ -16,7 +16,7 @@ use crate::domain::kinds::*;
 use crate::domain::{Command, Date, Id};
 use crate::error::Result;
 use crate::store::{Actor, Store};
-use people::{instructors, persons, surveys, tasks};
+use people::{instructors, persons, september_hires, surveys, tasks};
 
 /// Organizations per street (900 in all).
 const ORGS_PER_STREET: [usize; 11] = [82, 88, 80, 90, 78, 84, 76, 96, 74, 72, 80];
@@ -51,6 +51,8 @@ struct Org {
     role: Role,
     /// The party organization covering it and from when (for members' relations).
     branch: Option<(Id, Date)>,
+    /// Formal members hired so far.
+    formal: usize,
 }
 
 struct Ctx {
@@ -83,6 +85,8 @@ pub fn build(store: &mut Store, actor: &Actor) -> Result<crate::store::Applied> 
     surveys(&mut c);
     instructors(&mut c);
     tasks(&mut c);
+    // Last, so that the draws before are as they were without it.
+    september_hires(&mut c);
     let applied = store.apply_batch(actor, "demo.build", c.plan.into_batch())?;
     store.set_meta("demo_date", &demo_date().to_string())?;
     store.set_meta("district", "常德市武陵区")?;
@@ -91,7 +95,6 @@ pub fn build(store: &mut Store, actor: &Actor) -> Result<crate::store::Applied> 
 
 fn places_and_orgs(c: &mut Ctx) {
     let founded = d(2022, 3, 15);
-    let mut word = 0;
     let mut buildings: Vec<(usize, Id, &str)> = Vec::new();
     for (si, name) in STREETS.iter().enumerate() {
         let sid = c.rng.id();
@@ -104,21 +107,16 @@ fn places_and_orgs(c: &mut Ctx) {
                 committee: format!("{name}两新组织综合党委"),
             },
         );
-        let n = 3 + (si % 3);
+        // Each street's own communities, by the table in `names`.
         let mut comms = Vec::new();
-        for _ in 0..n {
+        for cname in names::COMMUNITIES[si] {
             let id = c.rng.id();
-            let cname = format!(
-                "{}社区",
-                names::COMMUNITY_WORDS[word % names::COMMUNITY_WORDS.len()]
-            );
-            word += 1;
             c.plan.push(
                 0,
                 founded,
                 Command::AddCommunity {
                     id: id.clone(),
-                    name: cname,
+                    name: cname.to_string(),
                     street: sid.clone(),
                 },
             );
@@ -150,6 +148,8 @@ fn places_and_orgs(c: &mut Ctx) {
         c.communities.push(comms);
     }
     let mut serial = 0;
+    let mut of_kind = std::collections::HashMap::new();
+    let mut used = std::collections::HashSet::new();
     for (si, &count) in ORGS_PER_STREET.iter().enumerate() {
         for k in 0..count {
             serial += 1;
@@ -171,7 +171,10 @@ fn places_and_orgs(c: &mut Ctx) {
                 (OrgKind::Enterprise, _) => c.rng.range(3, 49),
                 _ => c.rng.range(2, 30),
             };
-            let (name, industry) = names::org(&mut c.rng, kind, serial);
+            let nth = of_kind.entry(kind).or_insert(0);
+            let (name, industry) = names::org(&mut c.rng, kind, serial, *nth);
+            *nth += 1;
+            let name = names::distinct(name, &mut used);
             // 丹阳's first two new organizations trade, the third builds: the
             // district cadres assigned to them come from those lines.
             let industry = match (si, k) {
@@ -241,6 +244,7 @@ fn places_and_orgs(c: &mut Ctx) {
                 entered,
                 role,
                 branch: None,
+                formal: 0,
             });
         }
     }

@@ -13,6 +13,9 @@ pub(super) fn add_person(
 ) -> Id {
     let id = c.rng.id();
     let name = names::person(&mut c.rng);
+    if status == Political::Formal {
+        c.orgs[i].formal += 1;
+    }
     let (on, branch) = match (relation, &c.orgs[i].branch) {
         (Some(Relation::Branch), Some((b, from))) => (hired.max(from.add_days(1)), Some(b.clone())),
         _ => (hired, None),
@@ -61,6 +64,10 @@ pub(super) fn persons(c: &mut Ctx) {
             c.orgs[i].role,
             Role::PreOwn | Role::PreJoint | Role::PreBuilding(_)
         );
+        let founded_in_period = matches!(
+            c.orgs[i].role,
+            Role::NewOwn | Role::NewJoint | Role::NewBuilding
+        );
         for _ in 0..c.rng.range(lo, hi) {
             let hired = c.rng.date(d(2010, 1, 1), before);
             let rel = if covered_before && c.rng.chance(0.7) {
@@ -74,6 +81,14 @@ pub(super) fn persons(c: &mut Ctx) {
                 Political::Formal
             } else {
                 Political::Probationary
+            };
+            // The members found the branch of the period their employer
+            // joins, so their relations go into it as it is founded; a
+            // floating member's stays where it is (elsewhere).
+            let rel = if founded_in_period && rel == Relation::Residence {
+                Relation::Branch
+            } else {
+                rel
             };
             let pid = add_person(c, i, status, hired, Some(rel), false);
             if covered_before && rel == Relation::Residence {
@@ -279,7 +294,10 @@ pub(super) fn instructors(c: &mut Ctx) {
             let s = k % STREETS.len();
             let home = match source {
                 Source::Street => format!("{}党建办", STREETS[s]),
-                Source::Community => format!("{}社区党委", names::COMMUNITY_WORDS[k % 40]),
+                Source::Community => {
+                    let own = names::COMMUNITIES[s];
+                    format!("{}党委", own[k % own.len()])
+                }
                 Source::Retired => format!("{}退休干部", STREETS[s]),
                 Source::DistrictDept => depts[k % depts.len()].to_string(),
             };
@@ -333,11 +351,11 @@ fn danyang_instructors(c: &mut Ctx) {
         (Source::Street, "丹阳街道经济办".to_string()),
         (
             Source::Community,
-            format!("{}社区居委会", names::COMMUNITY_WORDS[1]),
+            format!("{}居委会", names::COMMUNITIES[DANYANG][1]),
         ),
         (
             Source::Retired,
-            format!("{}社区党委（退休）", names::COMMUNITY_WORDS[0]),
+            format!("{}党委（退休）", names::COMMUNITIES[DANYANG][0]),
         ),
         (Source::DistrictDept, "区商务局".to_string()),
         (Source::DistrictDept, "区住建局".to_string()),
@@ -430,5 +448,27 @@ pub(super) fn tasks(c: &mut Ctx) {
                 note: String::new(),
             }),
         );
+    }
+}
+
+/// September, days before the demo's today: two organizations in a joint
+/// branch hire their third formal member, so each should now set up its own
+/// branch (branch_eligible); the first one's relation still sits at the
+/// residence. With the floating members of September's new branches and
+/// 丹阳's survey, the morning checklist holds a handful of first-time alerts.
+pub(super) fn september_hires(c: &mut Ctx) {
+    let two: Vec<usize> = (0..c.orgs.len())
+        .filter(|&i| {
+            let o = &c.orgs[i];
+            o.role == Role::PreJoint && o.formal == 2 && o.street != DANYANG && o.street != NANPING
+        })
+        .take(2)
+        .collect();
+    let hires = [
+        (d(2022, 9, 13), Relation::Residence),
+        (d(2022, 9, 26), Relation::Branch),
+    ];
+    for (&i, (on, relation)) in two.iter().zip(hires) {
+        add_person(c, i, Political::Formal, on, Some(relation), false);
     }
 }

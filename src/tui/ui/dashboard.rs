@@ -55,18 +55,18 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, d: &Dashboard) {
     );
     let header = Row::new(vec![
         tr("街道", "Street"),
-        tr("组织", "Orgs"),
-        tr("覆盖", "Cov."),
+        tr("组织数", "Orgs"),
+        tr("覆盖数", "Cov."),
         tr("覆盖率", "Rate"),
-        tr("工作", "Work"),
+        tr("工作覆盖率", "Work"),
     ])
     .style(app.theme.header());
     let widths = [
         Constraint::Min(10),
-        Constraint::Length(5),
-        Constraint::Length(5),
         Constraint::Length(6),
-        Constraint::Length(5),
+        Constraint::Length(6),
+        Constraint::Length(6),
+        Constraint::Length(10),
     ];
     f.render_widget(Table::new(rows, widths).header(header), table_area);
     let bars: Vec<Bar> = d

@@ -49,7 +49,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, detail: &Detail) {
         (tr("地址", "Address"), d.address.clone()),
         (tr("行业", "Industry"), d.industry.clone()),
         (
-            tr("从业人员", "Employees"),
+            tr("从业人数", "Employees"),
             r.employees.map(|e| e.to_string()).unwrap_or_default(),
         ),
         (tr("党员", "Members"), r.members.to_string()),
@@ -143,7 +143,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, detail: &Detail) {
     }
     let alerts = &detail.alerts;
     if !alerts.is_empty() {
-        lines.push(section(app, tr("提醒", "Alerts")));
+        lines.push(section(app, tr("预警", "Alerts")));
         for a in alerts {
             lines.push(Line::from(Span::styled(
                 format!(

@@ -109,7 +109,7 @@ pub fn orgs(f: &mut Frame, area: Rect, app: &App) {
         widths.push(Constraint::Length(4));
     }
     header.push(tr("覆盖", "Coverage"));
-    widths.push(Constraint::Length(if app.lang_is_zh() { 8 } else { 15 }));
+    widths.push(Constraint::Length(if app.lang_is_zh() { 10 } else { 15 }));
     if wide {
         header.push(tr("指导员", "Instructor"));
         widths.push(Constraint::Length(8));
@@ -139,7 +139,7 @@ pub fn orgs(f: &mut Frame, area: Rect, app: &App) {
                 ));
                 cells.push(Cell::from(r.members.to_string()));
             }
-            cells.push(Cell::from(r.coverage.label()));
+            cells.push(Cell::from(r.coverage.short()));
             if wide {
                 cells.push(Cell::from(o.names.get(r.instructor).to_string()));
                 cells.push(Cell::from(

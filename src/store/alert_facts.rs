@@ -68,9 +68,10 @@ pub struct Facts {
 pub fn load(conn: &Connection) -> Result<Facts> {
     let mut orgs: Vec<OrgFacts> = Vec::new();
     let mut idx: HashMap<String, usize> = HashMap::new();
-    for (id, entered, closed, kind, emp, ic, status, status_on) in rows(
+    for (id, entered, closed, kind, emp, ic, status, status_on, verified) in rows(
         conn,
-        "SELECT id, entered_on, closed_on, kind, employees, identity_check, status, status_on
+        "SELECT id, entered_on, closed_on, kind, employees, identity_check, status, status_on,
+                CASE WHEN pending = 1 THEN verified_on END
          FROM orgs WHERE deleted = 0",
         |r| {
             Ok((
@@ -82,6 +83,7 @@ pub fn load(conn: &Connection) -> Result<Facts> {
                 r.get::<_, Option<i64>>(5)?,
                 r.get::<_, S>(6)?,
                 r.get::<_, S>(7)?,
+                r.get::<_, S>(8)?,
             ))
         },
     )? {
@@ -102,6 +104,7 @@ pub fn load(conn: &Connection) -> Result<Facts> {
             assignments: Vec::new(),
             members: Vec::new(),
             registration_task: None,
+            verified: day(verified),
         });
     }
     let mut at = |org: &str| idx.get(org).copied();

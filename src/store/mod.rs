@@ -25,6 +25,7 @@ pub use refused::RefusedOp;
 pub mod resolve;
 pub mod schema;
 mod schema_audit;
+mod schema_counting;
 mod schema_loop;
 mod schema_sync;
 mod schema_trust;

@@ -210,6 +210,9 @@ pub enum OrgCmd {
         #[arg(required = true)]
         fields: Vec<String>,
     },
+    /// A pending organization from the registration list (待核实) operates
+    /// from --on: it counts in N from that day (a survey does the same).
+    Confirm { org: String },
     /// Delete an organization (it comes back only by `org restore`).
     Delete { org: String },
     /// Restore a deleted organization (by id).
@@ -391,6 +394,9 @@ pub enum ReportCmd {
     Coverage {
         #[arg(long)]
         as_of: Option<String>,
+        /// Only this street: the organizations in it on --as-of.
+        #[arg(long)]
+        street: Option<String>,
         /// street | community
         #[arg(long, default_value = "street")]
         by: String,

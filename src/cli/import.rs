@@ -102,6 +102,15 @@ fn print_summary(a: &ImportArgs, format: &str, s: &plan::Summary) -> Result<()> 
         tr("跳过", "skipped"),
         s.bad.len()
     )?;
+    if !s.new.is_empty() {
+        outln!(
+            "{}",
+            tr(
+                "新增组织待核实：摸排或确认（org confirm）后计入两新组织数",
+                "new organizations are pending: they count in N once surveyed or confirmed (org confirm)"
+            )
+        )?;
+    }
     if s.gone_elsewhere > 0 {
         outln!(
             "{} {}",

@@ -234,6 +234,11 @@ pub fn org(ctx: &Ctx, c: OrgCmd) -> Result<()> {
                 },
             )
         }
+        OrgCmd::Confirm { org } => {
+            let mut store = ctx.open()?;
+            let org = resolve::org(store.conn(), &org)?;
+            ctx.write(&mut store, Command::ConfirmOrg { org })
+        }
         OrgCmd::Delete { org } => {
             let mut store = ctx.open()?;
             let row = resolve::org(store.conn(), &org)?;
@@ -292,9 +297,7 @@ fn org_list(
             .transpose()?,
         coverage: coverage.as_deref().map(Coverage::parse).transpose()?,
     };
-    let gone = counts::gone_by_status(conn, today)?;
-    let mut rows = read::org_list(conn, today, &filter)?;
-    rows.retain(|r| !gone.contains(&r.id));
+    let rows = read::org_list(conn, today, &filter)?;
     let bytes = match format {
         Format::Json => {
             let s = serde_json::to_string_pretty(&rows).map_err(|e| Error::Other(e.to_string()))?;
@@ -417,6 +420,17 @@ fn show_text(d: &read::OrgDetail) -> String {
             r.last_survey_on.clone().unwrap_or_default(),
         ),
     ];
+    if d.pending {
+        let v = match &d.verified_on {
+            Some(v) => v.clone(),
+            None => tr(
+                "待核实（摸排或 org confirm 后计入）",
+                "pending (counts once surveyed or confirmed)",
+            )
+            .to_string(),
+        };
+        lines.push((tr("核实", "verified"), v));
+    }
     if let Some(c) = &d.closed_on {
         lines.push((tr("关闭/迁出", "closed"), c.clone()));
     }

@@ -14,6 +14,7 @@ pub fn report(ctx: &Ctx, c: ReportCmd) -> Result<()> {
     match c {
         ReportCmd::Coverage {
             as_of,
+            street,
             by,
             format,
             output,
@@ -35,7 +36,11 @@ pub fn report(ctx: &Ctx, c: ReportCmd) -> Result<()> {
                 Some(d) => Date::parse("as-of", &d)?,
                 None => ctx.today(&store)?,
             };
-            let r = coverage::compute(store.conn(), as_of, by)?;
+            let street = street
+                .as_deref()
+                .map(|s| resolve::street(store.conn(), s))
+                .transpose()?;
+            let r = coverage::compute_in(store.conn(), as_of, by, street.as_ref())?;
             match format {
                 Format::Json => {
                     let s = serde_json::to_string_pretty(&r)

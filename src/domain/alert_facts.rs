@@ -65,6 +65,8 @@ pub struct OrgFacts {
     pub members: Vec<Member>,
     /// The first registration-check task, when one was made.
     pub registration_task: Option<Date>,
+    /// A registration-list row said to operate (a survey or `org confirm`), since.
+    pub verified: Option<Date>,
 }
 
 #[derive(Clone, Debug)]

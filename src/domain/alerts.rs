@@ -388,18 +388,20 @@ pub fn ledger_stale(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
 }
 
 /// Registered with market supervision, entered from the registration list,
-/// and not yet verified by a survey.
+/// and not yet verified by a survey or a confirmation: open exactly while
+/// such a row is pending and out of N.
 pub fn registration_missing(o: &OrgFacts, today: Date) -> Vec<Finding> {
     let Some(made) = o.registration_task.filter(|d| *d <= today) else {
         return Vec::new();
     };
-    let surveyed = o
+    let verified = o
         .surveys
         .iter()
         .map(|s| s.on)
+        .chain(o.verified)
         .filter(|d| *d >= made && *d <= today)
         .min();
-    let resolved = surveyed.or(o.closed.filter(|c| *c <= today));
+    let resolved = verified.or(o.closed.filter(|c| *c <= today));
     vec![finding(
         Rule::RegistrationMissing,
         &o.id,

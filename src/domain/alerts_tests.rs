@@ -39,6 +39,7 @@ fn org(members: &[&str], covers: &[(&str, Option<&str>)]) -> OrgFacts {
             })
             .collect(),
         registration_task: None,
+        verified: None,
     }
 }
 
@@ -243,4 +244,25 @@ fn limits_past_any_calendar_never_panic_and_raise_nothing_early() {
         &huge,
         d("2100-12-31")
     ));
+}
+
+#[test]
+fn registration_missing_ends_with_the_first_survey_or_confirmation() {
+    let mut o = org(&[], &[]);
+    o.registration_task = Some(d("2022-05-01"));
+    let at = |o: &OrgFacts| registration_missing(o, d("2022-09-30"))[0].resolved;
+    assert_eq!(at(&o), None, "open while pending");
+    o.verified = Some(d("2022-06-01"));
+    assert_eq!(at(&o), Some(d("2022-06-01")), "confirmed");
+    o.surveys.push(SurveyFact {
+        on: d("2022-05-20"),
+        employees: None,
+        identity_check: None,
+    });
+    assert_eq!(at(&o), Some(d("2022-05-20")), "surveyed first");
+    // a confirmation still to come leaves it open today
+    let mut later = org(&[], &[]);
+    later.registration_task = Some(d("2022-05-01"));
+    later.verified = Some(d("2022-10-01"));
+    assert_eq!(at(&later), None);
 }

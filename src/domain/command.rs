@@ -154,6 +154,11 @@ pub enum Command {
         org: Id,
         fields: Vec<OrgField>,
     },
+    /// A pending organization (entered from the registration list) operates
+    /// from the command's day: it counts in N from then on.
+    ConfirmOrg {
+        org: Id,
+    },
     Survey {
         id: Id,
         org: Id,
@@ -262,6 +267,7 @@ impl Command {
             Command::AddBuilding { .. } => "building.add",
             Command::AddOrg(_) => "org.add",
             Command::SetOrg { .. } => "org.set",
+            Command::ConfirmOrg { .. } => "org.confirm",
             Command::Survey { .. } => "survey",
             Command::AddPerson(_) => "person.add",
             Command::SetStatus { .. } => "person.status",

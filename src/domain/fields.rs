@@ -254,6 +254,13 @@ pub fn rule(table: &str, field: &str) -> Option<Rule> {
         ("orgs", "last_survey_on") => opt(Day, "最近摸排日期", "last surveyed on"),
         ("orgs", "status_on") => opt(Day, "登记状态变更日期", "status changed on"),
         ("orgs", "established_on") => opt(Day, "成立日期", "established on"),
+        ("orgs", "pending") => req(Bool, "待核实", "pending verification"),
+        ("orgs", "verified_on") => opt(Day, "核实日期", "verified on"),
+
+        ("org_places", "org_id") => org(),
+        ("org_places", "street_id") => opt(Ref("streets"), "街道", "street"),
+        ("org_places", "community_id") => opt(Ref("communities"), "社区", "community"),
+        ("org_places", "from_on") => req(Day, "所在起始日期", "there from"),
 
         ("party_orgs", "name") => req(NAME, "党组织名称", "name"),
         ("party_orgs", "mode") => req(Enum(Vocab::Mode), "组建方式", "mode"),

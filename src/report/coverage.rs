@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use super::Counts;
-use crate::domain::Date;
+use crate::domain::{Date, Id};
 use crate::error::Result;
 use crate::i18n::{percent, tr};
 use crate::store::counts;
@@ -50,9 +50,23 @@ pub enum By {
 }
 
 pub fn compute(conn: &Connection, as_of: Date, by: By) -> Result<CoverageReport> {
+    compute_in(conn, as_of, by, None)
+}
+
+/// The report for the district, or for one street when given: the
+/// organizations in that street on `as_of` (where they were that day).
+pub fn compute_in(
+    conn: &Connection,
+    as_of: Date,
+    by: By,
+    street: Option<&Id>,
+) -> Result<CoverageReport> {
+    let only = street.map(|s| s.as_str());
     let mut streets: BTreeMap<String, (String, Counts)> = BTreeMap::new();
-    let mut stmt = conn.prepare_cached("SELECT id, name FROM streets WHERE deleted = 0")?;
-    for r in stmt.query_map([], |r| {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name FROM streets WHERE deleted = 0 AND (?1 IS NULL OR id = ?1)",
+    )?;
+    for r in stmt.query_map([only], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
     })? {
         let (id, name) = r?;
@@ -61,9 +75,10 @@ pub fn compute(conn: &Connection, as_of: Date, by: By) -> Result<CoverageReport>
     let mut communities: BTreeMap<String, (String, String, Counts)> = BTreeMap::new();
     if by == By::Community {
         let mut stmt = conn.prepare_cached(
-            "SELECT c.id, c.name, s.name FROM communities c LEFT JOIN streets s ON s.id = c.street_id WHERE c.deleted = 0",
+            "SELECT c.id, c.name, s.name FROM communities c LEFT JOIN streets s ON s.id = c.street_id
+             WHERE c.deleted = 0 AND (?1 IS NULL OR c.street_id = ?1)",
         )?;
-        for r in stmt.query_map([], |r| {
+        for r in stmt.query_map([only], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, Option<String>>(1)?,
@@ -84,6 +99,9 @@ pub fn compute(conn: &Connection, as_of: Date, by: By) -> Result<CoverageReport>
     let mut total = Counts::default();
     let mut by_kind = ByKind::default();
     for cell in counts::cells(conn, as_of)? {
+        if only.is_some() && cell.street.as_deref() != only {
+            continue;
+        }
         let (coverage, members, n) = (cell.coverage.as_str(), cell.members, cell.n);
         total.add(coverage, members, n);
         if cell.enterprise {

@@ -88,8 +88,11 @@ fn coverage_at(
     })
 }
 
-/// The place filter on an organization `o`: ?3 street, ?5 community.
-const IN_PLACE: &str = "(?3 IS NULL OR o.street_id = ?3) AND (?5 IS NULL OR o.community_id = ?5)";
+/// The place filter on an organization `o` (?3 street, ?5 community): where
+/// it was on `day`, the day of the event counted.
+fn in_place(day: &str) -> String {
+    counts::place_at("o", day, "?3", "?5")
+}
 
 /// The query's parameters: ?1 from, ?2 to, ?3 street id, ?4 the small-enterprise
 /// threshold, ?5 community id (NULLs when not narrowed).
@@ -159,10 +162,14 @@ pub fn compute_in(
     let newly_covered = after.iter().filter(|id| !before.contains(*id)).count() as i64;
 
     // A party organization is in a community when it covers (or covered) an
-    // organization there.
-    let po_place = "(?3 IS NULL OR po.street_id = ?3)
+    // organization there (on the day the coverage began).
+    let po_place = format!(
+        "(?3 IS NULL OR po.street_id = ?3)
         AND (?5 IS NULL OR EXISTS (SELECT 1 FROM links l2 JOIN orgs o2 ON o2.id = l2.org_id
-             WHERE l2.party_org_id = po.id AND l2.deleted = 0 AND o2.deleted = 0 AND o2.community_id = ?5))";
+             WHERE l2.party_org_id = po.id AND l2.deleted = 0 AND o2.deleted = 0
+               AND {}))",
+        counts::place_at("o2", "l2.from_on", "?3", "?5")
+    );
     let by_mode: BTreeMap<String, i64> = q
         .by_key(
             conn,
@@ -193,8 +200,9 @@ pub fn compute_in(
 
     let transfer_from = format!(
         "FROM transfers t JOIN persons p ON p.id = t.person_id JOIN orgs o ON o.id = p.org_id
-         WHERE t.on_date BETWEEN ?1 AND ?2 AND p.deleted = 0 AND o.deleted = 0 AND {IN_PLACE}
-           AND NOT EXISTS (SELECT 1 FROM party_orgs b WHERE b.id = t.branch_id AND b.deleted <> 0)"
+         WHERE t.on_date BETWEEN ?1 AND ?2 AND p.deleted = 0 AND o.deleted = 0 AND {}
+           AND NOT EXISTS (SELECT 1 FROM party_orgs b WHERE b.id = t.branch_id AND b.deleted <> 0)",
+        in_place("t.on_date")
     );
     let transfers_in = q.count(
         conn,
@@ -207,7 +215,8 @@ pub fn compute_in(
     let activist_from = format!(
         "FROM status_changes s JOIN persons p ON p.id = s.person_id JOIN orgs o ON o.id = p.org_id
          WHERE s.status = 'activist' AND s.on_date BETWEEN ?1 AND ?2
-           AND p.deleted = 0 AND o.deleted = 0 AND {IN_PLACE}"
+           AND p.deleted = 0 AND o.deleted = 0 AND {}",
+        in_place("s.on_date")
     );
     let activists = q.count(
         conn,
@@ -226,14 +235,16 @@ pub fn compute_in(
         conn,
         &format!(
             "SELECT COUNT(DISTINCT s.org_id) FROM surveys s JOIN orgs o ON o.id = s.org_id
-             WHERE s.on_date BETWEEN ?1 AND ?2 AND o.deleted = 0 AND {IN_PLACE}"
+             WHERE s.on_date BETWEEN ?1 AND ?2 AND o.deleted = 0 AND {}",
+            in_place("s.on_date")
         ),
     )?;
     let first_surveyed = q.count(
         conn,
         &format!(
             "SELECT COUNT(*) FROM orgs o WHERE o.deleted = 0 AND o.first_survey_on BETWEEN ?1 AND ?2
-               AND {IN_PLACE}"
+               AND {}",
+            in_place("o.first_survey_on")
         ),
     )?;
     let mut instructors_assigned: BTreeMap<String, i64> = Source::ALL
@@ -246,7 +257,8 @@ pub fn compute_in(
             "SELECT i.source, COUNT(DISTINCT i.id) FROM assignments a
                JOIN instructors i ON i.id = a.instructor_id JOIN orgs o ON o.id = a.org_id
              WHERE a.deleted = 0 AND i.deleted = 0 AND o.deleted = 0
-               AND a.from_on BETWEEN ?1 AND ?2 AND {IN_PLACE}"
+               AND a.from_on BETWEEN ?1 AND ?2 AND {}",
+            in_place("a.from_on")
         ),
     )?);
     let no_member_hires = first_hires(conn, &q)?;
@@ -279,11 +291,12 @@ fn first_hires(conn: &Connection, q: &Q) -> Result<Vec<FirstHire>> {
     let sql = format!(
         "SELECT o.id, o.name, MIN(m.hired_on) FROM persons m JOIN orgs o ON o.id = m.org_id
          WHERE m.deleted = 0 AND o.deleted = 0 AND m.status IN ('formal', 'probationary')
-           AND m.hired_on BETWEEN ?1 AND ?2 AND {IN_PLACE}
+           AND m.hired_on BETWEEN ?1 AND ?2 AND {}
            AND NOT EXISTS (SELECT 1 FROM persons q WHERE q.org_id = m.org_id AND q.deleted = 0
                            AND q.status IN ('formal', 'probationary') AND q.hired_on < m.hired_on)
            AND ?4 = ?4
-         GROUP BY o.id ORDER BY 3, 2"
+         GROUP BY o.id ORDER BY 3, 2",
+        in_place("m.hired_on")
     );
     let mut stmt = conn.prepare(&sql)?;
     let hires = stmt

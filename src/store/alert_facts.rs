@@ -72,9 +72,10 @@ pub struct Facts {
 pub fn load_for(conn: &Connection, only: Option<&str>) -> Result<Facts> {
     let mut orgs: Vec<OrgFacts> = Vec::new();
     let mut idx: HashMap<String, usize> = HashMap::new();
-    for (id, entered, closed, kind, emp, ic, status, status_on) in rows(
+    for (id, entered, closed, kind, emp, ic, status, status_on, verified) in rows(
         conn,
-        "SELECT id, entered_on, closed_on, kind, employees, identity_check, status, status_on
+        "SELECT id, entered_on, closed_on, kind, employees, identity_check, status, status_on,
+                CASE WHEN pending = 1 THEN verified_on END
          FROM orgs WHERE deleted = 0 AND (?1 IS NULL OR id = ?1)",
         only,
         |r| {
@@ -87,6 +88,7 @@ pub fn load_for(conn: &Connection, only: Option<&str>) -> Result<Facts> {
                 r.get::<_, Option<i64>>(5)?,
                 r.get::<_, S>(6)?,
                 r.get::<_, S>(7)?,
+                r.get::<_, S>(8)?,
             ))
         },
     )? {
@@ -107,6 +109,7 @@ pub fn load_for(conn: &Connection, only: Option<&str>) -> Result<Facts> {
             assignments: Vec::new(),
             members: Vec::new(),
             registration_task: None,
+            verified: day(verified),
         });
     }
     let mut at = |org: &str| idx.get(org).copied();

@@ -220,6 +220,8 @@ pub fn import_org(w: &mut Writer<'_>, o: ImportedOrg) -> Result<()> {
         &[
             ("status_on", status_on.into()),
             ("established_on", o.established_on.into()),
+            // Registered is not operating: counted once verified.
+            ("pending", true.into()),
         ],
     )
 }

@@ -9,7 +9,13 @@
 //! `--on` day of the op that set the status (the ledger keeps the current
 //! status and the day it took effect, not a longer history); a
 //! non-active status without that day counts from the day the organization
-//! entered the ledger. Deleted (tombstoned) rows count nowhere.
+//! entered the ledger. A row entered from the market-supervision list is
+//! pending (`orgs.pending`) and counts only from `verified_on`, the day a
+//! survey or `org confirm` said it operates. Deleted (tombstoned) rows count
+//! nowhere.
+//!
+//! Counts by street or community use the place the organization had on the
+//! day (`org_places`, see `PLACED`), not the one it has now.
 
 use std::collections::{HashMap, HashSet};
 
@@ -24,7 +30,48 @@ pub const OPERATING: &str = "o.deleted = 0
   AND (o.entered_on IS NULL OR o.entered_on <= ?1)
   AND (o.closed_on IS NULL OR o.closed_on > ?1)
   AND NOT (COALESCE(o.status, 'active') IN ('deregistered', 'revoked')
-           AND COALESCE(o.status_on, o.entered_on, '') <= ?1)";
+           AND COALESCE(o.status_on, o.entered_on, '') <= ?1)
+  AND (o.pending = 0 OR o.verified_on <= ?1)";
+
+/// Which of an organization's place rows holds on day `day`: the latest
+/// starting on or before it; before the first, the first (where it was when
+/// it entered).
+fn place_order(h: &str, day: &str) -> String {
+    format!(
+        "{h}.from_on > {day}, CASE WHEN {h}.from_on <= {day} THEN {h}.from_on END DESC, {h}.from_on, {h}.id DESC"
+    )
+}
+
+/// `pl(org_id, street_id, community_id)`: the place on day `?1` of each
+/// organization that has moved; the others are where their row says.
+pub fn placed() -> String {
+    format!(
+        "
+pl AS (
+  SELECT org_id, street_id, community_id FROM (
+    SELECT h.org_id, h.street_id, h.community_id,
+           ROW_NUMBER() OVER (PARTITION BY h.org_id ORDER BY {}) AS rn
+    FROM org_places h)
+  WHERE rn = 1
+)",
+        place_order("h", "?1")
+    )
+}
+
+/// Whether organization `o` was in the place given as `street` and
+/// `community` (SQL parameters; NULL: any) on day `day` (an SQL
+/// expression): for figures about events, each on its own day.
+pub fn place_at(o: &str, day: &str, street: &str, community: &str) -> String {
+    format!(
+        "({street} IS NULL AND {community} IS NULL OR COALESCE(
+           (SELECT ({street} IS NULL OR h.street_id IS {street})
+                   AND ({community} IS NULL OR h.community_id IS {community})
+            FROM org_places h WHERE h.org_id = {o}.id ORDER BY {} LIMIT 1),
+           ({street} IS NULL OR {o}.street_id = {street})
+           AND ({community} IS NULL OR {o}.community_id = {community})))",
+        place_order("h", day)
+    )
+}
 
 /// `mem(org_id, n)`: party members (formal or probationary) working in each
 /// organization on day `?1`: not deleted, hired on or before it, not left by
@@ -72,12 +119,18 @@ impl Place<'_> {
     }
 }
 
-/// `o` in the place given as `?2` (street) and `?3` (community).
-const IN_PLACE: &str = "(?2 IS NULL OR o.street_id = ?2) AND (?3 IS NULL OR o.community_id = ?3)";
+/// `o` (joined to `pl`) in the place given as `?2` (street) and `?3`
+/// (community) on day `?1`.
+const IN_PLACE: &str = "(?2 IS NULL OR CASE WHEN pl.org_id IS NULL THEN o.street_id ELSE pl.street_id END = ?2)
+  AND (?3 IS NULL OR CASE WHEN pl.org_id IS NULL THEN o.community_id ELSE pl.community_id END = ?3)";
 
 /// N: organizations operating on `day` in `place`.
 pub fn operating_count(conn: &Connection, day: Date, place: Place<'_>) -> Result<i64> {
-    let sql = format!("SELECT COUNT(*) FROM orgs o WHERE {OPERATING} AND {IN_PLACE}");
+    let sql = format!(
+        "WITH {} SELECT COUNT(*) FROM orgs o LEFT JOIN pl ON pl.org_id = o.id
+         WHERE {OPERATING} AND {IN_PLACE}",
+        placed()
+    );
     Ok(conn.query_row(
         &sql,
         params![day.to_string(), place.street(), place.community()],
@@ -89,26 +142,16 @@ pub fn operating_count(conn: &Connection, day: Date, place: Place<'_>) -> Result
 /// covered that day (a link in force to a party organization that exists).
 pub fn covered_ids(conn: &Connection, day: Date, place: Place<'_>) -> Result<HashSet<String>> {
     let sql = format!(
-        "WITH {COVERED} SELECT o.id FROM cov CROSS JOIN orgs o ON o.id = cov.org_id
-         WHERE {OPERATING} AND {IN_PLACE}"
+        "WITH {COVERED}, {} SELECT o.id FROM cov CROSS JOIN orgs o ON o.id = cov.org_id
+         LEFT JOIN pl ON pl.org_id = o.id
+         WHERE {OPERATING} AND {IN_PLACE}",
+        placed()
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(
         params![day.to_string(), place.street(), place.community()],
         |r| r.get::<_, String>(0),
     )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Ids of organizations that are in the ledger and neither deleted nor
-/// closed on `day`, but whose registration is deregistered or revoked as of
-/// `day`: not operating, so not in N nor in the ledger lists.
-pub fn gone_by_status(conn: &Connection, day: Date) -> Result<HashSet<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id FROM orgs WHERE status IN ('deregistered', 'revoked')
-           AND COALESCE(status_on, entered_on, '') <= ?1",
-    )?;
-    let rows = stmt.query_map([day.to_string()], |r| r.get::<_, String>(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -156,6 +199,19 @@ pub fn cells(conn: &Connection, day: Date) -> Result<Vec<Cell>> {
     };
     let ins = ids(format!("WITH {INSTRUCTED} SELECT org_id FROM ins"))?;
     let mem = ids(format!("WITH {MEMBERS} SELECT org_id FROM mem"))?;
+    // Where the organizations that moved were that day.
+    let mut moved: HashMap<String, PlaceKey> = HashMap::new();
+    {
+        let sql = format!(
+            "WITH {} SELECT org_id, street_id, community_id FROM pl",
+            placed()
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([&d])?;
+        while let Some(r) = rows.next()? {
+            moved.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+        }
+    }
     const CODES: [&str; 5] = ["own", "building", "joint", "instructor", "none"];
     let mut places: HashMap<PlaceKey, ByKindCoverageMembers> = HashMap::new();
     let sql = format!(
@@ -172,7 +228,11 @@ pub fn cells(conn: &Connection, day: Date) -> Result<Vec<Cell>> {
             None => 4,
         };
         let enterprise: bool = r.get(3)?;
-        places.entry((r.get(1)?, r.get(2)?)).or_default()[usize::from(enterprise)][coverage]
+        let place = match moved.remove(&id) {
+            Some(p) => p,
+            None => (r.get(1)?, r.get(2)?),
+        };
+        places.entry(place).or_default()[usize::from(enterprise)][coverage]
             [usize::from(mem.contains(&id))] += 1;
     }
     let mut out = Vec::new();

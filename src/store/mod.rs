@@ -26,6 +26,7 @@ pub use refused::RefusedOp;
 pub mod resolve;
 pub mod schema;
 mod schema_audit;
+mod schema_counting;
 mod schema_loop;
 mod schema_page;
 mod schema_sync;

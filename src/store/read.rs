@@ -21,8 +21,9 @@ cov AS (
   GROUP BY l.org_id
 )";
 
-/// An organization `o` operating on day `?1`.
-pub const OPERATING: &str = "o.deleted = 0 AND (o.entered_on IS NULL OR o.entered_on <= ?1) AND (o.closed_on IS NULL OR o.closed_on > ?1)";
+/// An organization `o` operating on day `?1`: in N (one definition, in
+/// `counts`), so lists show what reports count.
+pub use super::counts::OPERATING;
 
 /// The planner is told which indexes to use (`INDEXED BY`, `CROSS JOIN`
 /// order): without statistics it prefers the primary-key index, which costs a
@@ -240,6 +241,9 @@ pub struct OrgDetail {
     pub entered_on: Option<String>,
     pub closed_on: Option<String>,
     pub first_survey_on: Option<String>,
+    /// Entered from the registration list: counts in N from `verified_on`.
+    pub pending: bool,
+    pub verified_on: Option<String>,
     pub links: Vec<LinkView>,
     pub persons: Vec<PersonView>,
     pub instructors: Vec<AssignmentView>,
@@ -270,7 +274,7 @@ pub fn org_detail(conn: &Connection, id: &Id, day: Date) -> Result<OrgDetail> {
     let row = conn.query_row(&sql, params![day.to_string(), id.as_str()], org_row)?;
     let mut d = conn.query_row(
         "SELECT o.status, b.name, o.address, o.industry, o.legal_rep_member, o.identity_check,
-                o.entered_on, o.closed_on, o.first_survey_on
+                o.entered_on, o.closed_on, o.first_survey_on, o.pending, o.verified_on
          FROM orgs o LEFT JOIN buildings b ON b.id = o.building_id WHERE o.id = ?1",
         [id.as_str()],
         |r| {
@@ -285,6 +289,8 @@ pub fn org_detail(conn: &Connection, id: &Id, day: Date) -> Result<OrgDetail> {
                 entered_on: r.get(6)?,
                 closed_on: r.get(7)?,
                 first_survey_on: r.get(8)?,
+                pending: r.get::<_, Option<i64>>(9)?.unwrap_or(0) != 0,
+                verified_on: r.get(10)?,
                 links: Vec::new(),
                 persons: Vec::new(),
                 instructors: Vec::new(),

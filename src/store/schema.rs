@@ -5,7 +5,7 @@
 use rusqlite_migration::{M, Migrations};
 
 /// The schema version ops are stamped with (the number of migrations).
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 const V1: &str = r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -171,6 +171,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(super::schema_trust::V4_TRUST),
         M::up(super::schema_audit::V5_AUDIT),
         M::up(super::schema_page::V6_PAGE),
+        M::up(super::schema_counting::V7_COUNTING),
     ])
 }
 
@@ -180,6 +181,7 @@ pub const TABLES: &[&str] = &[
     "communities",
     "buildings",
     "orgs",
+    "org_places",
     "party_orgs",
     "links",
     "persons",

@@ -131,6 +131,7 @@ fn places(conn: &Connection, cmd: &Command) -> Result<Option<Vec<Place>>> {
             v
         }
         Command::Survey { org: id, .. }
+        | Command::ConfirmOrg { org: id }
         | Command::Assign { org: id, .. }
         | Command::Visit { org: id, .. } => vec![org(id)?],
         Command::AddPerson(p) => vec![org(&p.org)?],

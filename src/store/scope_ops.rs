@@ -165,6 +165,12 @@ impl Reader<'_> {
             "persons" | "assignments" | "visits" | "surveys" | "alerts" => {
                 vec![self.org(g("org_id")?)?]
             }
+            // A place the organization had: where the organization is, and
+            // the place the row names (no one writes another street's past).
+            "org_places" => vec![
+                self.org(g("org_id")?)?,
+                (g("street_id")?, g("community_id")?),
+            ],
             "status_changes" => vec![self.person(g("person_id")?)?],
             "transfers" => vec![self.person(g("person_id")?)?, self.branch(g("branch_id")?)?],
             "tasks" => vec![self.task(row)?],

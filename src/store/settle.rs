@@ -81,5 +81,11 @@ pub fn settle(
     if let Some(warning) = fields::warning(table, field, &v) {
         w.warn(warning);
     }
-    w.settle(table, row, field, &v)
+    w.settle(table, row, field, &v)?;
+    if table == "orgs" && matches!(field, "street_id" | "community_id") {
+        // The answer is where it is, not a move: the place since its last
+        // move says the same.
+        super::apply::counting::corrected(w, row)?;
+    }
+    Ok(())
 }

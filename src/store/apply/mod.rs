@@ -1,6 +1,7 @@
 //! Command handlers: validate against the ledger as it is inside the write
 //! transaction, then write through the `Writer` (tables + op log).
 
+pub(super) mod counting;
 mod parties;
 mod users;
 
@@ -71,6 +72,7 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
         }
         Command::AddOrg(o) => add_org(w, o),
         Command::SetOrg { org, fields } => set_org(w, &org, fields),
+        Command::ConfirmOrg { org } => counting::confirm(w, &org),
         Command::Survey {
             id,
             org,
@@ -115,6 +117,7 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
                 }
             }
             w.update("orgs", &org, &f)?;
+            counting::surveyed(w, &org)?;
             super::apply_loop::survey_done(w, &org)
         }
         Command::AddPerson(p) => add_person(w, p),
@@ -461,6 +464,7 @@ pub(super) fn insert_org(w: &mut Writer<'_>, o: NewOrg, placed: bool) -> Result<
 
 fn set_org(w: &mut Writer<'_>, org: &Id, fields: Vec<OrgField>) -> Result<()> {
     require(w.tx, Noun::Org, org)?;
+    let before = counting::place_of(w, org)?;
     let (mut street, mut community, mut building): (Id, Option<Id>, Option<Id>) = w.tx.query_row(
         "SELECT street_id, community_id, building_id FROM orgs WHERE id = ?1",
         [&org.0],
@@ -524,5 +528,6 @@ fn set_org(w: &mut Writer<'_>, org: &Id, fields: Vec<OrgField>) -> Result<()> {
     if !street.0.is_empty() || community.is_some() || building.is_some() {
         place_check(w, &street, community.as_ref(), building.as_ref())?;
     }
-    w.update("orgs", org, &out)
+    w.update("orgs", org, &out)?;
+    counting::placed(w, org, &before)
 }

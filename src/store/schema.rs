@@ -5,7 +5,7 @@
 use rusqlite_migration::{M, Migrations};
 
 /// The schema version ops are stamped with (the number of migrations).
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 8;
 
 const V1: &str = r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -170,6 +170,8 @@ pub fn migrations() -> Migrations<'static> {
         M::up(super::schema_sync::V3_SYNC),
         M::up(super::schema_trust::V4_TRUST),
         M::up(super::schema_audit::V5_AUDIT),
+        // V6 and V7 come from other branches; the numbers are set at merge.
+        M::up(super::schema_people::V8_PEOPLE),
     ])
 }
 

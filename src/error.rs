@@ -11,6 +11,8 @@ pub enum Noun {
     Branch,
     Person,
     Instructor,
+    /// An instructor's assignment to an organization.
+    Assignment,
     Task,
     Alert,
 }
@@ -25,6 +27,7 @@ impl Noun {
             Noun::Branch => tr("党组织", "party organization"),
             Noun::Person => tr("人员", "person"),
             Noun::Instructor => tr("党建指导员", "instructor"),
+            Noun::Assignment => tr("指导员选派", "instructor assignment"),
             Noun::Task => tr("任务", "task"),
             Noun::Alert => tr("预警", "alert"),
         }

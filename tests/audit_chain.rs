@@ -333,6 +333,9 @@ fn as_schema_4(l: &Ledger) {
          ALTER TABLE orgs DROP COLUMN pending;
          ALTER TABLE orgs DROP COLUMN verified_on;
          DROP TABLE org_places;
+         DROP INDEX persons_moved_from;
+         ALTER TABLE persons DROP COLUMN leave_reason;
+         ALTER TABLE persons DROP COLUMN moved_from;
          PRAGMA user_version = 4;",
     )
     .expect("downgrade");

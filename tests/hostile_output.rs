@@ -272,6 +272,7 @@ fn text_commands_show_names_cleaned() {
     let text_commands: Vec<(Vec<String>, Option<&str>)> = vec![
         (with(&["org", "list"]), Some(SHOWN)),
         (with(&["org", "show", org]), Some(SHOWN)),
+        (with(&["person", "list", "--all"]), Some(SHOWN)),
         (with(&["street", "list"]), Some("南坪街道")),
         (with(&["alerts", "--all"]), Some(SHOWN)),
         (with(&["tasks", "--all"]), Some(SHOWN)),
@@ -430,6 +431,7 @@ fn json_escapes_controls_and_decodes_to_what_is_stored() {
         ][..],
         &["--today", "2022-09-30", "today", "--format", "json"],
         &["street", "list", "--format", "json"],
+        &["person", "list", "--all", "--format", "json"],
         &["report", "coverage", "--format", "json"],
         &[
             "report",

@@ -213,6 +213,12 @@ pub enum OrgCmd {
     /// A pending organization from the registration list (待核实) operates
     /// from --on: it counts in N from that day (a survey does the same).
     Confirm { org: String },
+    /// Close an organization on --on, with --reason deregistered | revoked |
+    /// moved-out | suspended (注销/吊销/迁出/停业): it leaves N from that day.
+    Close {
+        /// The organization (id, credit code or exact name).
+        org: String,
+    },
     /// Delete an organization (it comes back only by `org restore`).
     Delete { org: String },
     /// Restore a deleted organization (by id).
@@ -259,7 +265,7 @@ pub enum PersonCmd {
         org: String,
         #[arg(long)]
         name: String,
-        /// formal | probationary | activist | applicant | none
+        /// formal | probationary | candidate (发展对象) | activist | applicant | none
         #[arg(long)]
         status: String,
         #[arg(long)]
@@ -295,6 +301,48 @@ pub enum PersonCmd {
         status: String,
         #[arg(long)]
         org: Option<String>,
+    },
+    /// The person left the organization's employ on --on (the global
+    /// --reason is kept as the leave reason). The row stays: reports for
+    /// earlier days still count the person there.
+    Leave {
+        /// The person (id, or the exact name of someone still employed).
+        person: String,
+        /// Narrow the person's name to this organization.
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// The person changed employer on --on: the employment at the old
+    /// organization ends and one at the new organization starts (a new hire
+    /// there).
+    Move {
+        /// The person (id, or the exact name of someone still employed).
+        person: String,
+        /// The new employer (id, credit code or exact name).
+        #[arg(long)]
+        to: String,
+        /// Narrow the person's name to the current employer.
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// People working in organizations today, with their status, relation
+    /// and whether they are floating members (流动党员).
+    List {
+        /// Only this organization's people.
+        #[arg(long)]
+        org: Option<String>,
+        /// Only people whose employer is in this street.
+        #[arg(long)]
+        street: Option<String>,
+        /// Only floating members (流动党员).
+        #[arg(long)]
+        floating: bool,
+        /// Also people who have left (with the day and the reason).
+        #[arg(long)]
+        all: bool,
+        /// text | json
+        #[arg(long, default_value = "text")]
+        format: String,
     },
 }
 
@@ -354,6 +402,15 @@ pub enum InstructorCmd {
         org: String,
         #[arg(long, default_value = "")]
         note: String,
+    },
+    /// End an instructor's assignment on --on: name the assignment by id
+    /// (`org show --format json` lists them), or the instructor with --org.
+    End {
+        /// An assignment id (or a unique prefix), or with --org an instructor.
+        target: String,
+        /// The organization the instructor is assigned to.
+        #[arg(long)]
+        org: Option<String>,
     },
 }
 

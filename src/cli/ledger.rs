@@ -239,6 +239,13 @@ pub fn org(ctx: &Ctx, c: OrgCmd) -> Result<()> {
             let org = resolve::org(store.conn(), &org)?;
             ctx.write(&mut store, Command::ConfirmOrg { org })
         }
+        OrgCmd::Close { org } => {
+            let reason = ctx.reason.as_deref().unwrap_or("");
+            let reason = RegStatus::parse_closure(reason)?;
+            let mut store = ctx.open()?;
+            let org = resolve::org(store.conn(), &org)?;
+            ctx.write(&mut store, Command::CloseOrg { org, reason })
+        }
         OrgCmd::Delete { org } => {
             let mut store = ctx.open()?;
             let row = resolve::org(store.conn(), &org)?;
@@ -463,8 +470,8 @@ fn show_text(d: &read::OrgDetail) -> String {
         ));
     }
     for p in &d.persons {
-        out.push_str(&format!(
-            "{}  {} {} {}\n",
+        let mut line = format!(
+            "{}  {} {} {}",
             tr("人员", "person"),
             text::clean(&p.name),
             crate::domain::kinds::Political::parse(&p.status)
@@ -475,7 +482,23 @@ fn show_text(d: &read::OrgDetail) -> String {
                 .and_then(|r| crate::domain::kinds::Relation::parse(r).ok())
                 .map(|r| r.label())
                 .unwrap_or("")
-        ));
+        );
+        if p.floating {
+            line.push_str(&format!(" {}", tr("流动党员", "floating")));
+        }
+        if let Some(from) = &p.moved_from {
+            line.push_str(&format!(
+                " ({} {})",
+                tr("调入自", "moved from"),
+                text::clean(from)
+            ));
+        }
+        if p.left_on.is_some() {
+            let left = super::people::left_text(p);
+            line.push_str(&format!(" [{} {}]", tr("离职", "left"), text::clean(&left)));
+        }
+        out.push_str(&line);
+        out.push('\n');
     }
     out
 }

@@ -7,9 +7,20 @@ use crate::domain::kinds::{Level, Mode, Political, Relation, Source};
 use crate::domain::{Command, Date, Id};
 use crate::error::{Error, Result};
 use crate::i18n::tr;
+use crate::store::read_people::{self, PersonFilter, PersonRow};
 use crate::store::resolve;
 
 pub fn person(ctx: &Ctx, c: PersonCmd) -> Result<()> {
+    if let PersonCmd::List {
+        org,
+        street,
+        floating,
+        all,
+        format,
+    } = c
+    {
+        return person_list(ctx, org, street, floating, all, &format);
+    }
     let mut store = ctx.open()?;
     let conn = store.conn();
     let cmd = match c {
@@ -63,8 +74,102 @@ pub fn person(ctx: &Ctx, c: PersonCmd) -> Result<()> {
                 status: Political::parse(&status)?,
             }
         }
+        PersonCmd::Leave { person, org } => {
+            let org = org.as_deref().map(|o| resolve::org(conn, o)).transpose()?;
+            Command::LeavePerson {
+                person: resolve::person(conn, &person, org.as_ref())?,
+                reason: ctx.reason.clone().unwrap_or_default(),
+            }
+        }
+        PersonCmd::Move { person, to, org } => {
+            let org = org.as_deref().map(|o| resolve::org(conn, o)).transpose()?;
+            Command::MovePerson {
+                id: Id::new(),
+                person: resolve::person(conn, &person, org.as_ref())?,
+                org: resolve::org(conn, &to)?,
+            }
+        }
+        PersonCmd::List { .. } => return Ok(()),
     };
     ctx.write(&mut store, cmd)
+}
+
+/// `person list`: people employed today (or all, with `--all`), one a line.
+fn person_list(
+    ctx: &Ctx,
+    org: Option<String>,
+    street: Option<String>,
+    floating: bool,
+    all: bool,
+    format: &str,
+) -> Result<()> {
+    let json = super::text_or_json(format)?;
+    let store = ctx.open()?;
+    let conn = store.conn();
+    let filter = PersonFilter {
+        org: org.as_deref().map(|o| resolve::org(conn, o)).transpose()?,
+        street: street
+            .as_deref()
+            .map(|s| resolve::street(conn, s))
+            .transpose()?,
+        floating,
+        all,
+    };
+    let rows = read_people::persons(conn, ctx.today(&store)?, &filter)?;
+    if json {
+        return super::print_json(&rows);
+    }
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|p| {
+            vec![
+                p.name.clone(),
+                p.org.clone(),
+                Political::parse(&p.status)
+                    .map(|s| s.label())
+                    .unwrap_or("")
+                    .to_string(),
+                p.relation
+                    .as_deref()
+                    .and_then(|r| Relation::parse(r).ok())
+                    .map(|r| r.label())
+                    .unwrap_or("")
+                    .to_string(),
+                if p.floating {
+                    tr("流动党员", "floating").to_string()
+                } else {
+                    String::new()
+                },
+                p.hired_on.clone().unwrap_or_default(),
+                left_text(p),
+            ]
+        })
+        .collect();
+    let h = [
+        tr("姓名", "name"),
+        tr("组织", "organization"),
+        tr("政治面貌", "status"),
+        tr("组织关系", "relation"),
+        tr("流动", "floating"),
+        tr("入职", "hired"),
+        tr("离职", "left"),
+    ];
+    super::out::text(&crate::text::table(&h, &table, &[false; 7]))
+}
+
+/// "2022-08-01 reason" or "2022-08-01 → ORG" for a person who left; empty otherwise.
+pub(super) fn left_text(p: &PersonRow) -> String {
+    let Some(day) = &p.left_on else {
+        return String::new();
+    };
+    match (
+        &p.moved_to,
+        p.leave_reason.as_deref().filter(|r| !r.is_empty()),
+    ) {
+        (Some(to), _) => format!("{day} → {to}"),
+        (None, Some(r)) => format!("{day} {r}"),
+        (None, None) => day.clone(),
+    }
 }
 
 pub fn branch(ctx: &Ctx, c: BranchCmd) -> Result<()> {
@@ -177,6 +282,25 @@ pub fn instructor(ctx: &Ctx, c: InstructorCmd) -> Result<()> {
             id: Id::new(),
             instructor: resolve::instructor(conn, &instructor)?,
             org: resolve::org(conn, &org)?,
+        },
+        InstructorCmd::End { target, org } => Command::EndAssignment {
+            assignment: match org {
+                Some(o) => {
+                    let org = resolve::org(conn, &o)?;
+                    let ins = resolve::instructor(conn, &target)?;
+                    resolve::open_assignment(conn, &ins, &org)?.ok_or_else(|| {
+                        Error::invalid(
+                            "org",
+                            &o,
+                            tr(
+                                "该指导员在此组织没有未结束的选派",
+                                "has no open assignment of this instructor",
+                            ),
+                        )
+                    })?
+                }
+                None => resolve::assignment(conn, &target)?,
+            },
         },
         InstructorCmd::Visit {
             instructor,

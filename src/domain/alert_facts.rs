@@ -57,7 +57,8 @@ pub struct OrgFacts {
     pub enterprise: bool,
     pub employees: Option<i64>,
     pub identity_check: bool,
-    /// Deregistered or revoked, and since when.
+    /// A registration status that is not operating (deregistered, revoked,
+    /// moved out, suspended), and since when.
     pub gone: Option<Date>,
     pub surveys: Vec<SurveyFact>,
     pub covers: Vec<Cover>,
@@ -103,6 +104,20 @@ impl OrgFacts {
     }
     pub(super) fn instructed(&self, d: Date) -> bool {
         self.assignments.iter().any(|a| a.span.holds(d))
+    }
+    /// The first day from `d` on (up to `today`) on which none of the
+    /// members works there any more: the last one present left.
+    pub(super) fn members_gone(&self, d: Date, today: Date) -> Option<Date> {
+        let present = |day: Date| {
+            self.members
+                .iter()
+                .any(|m| m.hired <= day && m.left.is_none_or(|l| l > day))
+        };
+        self.members
+            .iter()
+            .filter_map(|m| m.left)
+            .filter(|l| *l >= d && *l <= today && !present(*l))
+            .min()
     }
     pub(super) fn operating(&self, d: Date) -> bool {
         self.entered <= d && self.closed.is_none_or(|c| c > d)

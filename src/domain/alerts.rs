@@ -53,12 +53,14 @@ pub fn gaps(
     out
 }
 
-/// A party member newly hired by an organization with no party organization;
-/// resolved when a party organization covers it.
+/// A party member newly hired by an organization with no party organization
+/// (a move to it is a hire there); resolved when a party organization covers
+/// it, or when the members hired since have all left again.
 pub fn new_member_hire(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
     let mut hires: Vec<Date> = o
         .members
         .iter()
+        .filter(|m| m.left.is_none_or(|l| l > m.hired))
         .map(|m| m.hired)
         .filter(|h| *h >= o.entered && *h <= today && o.operating(*h))
         .collect();
@@ -73,7 +75,11 @@ pub fn new_member_hire(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
                 continue;
             }
         }
-        let resolved = o.first_start(o.covers.iter().map(|c| c.span.from), h, today);
+        let covered = o.first_start(o.covers.iter().map(|c| c.span.from), h, today);
+        let resolved = [covered, o.members_gone(h, today)]
+            .into_iter()
+            .flatten()
+            .min();
         out.push(finding(
             Rule::NewMemberHire,
             &o.id,
@@ -149,28 +155,50 @@ pub fn identity_check_missing(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Find
     out
 }
 
-/// Surveyed for the first time with no party organization and no instructor.
+/// Surveyed for the first time with no party organization and no instructor;
+/// raised again when, after that, an instructor's assignment ends and leaves
+/// it with neither.
 pub fn instructor_missing(o: &OrgFacts, l: &Limits, today: Date) -> Vec<Finding> {
     let Some(first) = o.surveys.iter().map(|s| s.on).filter(|d| *d <= today).min() else {
         return Vec::new();
     };
-    if !o.operating(first) || o.covered(first) || o.instructed(first) {
-        return Vec::new();
+    let mut candidates: Vec<Date> = vec![first];
+    candidates.extend(
+        o.assignments
+            .iter()
+            .filter_map(|a| a.span.to)
+            .filter(|d| *d > first && *d <= today),
+    );
+    candidates.sort();
+    candidates.dedup();
+    let starts = || {
+        o.covers
+            .iter()
+            .map(|c| c.span.from)
+            .chain(o.assignments.iter().map(|a| a.span.from))
+    };
+    let mut out: Vec<Finding> = Vec::new();
+    for raised in candidates {
+        if !o.operating(raised) || o.covered(raised) || o.instructed(raised) {
+            continue;
+        }
+        if out
+            .last()
+            .is_some_and(|f| f.resolved.is_none_or(|r| r > raised))
+        {
+            continue; // still open from before
+        }
+        let resolved = o.first_start(starts(), raised, today);
+        out.push(finding(
+            Rule::InstructorMissing,
+            &o.id,
+            &o.id,
+            raised,
+            Some(due(raised, l.instructor_due_days)),
+            resolved,
+        ));
     }
-    let starts = o
-        .covers
-        .iter()
-        .map(|c| c.span.from)
-        .chain(o.assignments.iter().map(|a| a.span.from));
-    let resolved = o.first_start(starts, first, today);
-    vec![finding(
-        Rule::InstructorMissing,
-        &o.id,
-        &o.id,
-        first,
-        Some(due(first, l.instructor_due_days)),
-        resolved,
-    )]
+    out
 }
 
 /// The checklist group of an open alert raised on `raised`: an event rule's

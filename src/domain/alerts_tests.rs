@@ -266,3 +266,80 @@ fn registration_missing_ends_with_the_first_survey_or_confirmation() {
     later.verified = Some(d("2022-10-01"));
     assert_eq!(at(&later), None);
 }
+
+#[test]
+fn a_hire_that_leaves_before_coverage_ends_the_episode_on_the_leave_day() {
+    let l = Limits::default();
+    let mut o = org(&["2022-03-01", "2022-03-10"], &[]);
+    o.members[0].left = Some(d("2022-03-20"));
+    // one member still there: the episode stays open
+    let f = new_member_hire(&o, &l, d("2022-04-30"));
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].resolved, None);
+    // both gone: resolved the day the last one left, not before
+    o.members[1].left = Some(d("2022-04-02"));
+    let f = new_member_hire(&o, &l, d("2022-04-30"));
+    assert_eq!(
+        (f[0].raised, f[0].resolved),
+        (d("2022-03-01"), Some(d("2022-04-02")))
+    );
+    // a hire after that is a new episode
+    o.members.push(Member {
+        id: "m9".into(),
+        hired: d("2022-04-10"),
+        left: None,
+        formal: true,
+        outside: false,
+        transfers: Vec::new(),
+    });
+    let f = new_member_hire(&o, &l, d("2022-04-30"));
+    let got: Vec<_> = f.iter().map(|f| (f.raised, f.resolved)).collect();
+    assert_eq!(
+        got,
+        vec![
+            (d("2022-03-01"), Some(d("2022-04-02"))),
+            (d("2022-04-10"), None)
+        ]
+    );
+}
+
+#[test]
+fn instructor_missing_comes_back_when_the_assignment_ends() {
+    let l = Limits::default();
+    let mut o = org(&[], &[]);
+    o.surveys.push(SurveyFact {
+        on: d("2022-03-01"),
+        employees: Some(5),
+        identity_check: None,
+    });
+    o.assignments.push(Assignment {
+        id: "a".into(),
+        span: Span {
+            from: d("2022-03-04"),
+            to: Some(d("2022-06-01")),
+        },
+        visits: Vec::new(),
+    });
+    // the day before the end: one episode, resolved by the assignment
+    let f = instructor_missing(&o, &l, d("2022-05-31"));
+    let got: Vec<_> = f.iter().map(|f| (f.raised, f.resolved)).collect();
+    assert_eq!(got, vec![(d("2022-03-01"), Some(d("2022-03-04")))]);
+    // from the end day: raised again, due in the configured days
+    let f = instructor_missing(&o, &l, d("2022-06-01"));
+    assert_eq!(f.len(), 2);
+    assert_eq!((f[1].raised, f[1].resolved), (d("2022-06-01"), None));
+    assert_eq!(
+        f[1].due,
+        Some(d("2022-06-01").add_days(l.instructor_due_days))
+    );
+    // a successor assigned the same day: nothing to raise
+    o.assignments.push(Assignment {
+        id: "b".into(),
+        span: Span {
+            from: d("2022-06-01"),
+            to: None,
+        },
+        visits: Vec::new(),
+    });
+    assert_eq!(instructor_missing(&o, &l, d("2022-07-01")).len(), 1);
+}

@@ -176,6 +176,20 @@ pub enum Command {
         person: Id,
         branch: Id,
     },
+    /// The person left the organization's employ on the day of the write.
+    /// The row stays (history), with the day and the reason.
+    LeavePerson {
+        person: Id,
+        reason: String,
+    },
+    /// The person changed employer on the day of the write: the old
+    /// employment ends and a new person row `id` starts at `org` (a new hire
+    /// there, for the rules as for a report).
+    MovePerson {
+        id: Id,
+        person: Id,
+        org: Id,
+    },
     FoundBranch(NewBranch),
     Cover {
         id: Id,
@@ -200,6 +214,16 @@ pub enum Command {
         instructor: Id,
         org: Id,
         note: String,
+    },
+    /// An instructor's assignment ends on the day of the write.
+    EndAssignment {
+        assignment: Id,
+    },
+    /// The organization closed on the day of the write, for `reason` (a
+    /// registration status other than active): it leaves N from that day.
+    CloseOrg {
+        org: Id,
+        reason: RegStatus,
     },
     AddTask(NewTask),
     AddUser(NewUser),
@@ -272,6 +296,8 @@ impl Command {
             Command::AddPerson(_) => "person.add",
             Command::SetStatus { .. } => "person.status",
             Command::Transfer { .. } => "person.transfer",
+            Command::LeavePerson { .. } => "person.leave",
+            Command::MovePerson { .. } => "person.move",
             Command::FoundBranch(_) => "branch.found",
             Command::Cover { .. } => "branch.cover",
             Command::Uncover { .. } => "branch.uncover",
@@ -279,6 +305,8 @@ impl Command {
             Command::AddInstructor(_) => "instructor.add",
             Command::Assign { .. } => "instructor.assign",
             Command::Visit { .. } => "instructor.visit",
+            Command::EndAssignment { .. } => "instructor.end",
+            Command::CloseOrg { .. } => "org.close",
             Command::AddTask(_) => "task.add",
             Command::AddUser(_) => "user.add",
             Command::SetUser { .. } => "user.set",

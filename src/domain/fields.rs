@@ -286,6 +286,8 @@ pub fn rule(table: &str, field: &str) -> Option<Rule> {
         ("persons", "branch_id") => opt(Ref("party_orgs"), "所在党组织", "branch"),
         ("persons", "floating") => req(Bool, "流动党员", "floating"),
         ("persons", "manager") => req(Bool, "管理人员", "manager"),
+        ("persons", "leave_reason") => opt(TEXT, "离职原因", "leave reason"),
+        ("persons", "moved_from") => opt(Ref("persons"), "调入前记录", "moved from"),
 
         ("status_changes", "person_id") => req(Ref("persons"), "人员", "person"),
         ("status_changes", "status") => req(Enum(Vocab::Political), "政治面貌", "status"),

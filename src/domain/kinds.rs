@@ -62,7 +62,42 @@ vocab!(
     Active = "active", "存续", "active";
     Deregistered = "deregistered", "注销", "deregistered";
     Revoked = "revoked", "吊销", "revoked";
+    MovedOut = "moved-out", "迁出", "moved out";
+    Suspended = "suspended", "停业", "suspended";
 });
+
+impl RegStatus {
+    /// Whether an organization with this status is operating (in N). Every
+    /// other status takes it out of N from its status day; 停业 too: a
+    /// business that has stopped trading has no workplace to cover until it
+    /// reopens (`org set status=active`).
+    pub fn is_operating(self) -> bool {
+        self == RegStatus::Active
+    }
+
+    /// Why an organization closed (`org close --reason`): any status but
+    /// active, refused under the field name `reason`.
+    pub fn parse_closure(s: &str) -> Result<Self, Error> {
+        let closing: Vec<&str> = RegStatus::ALL
+            .iter()
+            .filter(|r| !r.is_operating())
+            .map(|r| r.code())
+            .collect();
+        match RegStatus::parse(s) {
+            Ok(r) if !r.is_operating() => Ok(r),
+            _ => Err(Error::invalid(
+                "reason",
+                s,
+                &format!(
+                    "{} {}{}",
+                    i18n::tr("应为", "one of"),
+                    closing.join("|"),
+                    i18n::tr(" 之一", "")
+                ),
+            )),
+        }
+    }
+}
 
 vocab!(Mode, "mode" {
     Standalone = "standalone", "单独组建", "standalone";
@@ -79,12 +114,15 @@ vocab!(Level, "level" {
 vocab!(Political, "status" {
     Formal = "formal", "正式党员", "formal member";
     Probationary = "probationary", "预备党员", "probationary member";
+    Candidate = "candidate", "发展对象", "development candidate";
     Activist = "activist", "入党积极分子", "activist";
     Applicant = "applicant", "入党申请人", "applicant";
     Plain = "none", "群众", "none";
 });
 
 impl Political {
+    /// A party member: formal or probationary. A development candidate
+    /// (发展对象) is not one yet.
     pub fn is_member(self) -> bool {
         matches!(self, Political::Formal | Political::Probationary)
     }

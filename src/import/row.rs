@@ -171,6 +171,10 @@ fn parse_status(s: &str) -> Option<RegStatus> {
         Some(RegStatus::Deregistered)
     } else if s.contains("吊销") {
         Some(RegStatus::Revoked)
+    } else if s.contains("迁出") {
+        Some(RegStatus::MovedOut)
+    } else if s.contains("停业") || s.contains("歇业") {
+        Some(RegStatus::Suspended)
     } else if ["存续", "在业", "开业", "在营", "正常", "登记"]
         .iter()
         .any(|w| s.contains(w))
@@ -321,6 +325,8 @@ mod tests {
             Some(RegStatus::Active)
         );
         assert_eq!(parse_status("注销"), Some(RegStatus::Deregistered));
-        assert_eq!(parse_status("迁出?"), None);
+        assert_eq!(parse_status("已迁出"), Some(RegStatus::MovedOut));
+        assert_eq!(parse_status("歇业"), Some(RegStatus::Suspended));
+        assert_eq!(parse_status("待定?"), None);
     }
 }

@@ -29,6 +29,9 @@ pub struct CoverageReport {
     #[serde(flatten)]
     pub counts: Counts,
     pub by_kind: ByKind,
+    /// Floating members and organizations whose legal representative is a
+    /// member, district-wide.
+    pub people: counts::People,
     pub streets: Vec<Group>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub communities: Option<Vec<Group>>,
@@ -158,6 +161,7 @@ pub fn compute_in(
         as_of,
         counts: total,
         by_kind,
+        people: counts::people(conn, as_of)?,
         streets,
         communities,
     })
@@ -267,6 +271,31 @@ pub fn rows(r: &CoverageReport) -> Vec<Vec<String>> {
     out
 }
 
+/// The people figures, one a line, label and count aligned.
+fn people_lines(p: &counts::People) -> String {
+    let lines = [
+        (
+            tr(
+                "流动党员（组织关系在外地）",
+                "floating members (relation elsewhere)",
+            ),
+            p.floating_members,
+        ),
+        (
+            tr(
+                "法定代表人（出资人）是党员的组织",
+                "organizations whose legal rep. / investor is a member",
+            ),
+            p.legal_rep_member_orgs,
+        ),
+    ];
+    let w = lines.iter().map(|(k, _)| text::width(k)).max().unwrap_or(0);
+    lines
+        .iter()
+        .map(|(k, n)| format!("{}  {n}\n", text::pad(k, w)))
+        .collect()
+}
+
 pub fn render_text(r: &CoverageReport) -> String {
     let by = if r.communities.is_some() {
         By::Community
@@ -277,7 +306,7 @@ pub fn render_text(r: &CoverageReport) -> String {
     let first_text = if by == By::Community { 2 } else { 1 };
     let right: Vec<bool> = (0..h.len()).map(|i| i >= first_text).collect();
     format!(
-        "{} {}\n{}\n{}\n{}",
+        "{} {}\n{}\n{}\n{}\n{}",
         tr(
             "两新组织党组织覆盖情况，截至",
             "Party-organization coverage as of"
@@ -285,6 +314,7 @@ pub fn render_text(r: &CoverageReport) -> String {
         r.as_of,
         text::table(&h, &rows(r), &right),
         tr("按类型：", "By kind:"),
-        kind_table(r)
+        kind_table(r),
+        people_lines(&r.people)
     )
 }

@@ -286,14 +286,17 @@ pub fn compute_in(
 }
 
 /// Organizations that had no party member and no party organization, then
-/// hired a member within the period; when (and how) they were covered.
+/// hired a member within the period; when (and how) they were covered. A
+/// member who had left by the hire day no longer counts as one there.
 fn first_hires(conn: &Connection, q: &Q) -> Result<Vec<FirstHire>> {
     let sql = format!(
         "SELECT o.id, o.name, MIN(m.hired_on) FROM persons m JOIN orgs o ON o.id = m.org_id
          WHERE m.deleted = 0 AND o.deleted = 0 AND m.status IN ('formal', 'probationary')
            AND m.hired_on BETWEEN ?1 AND ?2 AND {}
+           AND (m.left_on IS NULL OR m.left_on > m.hired_on)
            AND NOT EXISTS (SELECT 1 FROM persons q WHERE q.org_id = m.org_id AND q.deleted = 0
-                           AND q.status IN ('formal', 'probationary') AND q.hired_on < m.hired_on)
+                           AND q.status IN ('formal', 'probationary') AND q.hired_on < m.hired_on
+                           AND (q.left_on IS NULL OR q.left_on > m.hired_on))
            AND ?4 = ?4
          GROUP BY o.id ORDER BY 3, 2",
         in_place("m.hired_on")

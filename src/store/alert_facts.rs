@@ -9,6 +9,7 @@ use crate::domain::Date;
 use crate::domain::alerts::{
     Assignment, Cover, JointFacts, Member, OrgFacts, Span, SurveyFact, TaskFacts,
 };
+use crate::domain::kinds::RegStatus;
 use crate::error::Result;
 
 /// A stored day (`YYYY-MM-DD`); anything unreadable counts as absent. Read
@@ -93,7 +94,10 @@ pub fn load_for(conn: &Connection, only: Option<&str>) -> Result<Facts> {
         },
     )? {
         let entered = day(entered).unwrap_or_else(epoch);
-        let gone = matches!(status.as_deref(), Some("deregistered" | "revoked"))
+        let gone = status
+            .as_deref()
+            .and_then(|s| RegStatus::parse(s).ok())
+            .is_some_and(|s| !s.is_operating())
             .then(|| day(status_on).unwrap_or(entered));
         idx.insert(id.clone(), orgs.len());
         orgs.push(OrgFacts {

@@ -5,7 +5,7 @@
 //! N follows the domain rule: an organization is *operating* on day D when it
 //! is not deleted, entered the ledger on or before D, was not closed (or moved
 //! out: `closed_on`) on or before D, and its registration status is not
-//! deregistered or revoked as of D. The status date is `orgs.status_on`, the
+//! deregistered, revoked, moved out or suspended (停业) as of D. The status date is `orgs.status_on`, the
 //! `--on` day of the op that set the status (the ledger keeps the current
 //! status and the day it took effect, not a longer history); a
 //! non-active status without that day counts from the day the organization
@@ -25,13 +25,28 @@ use super::read::COVERED;
 use crate::domain::{Date, Id};
 use crate::error::Result;
 
+/// The registration statuses that take an organization out of N, as an SQL
+/// list: every `RegStatus` that is not operating (a test holds them equal).
+macro_rules! not_operating {
+    () => {
+        "('deregistered', 'revoked', 'moved-out', 'suspended')"
+    };
+}
+
+/// `NOT_OPERATING` for readers outside this module.
+pub const NOT_OPERATING: &str = not_operating!();
+
 /// An organization `o` operating on day `?1` (see the module comment).
-pub const OPERATING: &str = "o.deleted = 0
+pub const OPERATING: &str = concat!(
+    "o.deleted = 0
   AND (o.entered_on IS NULL OR o.entered_on <= ?1)
   AND (o.closed_on IS NULL OR o.closed_on > ?1)
-  AND NOT (COALESCE(o.status, 'active') IN ('deregistered', 'revoked')
+  AND NOT (COALESCE(o.status, 'active') IN ",
+    not_operating!(),
+    "
            AND COALESCE(o.status_on, o.entered_on, '') <= ?1)
-  AND (o.pending = 0 OR o.verified_on <= ?1)";
+  AND (o.pending = 0 OR o.verified_on <= ?1)"
+);
 
 /// Which of an organization's place rows holds on day `day`: the latest
 /// starting on or before it; before the first, the first (where it was when
@@ -153,6 +168,53 @@ pub fn covered_ids(conn: &Connection, day: Date, place: Place<'_>) -> Result<Has
         |r| r.get::<_, String>(0),
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Ids of organizations that are in the ledger and neither deleted nor
+/// closed on `day`, but whose registration status is not operating as of
+/// `day`: not in N nor in the ledger lists.
+pub fn gone_by_status(conn: &Connection, day: Date) -> Result<HashSet<String>> {
+    let mut stmt = conn.prepare_cached(concat!(
+        "SELECT id FROM orgs WHERE status IN ",
+        not_operating!(),
+        " AND COALESCE(status_on, entered_on, '') <= ?1"
+    ))?;
+    let rows = stmt.query_map([day.to_string()], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// People figures of the operating organizations on a day.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct People {
+    /// Floating members (流动党员) employed there: relation elsewhere and
+    /// marked floating (`read_people::FLOATING`; current status and relation).
+    pub floating_members: i64,
+    /// Organizations whose legal representative (or an investor) is a party
+    /// member (the current flag).
+    pub legal_rep_member_orgs: i64,
+}
+
+/// `People` on `day`, in the whole district.
+pub fn people(conn: &Connection, day: Date) -> Result<People> {
+    use super::read_people::{EMPLOYED, FLOATING};
+    let d = day.to_string();
+    let floating_members = conn.query_row(
+        &format!(
+            "SELECT COUNT(*) FROM persons p JOIN orgs o ON o.id = p.org_id
+             WHERE p.deleted = 0 AND {EMPLOYED} AND {FLOATING} AND {OPERATING}"
+        ),
+        [&d],
+        |r| r.get(0),
+    )?;
+    let legal_rep_member_orgs = conn.query_row(
+        &format!("SELECT COUNT(*) FROM orgs o WHERE {OPERATING} AND o.legal_rep_member = 1"),
+        [&d],
+        |r| r.get(0),
+    )?;
+    Ok(People {
+        floating_members,
+        legal_rep_member_orgs,
+    })
 }
 
 /// One group of operating organizations on a day: place, kind, how they are
@@ -298,4 +360,24 @@ pub fn party_orgs_by_org(conn: &Connection, day: Date) -> Result<HashMap<String,
         names.push_str(&name);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::kinds::RegStatus;
+
+    /// The SQL list spells out the statuses that leave N: every status but
+    /// active, no more and no fewer.
+    #[test]
+    fn the_sql_list_is_every_status_that_is_not_operating() {
+        for s in RegStatus::ALL {
+            let quoted = format!("'{}'", s.code());
+            assert_eq!(
+                super::NOT_OPERATING.contains(&quoted),
+                !s.is_operating(),
+                "{quoted}"
+            );
+        }
+        assert!(super::OPERATING.contains(super::NOT_OPERATING));
+    }
 }

@@ -93,7 +93,8 @@ pub struct OrgFilter {
 
 const ORG_ROW_SELECT: &str = "
 SELECT o.id, o.name, o.code, o.kind, s.name, c.name, o.employees,
-  (SELECT COUNT(*) FROM persons p WHERE p.org_id = o.id AND p.deleted = 0 AND p.left_on IS NULL
+  (SELECT COUNT(*) FROM persons p WHERE p.org_id = o.id AND p.deleted = 0
+     AND (p.hired_on IS NULL OR p.hired_on <= ?1) AND (p.left_on IS NULL OR p.left_on > ?1)
      AND p.status IN ('formal','probationary')),
   cls.coverage,
   (SELECT i.name FROM assignments a JOIN instructors i ON i.id = a.instructor_id
@@ -200,17 +201,9 @@ pub struct LinkView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct PersonView {
-    pub id: String,
-    pub name: String,
-    pub status: String,
-    pub relation: Option<String>,
-    pub hired_on: Option<String>,
-    pub manager: bool,
-}
-
-#[derive(Debug, Serialize)]
 pub struct AssignmentView {
+    /// The assignment's id (`instructor end ID`).
+    pub id: String,
     pub instructor: String,
     pub source: String,
     pub from_on: String,
@@ -245,7 +238,8 @@ pub struct OrgDetail {
     pub pending: bool,
     pub verified_on: Option<String>,
     pub links: Vec<LinkView>,
-    pub persons: Vec<PersonView>,
+    /// Employed on the day first, then those who left (history).
+    pub persons: Vec<super::read_people::PersonRow>,
     pub instructors: Vec<AssignmentView>,
     pub history: Vec<HistoryView>,
 }
@@ -313,25 +307,10 @@ pub fn org_detail(conn: &Connection, id: &Id, day: Date) -> Result<OrgDetail> {
             })
         },
     )?;
-    let persons = list(
-        conn,
-        "SELECT id, name, status, relation, hired_on, manager FROM persons
-         WHERE org_id = ?1 AND deleted = 0 AND left_on IS NULL ORDER BY status, name",
-        id,
-        |r| {
-            Ok(PersonView {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                status: r.get(2)?,
-                relation: r.get(3)?,
-                hired_on: r.get(4)?,
-                manager: r.get::<_, Option<i64>>(5)?.unwrap_or(0) != 0,
-            })
-        },
-    )?;
+    let persons = super::read_people::of_org(conn, id, day)?;
     let instructors = list(
         conn,
-        "SELECT i.name, i.source, a.from_on, a.to_on,
+        "SELECT a.id, i.name, i.source, a.from_on, a.to_on,
            (SELECT COUNT(*) FROM visits v WHERE v.org_id = a.org_id AND v.instructor_id = a.instructor_id),
            (SELECT MAX(on_date) FROM visits v WHERE v.org_id = a.org_id AND v.instructor_id = a.instructor_id)
          FROM assignments a JOIN instructors i ON i.id = a.instructor_id
@@ -339,12 +318,13 @@ pub fn org_detail(conn: &Connection, id: &Id, day: Date) -> Result<OrgDetail> {
         id,
         |r| {
             Ok(AssignmentView {
-                instructor: r.get(0)?,
-                source: r.get(1)?,
-                from_on: r.get(2)?,
-                to_on: r.get(3)?,
-                visits: r.get(4)?,
-                last_visit_on: r.get(5)?,
+                id: r.get(0)?,
+                instructor: r.get(1)?,
+                source: r.get(2)?,
+                from_on: r.get(3)?,
+                to_on: r.get(4)?,
+                visits: r.get(5)?,
+                last_visit_on: r.get(6)?,
             })
         },
     )?;

@@ -14,6 +14,7 @@ fn table_of(what: Noun) -> &'static str {
         Noun::Branch => "party_orgs",
         Noun::Person => "persons",
         Noun::Instructor => "instructors",
+        Noun::Assignment => "assignments",
         Noun::Task => "tasks",
         Noun::Alert => "alerts",
     }
@@ -117,8 +118,28 @@ pub fn instructor(conn: &Connection, input: &str) -> Result<Id> {
     by_id_or_name(conn, Noun::Instructor, input, None)
 }
 
+/// A person by id or exact name. A name matches the people still employed
+/// first: after a move, or a leave and a rehire, the earlier rows keep the
+/// name too.
 pub fn person(conn: &Connection, input: &str, org: Option<&Id>) -> Result<Id> {
-    by_id_or_name(conn, Noun::Person, input, org.map(|o| ("org_id", o)))
+    let scope = org.map(|o| ("org_id", o));
+    if Id::looks_like(input.trim()) {
+        return by_id_or_name(conn, Noun::Person, input, scope);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name FROM persons WHERE name = ?1 AND deleted = 0 AND left_on IS NULL
+           AND (?2 IS NULL OR org_id = ?2)",
+    )?;
+    let current = stmt
+        .query_map(params![input.trim(), org.map(|o| o.as_str())], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if current.is_empty() {
+        by_id_or_name(conn, Noun::Person, input, scope)
+    } else {
+        one(Noun::Person, input, current)
+    }
 }
 
 /// An organization by id, credit code or exact name.
@@ -162,4 +183,26 @@ fn by_prefix(conn: &Connection, what: Noun, live: &str, input: &str) -> Result<I
 
 pub fn task(conn: &Connection, input: &str) -> Result<Id> {
     by_prefix(conn, Noun::Task, "deleted = 0", input)
+}
+
+/// An instructor's assignment by its id (or a unique prefix of it).
+pub fn assignment(conn: &Connection, input: &str) -> Result<Id> {
+    by_prefix(conn, Noun::Assignment, "deleted = 0", input)
+}
+
+/// The assignment of `instructor` to `org` that has not ended (the latest,
+/// should there be more than one), if there is one.
+pub fn open_assignment(conn: &Connection, instructor: &Id, org: &Id) -> Result<Option<Id>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM assignments
+             WHERE instructor_id = ?1 AND org_id = ?2 AND deleted = 0 AND to_on IS NULL
+             ORDER BY from_on DESC LIMIT 1",
+        )?
+        .query_row(params![instructor.as_str(), org.as_str()], |r| {
+            r.get::<_, String>(0)
+        })
+        .optional()?
+        .map(Id))
 }

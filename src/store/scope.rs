@@ -135,7 +135,25 @@ fn places(conn: &Connection, cmd: &Command) -> Result<Option<Vec<Place>>> {
         | Command::Assign { org: id, .. }
         | Command::Visit { org: id, .. } => vec![org(id)?],
         Command::AddPerson(p) => vec![org(&p.org)?],
-        Command::SetStatus { person, .. } => vec![org(&person_org(person)?)?],
+        Command::SetStatus { person, .. } | Command::LeavePerson { person, .. } => {
+            vec![org(&person_org(person)?)?]
+        }
+        // both employers: a move writes at each
+        Command::MovePerson {
+            person, org: to, ..
+        } => vec![org(&person_org(person)?)?, org(to)?],
+        Command::CloseOrg { org: id, .. } => vec![org(id)?],
+        Command::EndAssignment { assignment } => {
+            let o: Option<String> = conn
+                .query_row(
+                    "SELECT org_id FROM assignments WHERE id = ?1",
+                    [assignment.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten();
+            vec![org(&Id(o.unwrap_or_default()))?]
+        }
         Command::Transfer {
             person, branch: b, ..
         } => vec![org(&person_org(person)?)?, branch(b)?],

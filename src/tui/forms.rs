@@ -27,10 +27,19 @@ fn vocab<T: Copy>(
 fn org_facts(conn: &Connection, org: &str) -> Result<Vec<(&'static str, String)>> {
     Ok(conn.query_row(
         "SELECT name, COALESCE(employees, ''), COALESCE(industry, ''), COALESCE(address, ''),
-                COALESCE(contact, ''), COALESCE(phone, ''), COALESCE(identity_check, 0)
+                COALESCE(contact, ''), COALESCE(phone, ''), COALESCE(identity_check, 0),
+                COALESCE(legal_rep_member, 0)
          FROM orgs WHERE id = ?1",
         [org],
         |r| {
+            let yes_no = |i: usize| -> rusqlite::Result<String> {
+                Ok(if r.get::<_, i64>(i)? != 0 {
+                    "yes"
+                } else {
+                    "no"
+                }
+                .into())
+            };
             let emp: rusqlite::types::Value = r.get(1)?;
             let emp = match emp {
                 rusqlite::types::Value::Integer(n) => n.to_string(),
@@ -43,14 +52,8 @@ fn org_facts(conn: &Connection, org: &str) -> Result<Vec<(&'static str, String)>
                 ("address", r.get(3)?),
                 ("contact", r.get(4)?),
                 ("phone", r.get(5)?),
-                (
-                    "identity_check",
-                    if r.get::<_, i64>(6)? != 0 {
-                        "yes".into()
-                    } else {
-                        "no".into()
-                    },
-                ),
+                ("identity_check", yes_no(6)?),
+                ("legal_rep_member", yes_no(7)?),
             ])
         },
     )?)
@@ -120,6 +123,7 @@ pub fn open(
                     tr("新进人员政治身份识别", "new-hire identity check"),
                     get("identity_check") == "yes",
                 ),
+                legal_rep_flag(get("legal_rep_member") == "yes"),
             ];
             let mut f = Form::new(kind, Some(org.to_string()), fields);
             f.original = facts;
@@ -139,6 +143,12 @@ pub fn open(
                 Field::text("employees", tr("从业人数", "employees"), ""),
                 Field::text("industry", tr("行业", "industry"), ""),
                 Field::text("address", tr("地址", "address"), ""),
+                legal_rep_flag(false),
+                Field::flag(
+                    "surveyed",
+                    tr("当日摸排发现", "found by a survey that day"),
+                    false,
+                ),
                 date(),
             ];
             Form::new(kind, None, fields)
@@ -169,6 +179,7 @@ pub fn open(
                 Field::text("name", tr("姓名", "name"), ""),
                 Field::choice("status", tr("政治面貌", "political status"), statuses, 0),
                 Field::choice("relation", tr("组织关系所在", "relation"), relations, 1),
+                Field::flag("floating", tr("流动党员", "floating member"), false),
                 Field::flag("manager", tr("管理人员", "manager"), false),
                 Field::text("phone", tr("电话", "phone"), ""),
                 date(),
@@ -223,6 +234,15 @@ pub fn open(
     Ok(form)
 }
 
+/// 法定代表人（出资人）是党员: the same flag on the add and edit forms.
+fn legal_rep_flag(value: bool) -> Field {
+    Field::flag(
+        "legal_rep_member",
+        tr("法人或出资人是党员", "legal rep. is a member"),
+        value,
+    )
+}
+
 fn org_name(conn: &Connection, org: &str) -> Result<String> {
     Ok(conn
         .query_row("SELECT name FROM orgs WHERE id = ?1", [org], |r| {
@@ -264,7 +284,8 @@ pub fn instructor_candidates(conn: &Connection, org: &str) -> Result<Vec<(String
 fn members_to_transfer(conn: &Connection, org: &str) -> Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare(
         "SELECT id, name, COALESCE(relation, '') FROM persons WHERE org_id = ?1 AND deleted = 0
-         AND status IN ('formal', 'probationary') AND COALESCE(relation, '') <> 'branch' ORDER BY name",
+         AND left_on IS NULL AND status IN ('formal', 'probationary')
+         AND COALESCE(relation, '') <> 'branch' ORDER BY name",
     )?;
     let rows = stmt.query_map([org], |r| {
         let rel: String = r.get(2)?;
@@ -423,6 +444,7 @@ pub fn save(
                     "address" => OrgField::Address(v),
                     "contact" => OrgField::Contact(v),
                     "phone" => OrgField::Phone(v),
+                    "legal_rep_member" => OrgField::LegalRepMember(v == "yes"),
                     _ => OrgField::IdentityCheck(v == "yes"),
                 });
             }
@@ -446,7 +468,7 @@ pub fn save(
             address: form.get("address"),
             industry: form.get("industry"),
             employees: number("orgs", "employees", &form.get("employees"))?,
-            legal_rep_member: false,
+            legal_rep_member: form.get("legal_rep_member") == "yes",
             identity_check: false,
             contact: String::new(),
             phone: String::new(),
@@ -474,7 +496,7 @@ pub fn save(
                     None
                 },
                 branch: None,
-                floating: false,
+                floating: status.is_member() && form.get("floating") == "yes",
                 manager: form.get("manager") == "yes",
             })
         }
@@ -505,7 +527,27 @@ pub fn save(
             branch: Id(form.get("branch")),
         },
     };
-    store.apply(actor, on, cmd, None)?;
+    match cmd {
+        // Found by a survey: the organization and the survey in one
+        // transaction, as `org add --surveyed` does.
+        Command::AddOrg(o) if form.get("surveyed") == "yes" => {
+            let survey = Command::Survey {
+                id: Id::new(),
+                org: o.id.clone(),
+                employees: o.employees,
+                identity_check: None,
+                note: String::new(),
+            };
+            store.apply_batch(
+                actor,
+                "org.add",
+                vec![(on, Command::AddOrg(o)), (on, survey)],
+            )?;
+        }
+        cmd => {
+            store.apply(actor, on, cmd, None)?;
+        }
+    }
     Ok(Saved::Done(tr("已保存", "saved").into()))
 }
 

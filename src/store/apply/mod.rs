@@ -3,6 +3,7 @@
 
 pub(super) mod counting;
 mod parties;
+mod turnover;
 mod users;
 
 use parties::*;
@@ -149,6 +150,10 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
             )
         }
         Command::Transfer { id, person, branch } => transfer(w, id, &person, &branch),
+        Command::LeavePerson { person, reason } => turnover::leave(w, &person, &reason),
+        Command::MovePerson { id, person, org } => turnover::move_to(w, &id, &person, &org),
+        Command::EndAssignment { assignment } => turnover::end_assignment(w, &assignment),
+        Command::CloseOrg { org, reason } => turnover::close_org(w, &org, reason),
         Command::FoundBranch(b) => found_branch(w, b),
         Command::Cover { id, branch, org } => {
             require(w.tx, Noun::Branch, &branch)?;

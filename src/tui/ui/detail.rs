@@ -65,6 +65,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, detail: &Detail) {
             yn(d.identity_check).into(),
         ),
         (
+            tr("法人是党员", "Legal rep. member"),
+            yn(d.legal_rep_member).into(),
+        ),
+        (
             tr("首次/最近摸排", "First/last survey"),
             format!(
                 "{} / {}",
@@ -114,10 +118,28 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, detail: &Detail) {
         } else {
             ""
         };
-        lines.push(Line::from(format!(
-            "  {} · {st} · {rel}{mgr}",
-            clean(&p.name)
-        )));
+        let floating = if p.floating {
+            tr(" · 流动党员", " · floating")
+        } else {
+            ""
+        };
+        let line = format!("  {} · {st} · {rel}{floating}{mgr}", clean(&p.name));
+        // Those who left stay listed (history), dimmed, with the day.
+        match &p.left_on {
+            Some(day) => lines.push(Line::from(Span::styled(
+                format!(
+                    "{line} · {} {day}{}",
+                    tr("离职", "left"),
+                    match (&p.moved_to, p.leave_reason.as_deref()) {
+                        (Some(to), _) => format!(" → {}", clean(to)),
+                        (None, Some(r)) if !r.is_empty() => format!(" ({})", clean(r)),
+                        _ => String::new(),
+                    }
+                ),
+                app.theme.dim(),
+            ))),
+            None => lines.push(Line::from(line)),
+        }
     }
     lines.push(section(app, tr("党建指导员", "Instructors")));
     for a in &d.instructors {

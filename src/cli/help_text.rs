@@ -28,6 +28,12 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("org restore", "恢复已删除的组织（按编号）", "Restore a deleted organization (by id)"),
     ("org show", "查看一个组织（按编号、统一社会信用代码或完整名称）", "Show one organization (by id, credit code or exact name)"),
     ("org list", "列出今天在营的组织；csv 或 xlsx（加 -o）即报上级的台账表", "List organizations operating today; csv or xlsx (with -o) is the ledger sheet for the upper office"),
+    ("org confirm", "确认一个待核实组织（市监登记导入）在营：自 --on 起计入两新组织数（摸排也会确认）", "Confirm that a pending organization (from the registration list) operates: it counts in N from --on (a survey does the same)"),
+    ("org close", "组织关闭（日期为 --on，--reason deregistered|revoked|moved-out|suspended 即注销/吊销/迁出/停业）：自该日起不计入两新组织数", "Close an organization on --on, with --reason deregistered|revoked|moved-out|suspended: it leaves N from that day"),
+    ("person leave", "人员离职（日期为 --on，原因写 --reason）：自该日起不再计入该组织", "A person left the organization's employ on --on (the reason in --reason): from that day they no longer count there"),
+    ("person move", "人员换单位（日期为 --on）：原单位任职结束，新单位自该日起任职（视为新进人员）", "A person changed employer on --on: the old employment ends and one at the new organization starts (a hire there)"),
+    ("person list", "列出今天在组织工作的人员，含政治面貌、组织关系、是否流动党员", "List the people working in organizations today, with status, relation and whether they are floating members"),
+    ("instructor end", "结束党建指导员的选派（日期为 --on）：按选派编号，或指导员加 --org", "End an instructor's assignment on --on: by assignment id, or the instructor with --org"),
     ("survey", "记录对一个组织的摸排（日期为 --on）", "Record a survey (摸排) of an organization on --on"),
     ("person", "人员：记录从业人员、转入组织关系、改政治面貌", "People: record a worker, transfer a relation, change a political status"),
     ("person add", "记录在组织工作的人员（新进人员加 --hired-on）", "Record a person working in an organization (a hire, with --hired-on)"),
@@ -86,6 +92,20 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
 /// (path, id, zh, en) of every argument.
 #[rustfmt::skip]
 pub const ARGS: &[(&str, &str, &str, &str)] = &[
+    ("org confirm", "org", "组织（编号、统一社会信用代码或完整名称）", "The organization (id, credit code or exact name)"),
+    ("org close", "org", "组织（编号、统一社会信用代码或完整名称）", "The organization (id, credit code or exact name)"),
+    ("person leave", "person", "人员（编号，或仍在职人员的完整姓名）", "The person (id, or the exact name of someone still employed)"),
+    ("person leave", "org", "重名时按所在组织区分", "Narrow the person's name to this organization"),
+    ("person move", "person", "人员（编号，或仍在职人员的完整姓名）", "The person (id, or the exact name of someone still employed)"),
+    ("person move", "to", "新单位（编号、统一社会信用代码或完整名称）", "The new employer (id, credit code or exact name)"),
+    ("person move", "org", "重名时按现单位区分", "Narrow the person's name to the current employer"),
+    ("person list", "org", "只列该组织的人员", "Only this organization's people"),
+    ("person list", "street", "只列单位在该街道的人员", "Only people whose employer is in this street"),
+    ("person list", "floating", "只列流动党员", "Only floating members (流动党员)"),
+    ("person list", "all", "也列已离职人员（含日期和原因）", "Also people who have left (with the day and the reason)"),
+    ("instructor end", "target", "选派编号（或其唯一前缀），或加 --org 时为指导员", "An assignment id (or a unique prefix), or with --org an instructor"),
+    ("instructor end", "org", "指导员被选派到的组织", "The organization the instructor is assigned to"),
+    ("report coverage", "street", "只看该街道：--as-of 当日在该街道的组织", "Only this street: the organizations in it on --as-of"),
     // Global options, on every command.
     ("", "db", "数据库文件（默认在系统数据目录）", "The database file (default: the platform data directory)"),
     ("", "config", "配置文件（默认在系统配置目录）", "The config file (default: the platform config directory)"),

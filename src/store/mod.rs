@@ -12,6 +12,7 @@ pub mod clock;
 pub mod counts;
 pub mod digest;
 pub mod fields;
+pub mod form_reads;
 pub mod identity;
 mod key;
 pub mod known;

@@ -4,12 +4,13 @@
 
 use rusqlite::Connection;
 
-use super::{org_name, vocab};
+use super::vocab;
 use crate::domain::command::NewBranch;
 use crate::domain::kinds::{Level, Mode};
 use crate::domain::{Command, Date, Id};
 use crate::error::{Error, Result};
 use crate::i18n::tr;
+use crate::store::form_reads::{self, org_name};
 use crate::tui::form::{Field, Form, FormKind};
 
 /// The organizations a branch founded now covers: the marked ones, or else
@@ -77,22 +78,10 @@ pub fn command(conn: &Connection, form: &Form) -> Result<Command> {
         .first()
         .cloned()
         .ok_or_else(|| Error::invalid("covers", "0", "empty"))?;
-    let street: String = conn.query_row(
-        "SELECT street_id FROM orgs WHERE id = ?1",
-        [first.as_str()],
-        |r| r.get(0),
-    )?;
+    let (street, building) = form_reads::org_place(conn, first.as_str())?;
+    let street = street.unwrap_or_default();
     let mode = Mode::parse(&form.get("mode"))?;
-    let building = if mode == Mode::Building {
-        conn.query_row(
-            "SELECT building_id FROM orgs WHERE id = ?1",
-            [first.as_str()],
-            |r| r.get::<_, Option<String>>(0),
-        )?
-        .map(Id)
-    } else {
-        None
-    };
+    let building = building.filter(|_| mode == Mode::Building).map(Id);
     Ok(Command::FoundBranch(NewBranch {
         id: Id::new(),
         name: form.get("name"),

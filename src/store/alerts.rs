@@ -201,6 +201,24 @@ fn places(conn: &Connection) -> Result<Places> {
     Ok(Places { orgs, streets })
 }
 
+/// Whether a rule's subject is a person or a party organization with a
+/// name to show (the others are about the organization itself, an
+/// instructor's assignment or a task).
+fn names_subject(rule: Rule) -> bool {
+    match rule {
+        Rule::RelationNotTransferred | Rule::JointBranchTooBroad => true,
+        Rule::NewMemberHire
+        | Rule::IdentityCheckMissing
+        | Rule::InstructorMissing
+        | Rule::InstructorVisitOverdue
+        | Rule::BranchEligible
+        | Rule::LedgerStale
+        | Rule::RegistrationMissing
+        | Rule::DeregisteredActive
+        | Rule::StageOverdue => false,
+    }
+}
+
 /// The name of a person or party organization an alert is about, and the
 /// party organization's street.
 fn subject(conn: &Connection, id: &str) -> Result<(Option<String>, Option<String>)> {
@@ -257,10 +275,10 @@ fn rows(
             continue;
         }
         let org = x.org.as_deref().and_then(|o| places.orgs.get(o));
-        let (subject_name, branch_street) = if x.org.as_deref() == Some(x.subject.as_str()) {
-            (None, None)
-        } else {
+        let (subject_name, branch_street) = if names_subject(x.rule) {
             subject(conn, &x.subject)?
+        } else {
+            (None, None)
         };
         let street_id = org.and_then(|o| o.1.clone()).or(branch_street);
         if f.street

@@ -52,6 +52,9 @@ pub fn run(ctx: &Ctx, a: ImportArgs) -> Result<()> {
         .transpose()?;
     let sheet = import::read(&a.file, enc)?;
     let (rows, bad) = import::parse_rows(&sheet);
+    // The rows are parsed: the cells are not needed while the batch is written.
+    let format = sheet.format;
+    drop(sheet);
     let known = known::load(store.conn())?;
     let on = ctx.on(&store)?;
     let opt = plan::Options {
@@ -59,17 +62,16 @@ pub fn run(ctx: &Ctx, a: ImportArgs) -> Result<()> {
         street,
         due_days: ctx.config.alerts.stage_overdue_days,
     };
-    let (cmds, summary) = plan::plan(rows, bad, &known, &opt);
+    let (batch, summary) = plan::plan(rows, bad, &known, &opt);
     // `import FILE | head` still imports: the summary is only a report.
-    super::out::unless_closed(print_summary(&a, sheet.format, &summary))?;
+    super::out::unless_closed(print_summary(&a, format, &summary))?;
     if a.dry_run {
         return outln!("{}", tr("（试运行，未写入）", "(dry run: nothing written)"));
     }
-    if cmds.is_empty() {
+    if batch.is_empty() {
         return Ok(());
     }
     let mut bar = Bar::new();
-    let batch = cmds.into_iter().map(|c| (on, c)).collect();
     let applied = store.apply_batch_with(&ctx.actor, "import", batch, &mut |d, t| {
         bar.show(tr("写入", "writing"), d, t)
     })?;

@@ -54,11 +54,67 @@ impl Rng {
 
     /// A deterministic UUIDv7.
     pub fn id(&mut self) -> Id {
-        let mut r = [0u8; 10];
-        r[..8].copy_from_slice(&self.next_u64().to_le_bytes());
-        r[8..].copy_from_slice(&self.next_u64().to_le_bytes()[..2]);
-        // 2022-01-01T00:00:00Z plus a counter-like spread keeps ids sortable by creation.
-        let ms = 1_640_995_200_000 + (self.next_u64() % 1_000_000_000);
-        Id::seeded(ms, r)
+        self.id_seed().id()
+    }
+
+    /// A deterministic UUIDv7 minted on `day`, as a ledger kept day by day
+    /// mints them: rows entered in date order go to the end of each index,
+    /// not all over it.
+    pub fn id_on(&mut self, day: Date) -> Id {
+        self.id_seed().on(day)
+    }
+
+    /// The random parts of an id, drawn now (as many draws as `id`); its
+    /// day can be set once it is known.
+    pub fn id_seed(&mut self) -> IdSeed {
+        let mut random = [0u8; 10];
+        random[..8].copy_from_slice(&self.next_u64().to_le_bytes());
+        random[8..].copy_from_slice(&self.next_u64().to_le_bytes()[..2]);
+        IdSeed {
+            random,
+            spread: self.next_u64(),
+        }
+    }
+}
+
+pub struct IdSeed {
+    random: [u8; 10],
+    spread: u64,
+}
+
+impl IdSeed {
+    /// 2022-01-01T00:00:00Z plus a spread of about eleven days.
+    pub fn id(self) -> Id {
+        Id::seeded(1_640_995_200_000 + self.spread % 1_000_000_000, self.random)
+    }
+
+    /// A moment of `day` (UTC).
+    pub fn on(self, day: Date) -> Id {
+        const DAY_MS: u64 = 86_400_000;
+        let epoch = Date(jiff::civil::date(1970, 1, 1));
+        let days = u64::try_from(epoch.days_until(day)).unwrap_or(0);
+        Id::seeded(days * DAY_MS + self.spread % DAY_MS, self.random)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_minted_on_later_days_sort_after_earlier_ones() {
+        let mut r = Rng::new(1);
+        let start = Date(jiff::civil::date(2014, 1, 1));
+        let mut prev = r.id_on(start);
+        for n in 1..2000 {
+            let id = r.id_on(start.add_days(n));
+            assert!(id.0 > prev.0, "{} after {}", id.0, prev.0);
+            prev = id;
+        }
+        // As many draws as `id`: what the generator draws next is unchanged.
+        let (mut a, mut b) = (Rng::new(7), Rng::new(7));
+        a.id();
+        b.id_on(start);
+        assert_eq!(a.next_u64(), b.next_u64());
     }
 }

@@ -19,7 +19,7 @@ pub fn generate(store: &mut Store, actor: &Actor, n: usize, seed: u64) -> Result
     let mut communities: Vec<Vec<Id>> = Vec::new();
     let mut buildings = Vec::new();
     for (si, name) in STREETS.iter().enumerate() {
-        let sid = rng.id();
+        let sid = rng.id_on(on0);
         plan.push(
             0,
             on0,
@@ -33,7 +33,7 @@ pub fn generate(store: &mut Store, actor: &Actor, n: usize, seed: u64) -> Result
         // The street's own communities (`names::COMMUNITIES`), then
         // numbered ones: five a street.
         for k in 0..5 {
-            let id = rng.id();
+            let id = rng.id_on(on0);
             let cname = match names::COMMUNITIES[si].get(k) {
                 Some(c) => c.to_string(),
                 None => format!("{}第{}社区", &name[..name.len() - "街道".len()], k + 1),
@@ -49,7 +49,7 @@ pub fn generate(store: &mut Store, actor: &Actor, n: usize, seed: u64) -> Result
             );
             cs.push(id);
         }
-        let bid = rng.id();
+        let bid = rng.id_on(on0);
         plan.push(
             0,
             on0,
@@ -82,8 +82,10 @@ pub fn generate(store: &mut Store, actor: &Actor, n: usize, seed: u64) -> Result
         let nth = of_kind.entry(kind).or_insert(0);
         let (name, industry) = names::org(&mut rng, kind, serial, *nth);
         *nth += 1;
-        let id = rng.id();
+        // Minted the day it was entered.
+        let seed = rng.id_seed();
         let entered = rng.date(d(2014, 1, 1), d(2021, 6, 30));
+        let id = seed.on(entered);
         let community = rng.pick(&communities[si]).clone();
         let in_building = rng.chance(0.03);
         plan.push(
@@ -130,7 +132,7 @@ pub fn generate(store: &mut Store, actor: &Actor, n: usize, seed: u64) -> Result
         let joint = list.len() * 48 / 100;
         for &i in &list[..own] {
             let on = rng.date(orgs[i].2.add_days(1), d(2022, 6, 30));
-            let id = rng.id();
+            let id = rng.id_on(on);
             plan.push(
                 2,
                 on,
@@ -154,7 +156,7 @@ pub fn generate(store: &mut Store, actor: &Actor, n: usize, seed: u64) -> Result
             k += size;
             let latest = chunk.iter().map(|&i| orgs[i].2).max().unwrap_or(on0);
             let on = rng.date(latest.add_days(1), d(2022, 6, 30));
-            let id = rng.id();
+            let id = rng.id_on(on);
             plan.push(
                 2,
                 on,
@@ -180,7 +182,7 @@ pub fn generate(store: &mut Store, actor: &Actor, n: usize, seed: u64) -> Result
     let n_instructors = (uncovered.len() / 9).max(1);
     for k in 0..n_instructors {
         let source = Source::ALL[k % Source::ALL.len()];
-        let id = rng.id();
+        let id = rng.id_on(d(2019, 1, 1));
         plan.push(
             2,
             d(2019, 1, 1),
@@ -197,7 +199,7 @@ pub fn generate(store: &mut Store, actor: &Actor, n: usize, seed: u64) -> Result
             let Some(&i) = uncovered.get(next) else { break };
             next += 1;
             let on = rng.date(orgs[i].2.max(d(2019, 1, 1)), d(2022, 6, 30));
-            let aid = rng.id();
+            let aid = rng.id_on(on);
             plan.push(
                 2,
                 on,
@@ -217,7 +219,7 @@ pub fn generate(store: &mut Store, actor: &Actor, n: usize, seed: u64) -> Result
     }
     for (id, _, entered, employees) in &orgs {
         let on = rng.date((*entered).max(d(2022, 1, 1)), d(2022, 6, 30));
-        let sid = rng.id();
+        let sid = rng.id_on(on);
         plan.push(
             2,
             on,
@@ -240,7 +242,7 @@ fn member(plan: &mut Plan, rng: &mut Rng, org: &Id, branch: Option<&Id>, on: cra
         2,
         on,
         Command::AddPerson(NewPerson {
-            id: rng.id(),
+            id: rng.id_on(on),
             org: org.clone(),
             name: names::person(rng),
             phone: String::new(),

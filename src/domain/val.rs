@@ -12,11 +12,20 @@ pub enum Val {
 impl Val {
     /// The op log stores values as JSON (null, integer or string): exact, no floats.
     pub fn to_json(&self) -> String {
-        match self {
-            Val::Null => "null".into(),
-            Val::Int(i) => i.to_string(),
-            Val::Text(s) => serde_json::Value::String(s.clone()).to_string(),
-        }
+        let mut out = Vec::new();
+        self.write_json(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// `to_json` appended to `out` (a buffer the write path reuses).
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        use std::io::Write;
+        // Writing to a Vec cannot fail.
+        let _ = match self {
+            Val::Null => out.write_all(b"null"),
+            Val::Int(i) => write!(out, "{i}"),
+            Val::Text(s) => serde_json::to_writer(&mut *out, s.as_str()).map_err(Into::into),
+        };
     }
 }
 

@@ -180,13 +180,14 @@ impl<'k> Index<'k> {
     }
 }
 
-/// Commands for the good rows and the summary of what they do.
+/// The batch for the good rows (each command dated `opt.on`) and the
+/// summary of what they do.
 pub fn plan(
     rows: Vec<RegRow>,
     bad: Vec<BadRow>,
     known: &Known,
     opt: &Options,
-) -> (Vec<Command>, Summary) {
+) -> (Vec<(Date, Command)>, Summary) {
     let idx = Index::new(known);
     let mut s = Summary {
         rows: rows.len() + bad.len(),
@@ -206,14 +207,21 @@ pub fn plan(
             Some(o) => {
                 s.matched += 1;
                 let before = s.changes.len();
-                cmds.extend(compare(&r, o, known, &mut s));
+                cmds.extend(
+                    compare(&r, o, known, &mut s)
+                        .into_iter()
+                        .map(|c| (opt.on, c)),
+                );
                 if s.changes.len() == before {
                     s.unchanged += 1;
                 }
             }
             None if r.status != RegStatus::Active => s.gone_elsewhere += 1,
             None => match idx.place(&r, opt.street.as_ref()) {
-                Ok((street, community)) => cmds.extend(new_org(r, street, community, opt, &mut s)),
+                Ok((street, community)) => {
+                    let made = new_org(r, street, community, opt, &mut s);
+                    cmds.extend(made.into_iter().map(|c| (opt.on, c)));
+                }
                 Err(b) => s.bad.push(b),
             },
         }

@@ -157,8 +157,8 @@ fn step(
 /// every episode are updated in place). A dismissed alert stays dismissed.
 fn decide(w: &mut Writer<'_>, a: &AlertKey, mut f: Vec<(&'static str, Val)>) -> Result<()> {
     match &a.org {
-        Some(o) => super::resolve::require(w.tx, Noun::Org, o)?,
-        None => super::resolve::require(w.tx, Noun::Branch, &Id(a.subject.clone()))?,
+        Some(o) => w.require(Noun::Org, o)?,
+        None => w.require(Noun::Branch, &Id(a.subject.clone()))?,
     }
     if a.raised_on > w.on {
         return Err(Error::invalid(
@@ -212,16 +212,16 @@ pub fn import_org(w: &mut Writer<'_>, o: ImportedOrg) -> Result<()> {
         phone: String::new(),
         entered_on: on,
     };
-    insert_org(w, org, placed)?;
-    let status_on = (o.status != RegStatus::Active).then_some(on);
-    w.update(
-        "orgs",
-        &o.id,
-        &[
-            ("status_on", status_on.into()),
-            ("established_on", o.established_on.into()),
-            // Registered is not operating: counted once verified.
-            ("pending", true.into()),
-        ],
-    )
+    // In the row's insert, not an update after it: the same ops (a field
+    // with no value makes none, as an update would not), no re-read.
+    let mut extra: Vec<(&'static str, Val)> = Vec::new();
+    if o.status != RegStatus::Active {
+        extra.push(("status_on", on.into()));
+    }
+    if let Some(d) = o.established_on {
+        extra.push(("established_on", d.into()));
+    }
+    // Registered is not operating: counted once verified.
+    extra.push(("pending", true.into()));
+    insert_org(w, org, placed, extra)
 }

@@ -359,6 +359,7 @@ fn audit(
                 .collect(),
             marks,
         },
+        None,
     )
 }
 

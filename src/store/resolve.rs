@@ -5,7 +5,7 @@ use rusqlite::{Connection, params};
 use crate::domain::Id;
 use crate::error::{Error, Noun, Result};
 
-fn table_of(what: Noun) -> &'static str {
+pub(super) fn table_of(what: Noun) -> &'static str {
     match what {
         Noun::Street => "streets",
         Noun::Community => "communities",

@@ -7,9 +7,10 @@ use sha2::{Digest, Sha256};
 
 use super::digest::{Covers, ops_digest};
 use super::schema::{SCHEMA_VERSION, TABLES};
+use super::write_cache::{Cache, Seen};
 use super::{Store, Val, meta_get, meta_set};
 use crate::domain::{Command, Date, Id};
-use crate::error::{Error, Result};
+use crate::error::{Error, Noun, Result};
 
 pub use super::actor::Actor;
 
@@ -35,9 +36,14 @@ pub struct Writer<'t> {
     conflicts: bool,
     seq: i64,
     hlc: i64,
+    /// First and last rowid of the ops written, for the audit's digest.
+    rowids: Option<(i64, i64)>,
     /// The day the facts became true (`--on`).
     pub on: Date,
     pub(crate) applied: Applied,
+    /// Statements and lookups kept from command to command.
+    cache: Cache<'t>,
+    seen: std::cell::RefCell<Seen>,
 }
 
 fn now_ms() -> i64 {
@@ -75,23 +81,25 @@ impl Writer<'_> {
         crate::domain::fields::check(table, field, v)?;
         self.seq += 1;
         let hlc = self.tick();
-        self.tx
-            .prepare_cached(
-                "INSERT INTO oplog(site_id, seq, hlc, tbl, row_id, field, value, schema_version, supersedes, actor)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                self.site,
-                self.seq,
-                hlc,
-                table,
-                id.as_str(),
-                field,
-                v.to_json(),
-                SCHEMA_VERSION,
-                supersedes,
-                self.actor
-            ])?;
+        let c = &mut self.cache;
+        c.json.clear();
+        v.write_json(&mut c.json);
+        // serde_json writes UTF-8; bound as text, as the log has always held it.
+        let json = std::str::from_utf8(&c.json).map_err(|e| Error::Other(e.to_string()))?;
+        c.op.execute(params![
+            self.site,
+            self.seq,
+            hlc,
+            table,
+            id.as_str(),
+            field,
+            json,
+            SCHEMA_VERSION,
+            supersedes,
+            self.actor
+        ])?;
+        let r = self.tx.last_insert_rowid();
+        self.rowids = Some((self.rowids.map_or(r, |(first, _)| first), r));
         self.applied.ops += 1;
         if self.conflicts {
             crate::store::merge::after_local_op(self.tx, table, id.as_str())?;
@@ -123,6 +131,7 @@ impl Writer<'_> {
         if n == 0 {
             return Err(Error::Other(format!("update of missing row {table}/{id}")));
         }
+        self.forget(table, id, field);
         let replaced = (!replaced.is_empty()).then(|| replaced.join(","));
         self.op(table, id, field, v, replaced)
     }
@@ -157,19 +166,16 @@ impl Writer<'_> {
         fields: &[(&'static str, Val)],
     ) -> Result<()> {
         check_table(table)?;
-        let cols: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
-        let marks: Vec<String> = (2..=fields.len() + 1).map(|i| format!("?{i}")).collect();
-        let sql = format!(
-            "INSERT INTO {table} (id, {}) VALUES (?1, {})",
-            cols.join(", "),
-            marks.join(", ")
-        );
-        let mut args: Vec<&dyn rusqlite::ToSql> = vec![&id.0];
-        args.extend(fields.iter().map(|(_, v)| v as &dyn rusqlite::ToSql));
-        self.tx.prepare_cached(&sql)?.execute(args.as_slice())?;
+        let stmt = self.cache.insert_stmt(table, fields)?;
+        stmt.raw_bind_parameter(1, id.as_str())?;
+        for (i, (_, v)) in fields.iter().enumerate() {
+            stmt.raw_bind_parameter(i + 2, v)?;
+        }
+        stmt.raw_execute()?;
         for (f, v) in fields {
             self.op(table, id, f, v, None)?;
         }
+        self.seen.get_mut().made(table, id);
         self.applied.created.push(id.clone());
         Ok(())
     }
@@ -209,6 +215,7 @@ impl Writer<'_> {
             self.tx
                 .prepare_cached(&format!("UPDATE {table} SET {f} = ?1 WHERE id = ?2"))?
                 .execute(params![v, id.as_str()])?;
+            self.forget(table, id, f);
             self.op(table, id, f, v, head)?;
         }
         Ok(())
@@ -216,6 +223,37 @@ impl Writer<'_> {
 
     pub fn warn(&mut self, msg: String) {
         self.applied.warnings.push(msg);
+    }
+
+    /// Fails unless a live row `id` of `what` exists. A row this
+    /// transaction made, or found already, is not looked up again.
+    pub fn require(&self, what: Noun, id: &Id) -> Result<()> {
+        self.seen.borrow_mut().require(self.tx, what, id)
+    }
+
+    /// See `Seen::know_live`.
+    fn know_live(&self, table: &str) -> Result<()> {
+        self.seen.borrow_mut().know_live(self.tx, table)
+    }
+
+    /// The street a community or building belongs to.
+    pub fn street_of(&self, table: &str, id: &Id) -> Result<Option<String>> {
+        self.seen.borrow_mut().street_of(self.tx, table, id)
+    }
+
+    /// A changed field may make what the cache holds wrong.
+    fn forget(&mut self, table: &str, id: &Id, field: &str) {
+        let seen = self.seen.get_mut();
+        if field == "deleted" {
+            seen.touched_deleted(table, id);
+        }
+        seen.touched(table);
+    }
+
+    /// The transaction's sequence, clock, op rowids and result; its
+    /// statements end here.
+    fn finish(self) -> (i64, i64, Option<(i64, i64)>, Applied) {
+        (self.seq, self.hlc, self.rowids, self.applied)
     }
 }
 
@@ -263,20 +301,44 @@ impl Store {
         // Generated half-year tasks follow from the data, whoever happens to
         // open the app; everything else is checked.
         let derived = action == "tasks.generate";
-        let checked = !derived && super::scope::acting_user(&self.conn, actor)?.is_some();
+        let mut user = match derived {
+            true => None,
+            false => super::scope::acting_user(&self.conn, actor)?,
+        };
         let detail = format!("{} commands", cmds.len());
         let total = cmds.len();
         // Each command is checked inside the transaction, after the ones
         // before it: an import's task for a row it just added sees that row.
         let mut refusal: Option<Error> = None;
         let r = self.run(actor, action, &detail, None, first_on, |w| {
+            // Most commands of a large batch name an organization (a task,
+            // a survey, a member): one scan of them instead of a lookup each.
+            if total >= BULK {
+                w.know_live("orgs")?;
+            }
+            // A user no longer registered fails the next command's check.
+            let mut lost: Option<Error> = None;
             for (i, (on, cmd)) in cmds.into_iter().enumerate() {
-                if checked && let Err(e) = super::scope::check(w.tx, actor, &cmd) {
+                let check = match (lost.take(), &user) {
+                    (Some(e), _) => Err(e),
+                    (None, Some(u)) => super::scope::check_user(w.tx, u, &cmd),
+                    (None, None) => Ok(()),
+                };
+                if let Err(e) = check {
                     refusal = Some(Error::Refused(e.to_string()));
                     return Err(e);
                 }
+                // The acting user is looked up once, and again after a
+                // command that may have changed users.
+                let users_changed = user.is_some() && changes_users(&cmd);
                 w.on = on;
                 super::apply::apply(w, cmd)?;
+                if users_changed {
+                    match super::scope::acting_user(w.tx, actor) {
+                        Ok(u) => user = u,
+                        Err(e) => lost = Some(e),
+                    }
+                }
                 progress(i + 1, total);
             }
             Ok(())
@@ -309,6 +371,7 @@ impl Store {
             seq,
             0,
             &Covers::default(),
+            None,
         )?;
         tx.commit()?;
         Ok(())
@@ -347,11 +410,14 @@ impl Store {
                 .exists([])?,
             seq,
             hlc,
+            rowids: None,
             on,
             applied: Applied::default(),
+            cache: Cache::new(&tx)?,
+            seen: Default::default(),
         };
         body(&mut w)?;
-        let (last_seq, hlc, applied) = (w.seq, w.hlc, w.applied);
+        let (last_seq, hlc, rowids, applied) = w.finish();
         meta_set(&tx, "hlc", &hlc.to_string())?;
         append_audit(
             &tx,
@@ -365,9 +431,24 @@ impl Store {
             last_seq,
             applied.ops,
             &Covers::local(&site, first_seq, last_seq),
+            rowids,
         )?;
         tx.commit()?;
         Ok(applied)
+    }
+}
+
+/// A batch this large reads the live organizations once, up front.
+const BULK: usize = 1000;
+
+/// Whether a command may change who the acting user is or what they may do.
+fn changes_users(cmd: &Command) -> bool {
+    match cmd {
+        Command::AddUser(_) | Command::SetUser { .. } => true,
+        Command::Delete { table, .. }
+        | Command::Restore { table, .. }
+        | Command::Settle { table, .. } => table == "users",
+        _ => false,
     }
 }
 
@@ -418,6 +499,7 @@ pub(super) fn append_audit(
     last_seq: i64,
     ops: usize,
     covers: &Covers,
+    rowids: Option<(i64, i64)>,
 ) -> Result<()> {
     let prev: Option<(String, Option<String>)> = tx
         .query_row(
@@ -429,7 +511,7 @@ pub(super) fn append_audit(
     // The record answers for its ops: their content, as `check` reads it back.
     // The first record with a digest also answers for the ops held before.
     let first = prev.as_ref().is_none_or(|(_, d)| d.is_none());
-    let digest = ops_digest(tx, covers, first, &|_, _| false)?.hex;
+    let digest = ops_digest(tx, covers, first, &|_, _| false, rowids)?.hex;
     let (ranges, marks) = (covers.ranges_text(), covers.marks_text());
     let prev = prev.map(|(h, _)| h);
     let at = jiff::Timestamp::now().to_string();

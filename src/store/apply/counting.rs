@@ -6,7 +6,6 @@
 use rusqlite::OptionalExtension;
 
 use super::super::Val;
-use super::super::resolve::require;
 use super::super::write::Writer;
 use crate::domain::{Date, Id};
 use crate::error::{Error, Noun, Result};
@@ -148,7 +147,7 @@ pub(in crate::store) fn surveyed(w: &mut Writer<'_>, org: &Id) -> Result<()> {
 /// `org confirm`: a pending organization operates from `w.on`, without a
 /// survey (an inspection, a call, a document).
 pub(in crate::store) fn confirm(w: &mut Writer<'_>, org: &Id) -> Result<()> {
-    require(w.tx, Noun::Org, org)?;
+    w.require(Noun::Org, org)?;
     let (pending, verified) = verification(w, org)?;
     let on = w.on;
     if !pending {

@@ -12,7 +12,6 @@ use users::*;
 use rusqlite::{OptionalExtension, params};
 
 use super::Val;
-use super::resolve::require;
 use super::write::Writer;
 use crate::domain::command::{NewBranch, NewOrg, NewPerson, NewUser, OrgField};
 use crate::domain::kinds::{Mode, Political, Relation, Role};
@@ -53,7 +52,7 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
         }
         Command::AddCommunity { id, name, street } => {
             let name = text("name", &name, true)?;
-            require(w.tx, Noun::Street, &street)?;
+            w.require(Noun::Street, &street)?;
             no_duplicate_name(w, "communities", &name, Some(&street))?;
             w.insert(
                 "communities",
@@ -63,7 +62,7 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
         }
         Command::AddBuilding { id, name, street } => {
             let name = text("name", &name, true)?;
-            require(w.tx, Noun::Street, &street)?;
+            w.require(Noun::Street, &street)?;
             no_duplicate_name(w, "buildings", &name, Some(&street))?;
             w.insert(
                 "buildings",
@@ -81,7 +80,7 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
             identity_check,
             note,
         } => {
-            require(w.tx, Noun::Org, &org)?;
+            w.require(Noun::Org, &org)?;
             let on = w.on;
             if let Some(e) = emp {
                 employees(e)?;
@@ -123,7 +122,7 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
         }
         Command::AddPerson(p) => add_person(w, p),
         Command::SetStatus { person, status } => {
-            require(w.tx, Noun::Person, &person)?;
+            w.require(Noun::Person, &person)?;
             let cur: String = w.tx.query_row(
                 "SELECT status FROM persons WHERE id = ?1",
                 [&person.0],
@@ -156,8 +155,8 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
         Command::CloseOrg { org, reason } => turnover::close_org(w, &org, reason),
         Command::FoundBranch(b) => found_branch(w, b),
         Command::Cover { id, branch, org } => {
-            require(w.tx, Noun::Branch, &branch)?;
-            require(w.tx, Noun::Org, &org)?;
+            w.require(Noun::Branch, &branch)?;
+            w.require(Noun::Org, &org)?;
             branch_active(w, &branch)?;
             org_operating(w, &org)?;
             if link_active(w, &branch, &org)?.is_some() {
@@ -177,8 +176,8 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
             link(w, &id, &branch, &org)
         }
         Command::Uncover { branch, org } => {
-            require(w.tx, Noun::Branch, &branch)?;
-            require(w.tx, Noun::Org, &org)?;
+            w.require(Noun::Branch, &branch)?;
+            w.require(Noun::Org, &org)?;
             let Some(link) = link_active(w, &branch, &org)? else {
                 return Err(Error::invalid(
                     "org",
@@ -193,7 +192,7 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
             w.update("links", &link, &[("to_on", on.into())])
         }
         Command::Dissolve { branch } => {
-            require(w.tx, Noun::Branch, &branch)?;
+            w.require(Noun::Branch, &branch)?;
             branch_active(w, &branch)?;
             let on = w.on;
             w.update("party_orgs", &branch, &[("dissolved_on", on.into())])
@@ -214,8 +213,8 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
             instructor,
             org,
         } => {
-            require(w.tx, Noun::Instructor, &instructor)?;
-            require(w.tx, Noun::Org, &org)?;
+            w.require(Noun::Instructor, &instructor)?;
+            w.require(Noun::Org, &org)?;
             org_operating(w, &org)?;
             if assignment_active(w, &instructor, &org)? {
                 return Err(Error::invalid(
@@ -241,8 +240,8 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
             org,
             note,
         } => {
-            require(w.tx, Noun::Instructor, &instructor)?;
-            require(w.tx, Noun::Org, &org)?;
+            w.require(Noun::Instructor, &instructor)?;
+            w.require(Noun::Org, &org)?;
             if !assignment_active(w, &instructor, &org)? {
                 return Err(Error::invalid(
                     "org",
@@ -320,10 +319,10 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
         } => super::settle::settle(w, &table, &row, &field, value.as_deref()),
         Command::AddTask(t) => {
             if let Some(o) = &t.org {
-                require(w.tx, Noun::Org, o)?;
+                w.require(Noun::Org, o)?;
             }
             if let Some(c) = &t.community {
-                require(w.tx, Noun::Community, c)?;
+                w.require(Noun::Community, c)?;
             }
             let on = w.on;
             let fields = [
@@ -398,18 +397,14 @@ fn place_check(
     community: Option<&Id>,
     building: Option<&Id>,
 ) -> Result<()> {
-    require(w.tx, Noun::Street, street)?;
+    w.require(Noun::Street, street)?;
     for (what, id, table) in [
         (Noun::Community, community, "communities"),
         (Noun::Building, building, "buildings"),
     ] {
         if let Some(id) = id {
-            require(w.tx, what, id)?;
-            let s: Option<String> = w.tx.query_row(
-                &format!("SELECT street_id FROM {table} WHERE id = ?1"),
-                [&id.0],
-                |r| r.get(0),
-            )?;
+            w.require(what, id)?;
+            let s = w.street_of(table, id)?;
             if s.as_deref() != Some(street.as_str()) {
                 return Err(Error::invalid(
                     if what == Noun::Community {
@@ -427,12 +422,18 @@ fn place_check(
 }
 
 fn add_org(w: &mut Writer<'_>, o: NewOrg) -> Result<()> {
-    insert_org(w, o, true)
+    insert_org(w, o, true, Vec::new())
 }
 
 /// A new organization row; `placed` false leaves street and community empty
-/// (a registration-list row whose street is not known yet).
-pub(super) fn insert_org(w: &mut Writer<'_>, o: NewOrg, placed: bool) -> Result<()> {
+/// (a registration-list row whose street is not known yet). `extra` fields
+/// go into the same insert.
+pub(super) fn insert_org(
+    w: &mut Writer<'_>,
+    o: NewOrg,
+    placed: bool,
+    extra: Vec<(&'static str, Val)>,
+) -> Result<()> {
     let name = text("name", &o.name, true)?;
     let code = match o.code.as_deref().filter(|c| !c.trim().is_empty()) {
         Some(c) => Some(code_field(w, c, None)?),
@@ -444,7 +445,7 @@ pub(super) fn insert_org(w: &mut Writer<'_>, o: NewOrg, placed: bool) -> Result<
     if placed {
         place_check(w, &o.street, o.community.as_ref(), o.building.as_ref())?;
     }
-    let fields = [
+    let mut fields = vec![
         ("name", name.into()),
         ("code", code.into()),
         ("kind", o.kind.code().into()),
@@ -464,11 +465,12 @@ pub(super) fn insert_org(w: &mut Writer<'_>, o: NewOrg, placed: bool) -> Result<
         ("phone", text("phone", &o.phone, false)?.into()),
         ("entered_on", o.entered_on.into()),
     ];
+    fields.extend(extra);
     w.insert("orgs", &o.id, &fields)
 }
 
 fn set_org(w: &mut Writer<'_>, org: &Id, fields: Vec<OrgField>) -> Result<()> {
-    require(w.tx, Noun::Org, org)?;
+    w.require(Noun::Org, org)?;
     let before = counting::place_of(w, org)?;
     let (mut street, mut community, mut building): (Id, Option<Id>, Option<Id>) = w.tx.query_row(
         "SELECT street_id, community_id, building_id FROM orgs WHERE id = ?1",

@@ -3,14 +3,14 @@
 use super::*;
 
 pub(super) fn add_person(w: &mut Writer<'_>, p: NewPerson) -> Result<()> {
-    require(w.tx, Noun::Org, &p.org)?;
+    w.require(Noun::Org, &p.org)?;
     let name = text("name", &p.name, true)?;
     let on = w.on;
     let (relation, branch) = if p.status.is_member() {
         let relation = p.relation.unwrap_or(Relation::Residence);
         let branch = match (relation, p.branch) {
             (Relation::Branch, Some(b)) => {
-                require(w.tx, Noun::Branch, &b)?;
+                w.require(Noun::Branch, &b)?;
                 Some(b)
             }
             (Relation::Branch, None) => Some(covering_branch(w, &p.org)?.ok_or_else(|| {
@@ -61,8 +61,8 @@ pub(super) fn add_person(w: &mut Writer<'_>, p: NewPerson) -> Result<()> {
 }
 
 pub(super) fn transfer(w: &mut Writer<'_>, id: Id, person: &Id, branch: &Id) -> Result<()> {
-    require(w.tx, Noun::Person, person)?;
-    require(w.tx, Noun::Branch, branch)?;
+    w.require(Noun::Person, person)?;
+    w.require(Noun::Branch, branch)?;
     branch_active(w, branch)?;
     let (status, relation, cur_branch): (String, Option<String>, Option<String>) = w.tx.query_row(
         "SELECT status, relation, branch_id FROM persons WHERE id = ?1",
@@ -140,7 +140,7 @@ pub(super) fn found_branch(w: &mut Writer<'_>, b: NewBranch) -> Result<()> {
         if b.covers[..i].contains(o) {
             return Err(already_covered(o));
         }
-        require(w.tx, Noun::Org, o)?;
+        w.require(Noun::Org, o)?;
         org_operating(w, o)?;
     }
     place_check(w, &b.street, None, b.building.as_ref())?;

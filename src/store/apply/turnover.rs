@@ -25,7 +25,7 @@ fn not_before(
 
 /// (org, hired_on, left_on) of a person who has not left yet.
 fn employed(w: &Writer<'_>, person: &Id) -> Result<(String, Option<String>)> {
-    require(w.tx, Noun::Person, person)?;
+    w.require(Noun::Person, person)?;
     let (org, hired, left): (Option<String>, Option<String>, Option<String>) = w.tx.query_row(
         "SELECT org_id, hired_on, left_on FROM persons WHERE id = ?1",
         [&person.0],
@@ -63,7 +63,7 @@ pub(super) fn leave(w: &mut Writer<'_>, person: &Id, reason: &str) -> Result<()>
 /// past and the new one gets a hire (what the rules and reports read).
 pub(super) fn move_to(w: &mut Writer<'_>, id: &Id, person: &Id, org: &Id) -> Result<()> {
     let (from_org, _) = employed(w, person)?;
-    require(w.tx, Noun::Org, org)?;
+    w.require(Noun::Org, org)?;
     if from_org == org.0 {
         return Err(Error::invalid(
             "to",
@@ -119,7 +119,7 @@ pub(super) fn move_to(w: &mut Writer<'_>, id: &Id, person: &Id, org: &Id) -> Res
 }
 
 pub(super) fn end_assignment(w: &mut Writer<'_>, assignment: &Id) -> Result<()> {
-    require(w.tx, Noun::Assignment, assignment)?;
+    w.require(Noun::Assignment, assignment)?;
     let (from, to): (Option<String>, Option<String>) = w.tx.query_row(
         "SELECT from_on, to_on FROM assignments WHERE id = ?1",
         [&assignment.0],
@@ -145,7 +145,7 @@ pub(super) fn end_assignment(w: &mut Writer<'_>, assignment: &Id) -> Result<()> 
 /// Closes the row (`closed_on`) and records why as the registration status
 /// and its day; a status already the same keeps its earlier day.
 pub(super) fn close_org(w: &mut Writer<'_>, org: &Id, reason: RegStatus) -> Result<()> {
-    require(w.tx, Noun::Org, org)?;
+    w.require(Noun::Org, org)?;
     if reason.is_operating() {
         return RegStatus::parse_closure(reason.code()).map(|_| ());
     }

@@ -34,7 +34,7 @@ pub(super) fn user_place(
                     tr("街道用户需指定街道", "a street user needs --street"),
                 )
             })?;
-            require(w.tx, Noun::Street, &s)?;
+            w.require(Noun::Street, &s)?;
             Ok((Some(s), None))
         }
         Role::Community => {
@@ -45,7 +45,7 @@ pub(super) fn user_place(
                     tr("社区用户需指定社区", "a community user needs --community"),
                 )
             })?;
-            require(w.tx, Noun::Community, &c)?;
+            w.require(Noun::Community, &c)?;
             let s: Option<String> = w.tx.query_row(
                 "SELECT street_id FROM communities WHERE id = ?1",
                 [&c.0],

@@ -1,0 +1,169 @@
+//! What one write transaction keeps from command to command, so a batch of
+//! a hundred thousand commands pays once for what they share: the op-log
+//! insert and each row insert prepared once, one buffer for op values, and
+//! the rows it knows to be live (made by it, or found by it), so a command
+//! that names a row an earlier command of the batch made or checked does
+//! not look it up again.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{Connection, Statement};
+
+use crate::domain::Id;
+use crate::error::{Error, Noun, Result};
+
+const OP_INSERT: &str =
+    "INSERT INTO oplog(site_id, seq, hlc, tbl, row_id, field, value, schema_version, supersedes, actor)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+/// The tables commands name rows of (`resolve::require`): only their rows
+/// are worth remembering.
+const NAMED: [&str; 10] = [
+    "streets",
+    "communities",
+    "buildings",
+    "orgs",
+    "party_orgs",
+    "persons",
+    "instructors",
+    "assignments",
+    "tasks",
+    "alerts",
+];
+
+/// A row known by table (its place in `NAMED`) and id; ids that are not
+/// UUIDs are not kept.
+type Key = (usize, u128);
+
+fn key(table: &str, s: &str) -> Option<Key> {
+    let t = NAMED.iter().position(|t| *t == table)?;
+    // Only the canonical spelling: another spelling of the same UUID is
+    // another id to SQLite.
+    let canonical = s.len() == 36
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b) || b == b'-');
+    if !canonical {
+        return None;
+    }
+    let u = uuid::Uuid::try_parse(s).ok()?;
+    Some((t, u.as_u128()))
+}
+
+pub(super) struct Cache<'t> {
+    conn: &'t Connection,
+    pub op: Statement<'t>,
+    /// Row inserts by table and field names.
+    inserts: HashMap<Vec<&'static str>, Statement<'t>>,
+    names: Vec<&'static str>,
+    /// An op's value as JSON, reused from op to op.
+    pub json: Vec<u8>,
+}
+
+/// Rows live now (not deleted) as this transaction made or found them, and
+/// where communities and buildings are, as looked up.
+#[derive(Default)]
+pub(super) struct Seen {
+    live: HashSet<Key>,
+    street_of: HashMap<Key, Option<String>>,
+}
+
+impl<'t> Cache<'t> {
+    pub fn new(conn: &'t Connection) -> Result<Cache<'t>> {
+        Ok(Cache {
+            conn,
+            op: conn.prepare(OP_INSERT)?,
+            inserts: HashMap::new(),
+            names: Vec::new(),
+            json: Vec::new(),
+        })
+    }
+
+    /// The insert of `fields` into `table`, prepared the first time.
+    pub fn insert_stmt(
+        &mut self,
+        table: &'static str,
+        fields: &[(&'static str, crate::store::Val)],
+    ) -> Result<&mut Statement<'t>> {
+        self.names.clear();
+        self.names.push(table);
+        self.names.extend(fields.iter().map(|(f, _)| *f));
+        if !self.inserts.contains_key(self.names.as_slice()) {
+            let marks: Vec<String> = (2..=fields.len() + 1).map(|i| format!("?{i}")).collect();
+            let sql = format!(
+                "INSERT INTO {table} (id, {}) VALUES (?1, {})",
+                self.names[1..].join(", "),
+                marks.join(", ")
+            );
+            let stmt = self.conn.prepare(&sql)?;
+            self.inserts.insert(self.names.clone(), stmt);
+        }
+        self.inserts
+            .get_mut(self.names.as_slice())
+            .ok_or_else(|| Error::Other(format!("insert into {table} not prepared")))
+    }
+}
+
+impl Seen {
+    pub fn made(&mut self, table: &str, id: &Id) {
+        if let Some(k) = key(table, id.as_str()) {
+            self.live.insert(k);
+        }
+    }
+
+    /// The row's `deleted` was written: it is looked up again when named.
+    pub fn touched_deleted(&mut self, table: &str, id: &Id) {
+        if let Some(k) = key(table, id.as_str()) {
+            self.live.remove(&k);
+        }
+    }
+
+    /// Forgets where communities and buildings are once one of them changes.
+    pub fn touched(&mut self, table: &str) {
+        if matches!(table, "communities" | "buildings") {
+            self.street_of.clear();
+        }
+    }
+
+    /// Takes every live row of `table` as known: one scan in place of a
+    /// lookup per command, for a batch whose commands name many of them.
+    pub fn know_live(&mut self, conn: &Connection, table: &str) -> Result<()> {
+        let mut stmt = conn.prepare(&format!("SELECT id FROM {table} WHERE deleted = 0"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            if let Some(k) = r.get_ref(0)?.as_str().ok().and_then(|id| key(table, id)) {
+                self.live.insert(k);
+            }
+        }
+        Ok(())
+    }
+
+    /// Fails unless a live row `id` of `what` exists; a row this
+    /// transaction made or already found is not looked up again.
+    pub fn require(&mut self, conn: &Connection, what: Noun, id: &Id) -> Result<()> {
+        let table = super::resolve::table_of(what);
+        let k = key(table, id.as_str());
+        if k.is_some_and(|k| self.live.contains(&k)) {
+            return Ok(());
+        }
+        super::resolve::require(conn, what, id)?;
+        if let Some(k) = k {
+            self.live.insert(k);
+        }
+        Ok(())
+    }
+
+    /// The street of a community or building row, looked up once.
+    pub fn street_of(&mut self, conn: &Connection, table: &str, id: &Id) -> Result<Option<String>> {
+        let k = key(table, id.as_str());
+        if let Some(s) = k.and_then(|k| self.street_of.get(&k)) {
+            return Ok(s.clone());
+        }
+        let s: Option<String> = conn
+            .prepare_cached(&format!("SELECT street_id FROM {table} WHERE id = ?1"))?
+            .query_row([id.as_str()], |r| r.get(0))?;
+        if let Some(k) = k {
+            self.street_of.insert(k, s.clone());
+        }
+        Ok(s)
+    }
+}

@@ -17,6 +17,12 @@ fn upgraded() -> Ledger {
     l
 }
 
+/// Read-only, so a missing fixture fails here instead of being created empty.
+fn fixture() -> rusqlite::Connection {
+    rusqlite::Connection::open_with_flags(FIXTURE, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .unwrap_or_else(|e| panic!("open {FIXTURE}: {e}"))
+}
+
 fn version(l: &Ledger) -> i64 {
     l.conn()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -31,7 +37,7 @@ fn alert<'a>(all: &'a Value, id: &str) -> &'a Value {
 
 #[test]
 fn the_fixture_is_from_the_previous_schema() {
-    let conn = rusqlite::Connection::open(FIXTURE).expect("open");
+    let conn = fixture();
     let v: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("user_version");
@@ -49,7 +55,7 @@ fn a_ledger_from_the_previous_release_upgrades_keeps_its_decisions_and_syncs() {
     let l = upgraded();
     // decisions taken by the old release, read straight from the file
     let decided: Vec<(String, String)> = {
-        let conn = rusqlite::Connection::open(FIXTURE).expect("open");
+        let conn = fixture();
         let mut stmt = conn
             .prepare("SELECT id, state FROM alerts WHERE state IN ('snoozed', 'dismissed') ORDER BY state")
             .expect("prepare");

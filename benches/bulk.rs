@@ -196,8 +196,9 @@ fn import_vs_sqlite(c: &mut Criterion) {
         .unwrap_or(0.0);
     let oplog_bytes = sql_one(
         &ledger,
-        "SELECT SUM(pgsize) FROM dbstat WHERE name = 'oplog' OR name IN
-         (SELECT name FROM sqlite_master WHERE tbl_name = 'oplog')",
+        "SELECT SUM(pgsize) FROM dbstat WHERE name IN
+         (SELECT name FROM sqlite_master
+          WHERE tbl_name IN ('ops', 'op_sites', 'op_tables', 'op_actors'))",
     );
     let (ls, ps) = (size(&ledger), size(&plain));
     eprintln!(
@@ -245,5 +246,115 @@ fn half_year_tasks(c: &mut Criterion) {
     remove_db(&work);
 }
 
-criterion_group!(benches, import_vs_sqlite, half_year_tasks);
+/// `gen --orgs 100000` as a cadre would run it, start to end of the process.
+fn gen_district(c: &mut Criterion) {
+    std::fs::create_dir_all(data_dir()).expect("bench dir");
+    let db = data_dir().join("bulk-gen.db");
+    let seen = RefCell::new(Vec::new());
+    let orgs = common::ORGS.to_string();
+    let mut g = c.benchmark_group("gen_100k");
+    g.sample_size(10).sampling_mode(SamplingMode::Flat);
+    g.bench_function("gen", |b| {
+        b.iter_custom(|n| {
+            timed(
+                n,
+                &seen,
+                || remove_db(&db),
+                || liangxin(&db, &["gen", "--orgs", &orgs]),
+            )
+        })
+    });
+    g.finish();
+    eprintln!(
+        "gen --orgs {orgs}: {:.0} ms; the ledger is {} B",
+        ms(median(&seen.borrow())),
+        size(&db)
+    );
+    remove_db(&db);
+}
+
+/// `sync clone` of the imported ledger: the bytes the server sends, caught by
+/// a wrapper around `sync serve`, beside the ledger's size, and the time
+/// beside `cp` of the same file.
+fn clone_vs_cp(c: &mut Criterion) {
+    let ledger = data_dir().join("bulk-import.db");
+    if !ledger.exists() {
+        fresh_ledger(&ledger);
+        run(import(&ledger, &registration_csv()));
+    }
+    // Settle the WAL into the file, so `cp` copies the whole ledger.
+    sql_one(&ledger, "PRAGMA wal_checkpoint(TRUNCATE)");
+    let copy = data_dir().join("bulk-clone.db");
+    let cp_copy = data_dir().join("bulk-cp.db");
+    let wire = data_dir().join("bulk-clone.wire");
+    let serve = data_dir().join("serve-counting.sh");
+    std::fs::write(
+        &serve,
+        format!(
+            "#!/bin/sh\n'{}' \"$@\" | tee '{}'\n",
+            env!("CARGO_BIN_EXE_liangxin"),
+            wire.display()
+        ),
+    )
+    .expect("wrapper");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&serve, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let ours = RefCell::new(Vec::new());
+    let anchor = RefCell::new(Vec::new());
+    let mut g = c.benchmark_group("clone_100k");
+    g.sample_size(10).sampling_mode(SamplingMode::Flat);
+    g.bench_function("liangxin_sync_clone", |b| {
+        b.iter_custom(|n| {
+            timed(
+                n,
+                &ours,
+                || remove_db(&copy),
+                || {
+                    let mut c = liangxin(&copy, &["sync", "clone"]);
+                    c.arg(&ledger).arg("--remote-cmd").arg(&serve);
+                    c
+                },
+            )
+        })
+    });
+    g.bench_function("cp", |b| {
+        b.iter_custom(|n| {
+            timed(
+                n,
+                &anchor,
+                || remove_db(&cp_copy),
+                || {
+                    let mut c = Command::new("cp");
+                    c.arg(&ledger).arg(&cp_copy);
+                    c
+                },
+            )
+        })
+    });
+    g.finish();
+    let (ls, ws) = (size(&ledger), size(&wire));
+    let (a, b) = (median(&ours.borrow()), median(&anchor.borrow()));
+    eprintln!(
+        "sync clone of the imported ledger ({ls} B): {ws} B on the wire, {:.2}x the ledger; {:.0} ms, cp {:.0} ms: {:.1}x",
+        ws as f64 / ls.max(1) as f64,
+        ms(a),
+        ms(b),
+        a.as_secs_f64() / b.as_secs_f64()
+    );
+    for p in [&copy, &cp_copy] {
+        remove_db(p);
+    }
+    let _ = std::fs::remove_file(&wire);
+}
+
+criterion_group!(
+    benches,
+    import_vs_sqlite,
+    clone_vs_cp,
+    half_year_tasks,
+    gen_district
+);
 criterion_main!(benches);

@@ -60,7 +60,12 @@ fn ops_are_gap_free_clocked_and_record_what_they_replaced() {
     }
     let emp: Vec<&Op> = ops
         .iter()
-        .filter(|o| o.3 == "orgs" && o.5 == "employees")
+        // the op that made the row carries all its fields
+        .filter(|o| {
+            o.3 == "orgs"
+                && (o.5 == "employees"
+                    || (o.5 == "*" && o.6.as_deref().is_some_and(|v| v.contains("\"employees\""))))
+        })
         .collect();
     let org_id: String = conn
         .query_row(

@@ -10,7 +10,12 @@ pub const ORGS: usize = 100_000;
 pub fn district_path() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join("bench-data")
-        .join(format!("gen-{ORGS}-v2.db"))
+        // One file per schema: a district written by an older build would be
+        // migrated, not written as this build writes it.
+        .join(format!(
+            "gen-{ORGS}-s{}.db",
+            liangxin::store::schema::SCHEMA_VERSION
+        ))
 }
 
 pub fn district() -> Store {

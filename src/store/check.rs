@@ -298,7 +298,7 @@ fn audit_chain(conn: &Connection) -> Result<Walk> {
                 .and_then(|m| m.get(&seq))
                 .is_some_and(|&at| at > rowid)
         };
-        let d = ops_digest(conn, &covers, first, &later, None)?;
+        let d = ops_digest(conn, &covers, first, &later)?;
         w.ops_checked += d.ops;
         if let Some(op) = d.missing {
             w.ops_broken = Some(format!(

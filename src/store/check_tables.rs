@@ -200,15 +200,21 @@ fn compare_table(
                 return Ok(group);
             };
             match &mut group {
-                None => {
-                    let mut m = BTreeMap::new();
-                    m.insert(op.field.clone(), vec![op]);
-                    group = Some((row, m));
-                }
-                Some((g, m)) if *g == row => m.entry(op.field.clone()).or_default().push(op),
-                Some(_) => {
+                Some((g, _)) if *g != row => {
                     held = Some((row, op));
                     return Ok(group);
+                }
+                Some((_, m)) => {
+                    for o in op.expand() {
+                        m.entry(o.field.clone()).or_default().push(o);
+                    }
+                }
+                None => {
+                    let mut m: BTreeMap<String, Vec<Op>> = BTreeMap::new();
+                    for o in op.expand() {
+                        m.entry(o.field.clone()).or_default().push(o);
+                    }
+                    group = Some((row, m));
                 }
             }
         }

@@ -104,63 +104,18 @@ pub(super) struct OpsDigest {
     pub ops: usize,
 }
 
-/// The ops `a..=b` of `site` hashed as `ops_digest` does, read by rowid
-/// from `lo` to `hi`; None unless those rows are exactly those ops, in
-/// order (the caller then reads them by sequence). Only a local write's
-/// own range comes here: no later record has marked its ops refused.
-fn by_rowid(
-    conn: &Connection,
-    mut h: Sha256,
-    site: &str,
-    a: i64,
-    b: i64,
-    lo: i64,
-    hi: i64,
-) -> Result<Option<(Sha256, usize)>> {
-    if hi - lo != b - a {
-        return Ok(None);
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT seq, hlc, tbl, row_id, field, value, supersedes, refused, site_id FROM oplog
-         WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid",
-    )?;
-    let mut rows = stmt.query(params![lo, hi])?;
-    let mut next = a;
-    while let Some(r) = rows.next()? {
-        let ours = r.get_ref(0)? == ValueRef::Integer(next)
-            && r.get_ref(8)? == ValueRef::Text(site.as_bytes());
-        if !ours || next > b {
-            return Ok(None);
-        }
-        next += 1;
-        h.update(b"O");
-        put(&mut h, ValueRef::Text(site.as_bytes()));
-        for i in 0..8 {
-            put(&mut h, r.get_ref(i)?);
-        }
-    }
-    if next != b + 1 {
-        return Ok(None);
-    }
-    Ok(Some((h, (b - a + 1) as usize)))
-}
-
 /// SHA-256 over the content of the ops `covers` names, as the op log holds
 /// them now: per range, each op in sequence order (site, seq, hlc, table,
 /// row, field, value, supersedes, refused); then each marked op's refusal.
 /// `marked_later(site, seq)`: a later record marked the op refused, so it
 /// held none when this record was written. With `base`, the per-site ops
 /// held before records carried digests are folded in too (the first record
-/// with a digest answers for that list). `rowids`: where the one range of a
-/// local write lies in the table (first and last rowid it inserted), read
-/// straight through instead of through the index when every row there is
-/// the op expected.
+/// with a digest answers for that list).
 pub(super) fn ops_digest(
     conn: &Connection,
     covers: &Covers,
     base: bool,
     marked_later: &dyn Fn(&str, i64) -> bool,
-    rowids: Option<(i64, i64)>,
 ) -> Result<OpsDigest> {
     let mut h = Sha256::new();
     let mut missing = None;
@@ -174,12 +129,6 @@ pub(super) fn ops_digest(
         put(&mut h, ValueRef::Text(site.as_bytes()));
         put(&mut h, ValueRef::Integer(*a));
         put(&mut h, ValueRef::Integer(*b));
-        if let Some((lo, hi)) = rowids.filter(|_| covers.ranges.len() == 1) {
-            if let Some((done, n)) = by_rowid(conn, h.clone(), site, *a, *b, lo, hi)? {
-                (h, ops) = (done, n);
-                continue;
-            }
-        }
         let mut rows = stmt.query(params![site, a, b])?;
         let mut next = *a;
         while let Some(r) = rows.next()? {

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::op::{Columns, OP_COLUMNS, Op};
+use super::op::{Columns, OP_COLUMNS, Op, ROW};
 use crate::error::Result;
 use crate::store::Val;
 
@@ -190,8 +190,9 @@ pub fn row_ops(tx: &Connection, tbl: &str, row: &str) -> Result<BTreeMap<String,
     ))?;
     let mut out: BTreeMap<String, Vec<Op>> = BTreeMap::new();
     for op in stmt.query_map(params![tbl, row], Op::from_row)? {
-        let op = op?;
-        out.entry(op.field.clone()).or_default().push(op);
+        for op in op?.expand() {
+            out.entry(op.field.clone()).or_default().push(op);
+        }
     }
     Ok(out)
 }
@@ -212,11 +213,13 @@ pub fn heads(ops: &[Op]) -> Vec<Op> {
 /// The heads of one field as stored now.
 pub fn field_heads(tx: &Connection, tbl: &str, row: &str, field: &str) -> Result<Vec<Op>> {
     let mut stmt = tx.prepare_cached(&format!(
-        "SELECT {OP_COLUMNS} FROM oplog WHERE tbl = ?1 AND row_id = ?2 AND field = ?3 AND refused IS NULL"
+        "SELECT {OP_COLUMNS} FROM oplog WHERE tbl = ?1 AND row_id = ?2 AND field IN (?3, '{ROW}')
+         AND refused IS NULL"
     ))?;
-    let ops = stmt
-        .query_map(params![tbl, row, field], Op::from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut ops = Vec::new();
+    for op in stmt.query_map(params![tbl, row, field], Op::from_row)? {
+        ops.extend(op?.expand().into_iter().filter(|o| o.field == field));
+    }
     Ok(heads(&ops))
 }
 

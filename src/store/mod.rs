@@ -30,6 +30,7 @@ pub mod schema;
 mod schema_audit;
 mod schema_counting;
 mod schema_loop;
+mod schema_oplog;
 mod schema_page;
 mod schema_people;
 mod schema_sync;

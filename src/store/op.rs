@@ -32,6 +32,11 @@ pub struct Op {
     pub refused: Option<String>,
 }
 
+/// The field a row op names. A new row is one op whose value is a JSON
+/// object of all its fields; it stands for one field-level op per field, each
+/// with the row op's key, so merge and conflicts stay field by field.
+pub const ROW: &str = "*";
+
 /// The columns of `oplog` in the order `Op::from_row` reads them.
 pub const OP_COLUMNS: &str =
     "site_id, seq, hlc, tbl, row_id, field, value, schema_version, supersedes, actor, refused";
@@ -51,6 +56,41 @@ impl Op {
             actor: r.get(9)?,
             refused: r.get(10)?,
         })
+    }
+
+    pub fn is_row(&self) -> bool {
+        self.field == ROW
+    }
+
+    /// The field-level ops this op stands for: itself, or one per field of a
+    /// row op (same key and clock, superseding nothing).
+    pub fn expand(&self) -> Vec<Op> {
+        if !self.is_row() {
+            return vec![self.clone()];
+        }
+        row_fields(self.value.as_deref())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(field, value)| Op {
+                field,
+                value: Some(value),
+                supersedes: None,
+                ..self.clone()
+            })
+            .collect()
+    }
+
+    /// The fields this op sets.
+    pub fn fields(&self) -> Vec<String> {
+        if self.is_row() {
+            row_fields(self.value.as_deref())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect()
+        } else {
+            vec![self.field.clone()]
+        }
     }
 
     /// "site:seq", as `supersedes` names ops.
@@ -84,6 +124,26 @@ pub fn parse_value(v: Option<&str>) -> Option<Val> {
     }
 }
 
+/// A row op's fields with each value as a field op holds it (JSON text);
+/// `None` unless the value is an object of nulls, integers and strings.
+pub fn row_fields(v: Option<&str>) -> Option<Vec<(String, String)>> {
+    let map = match serde_json::from_str::<serde_json::Value>(v?).ok()? {
+        serde_json::Value::Object(m) => m,
+        _ => return None,
+    };
+    map.into_iter()
+        .map(|(k, v)| match &v {
+            serde_json::Value::Null | serde_json::Value::String(_) => Some((k, v.to_string())),
+            serde_json::Value::Number(n) if n.is_i64() => Some((k, v.to_string())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Most fields a row op may carry, and its largest value.
+const ROW_FIELDS_MAX: usize = 64;
+const ROW_VALUE_MAX: usize = 64 * 1024;
+
 /// The columns ops may name, per table (the key `id` excluded): field names
 /// are spliced into SQL, so only names the schema has pass.
 pub struct Columns(HashMap<&'static str, HashSet<String>>);
@@ -110,17 +170,32 @@ impl Columns {
     /// so only their shape is checked.
     pub fn check(&self, op: &Op, current_schema: i64) -> Result<()> {
         let ok_id = |s: &str| !s.is_empty() && s.len() <= 64 && !s.contains([',', ':']);
+        let newer = op.schema > current_schema;
+        let (value_ok, known) = if op.is_row() {
+            let fields = row_fields(op.value.as_deref());
+            let value_ok = fields.as_ref().is_some_and(|f| {
+                !f.is_empty()
+                    && f.len() <= ROW_FIELDS_MAX
+                    && f.iter().all(|(_, v)| v.len() <= 4096)
+                    && op.value.as_ref().is_some_and(|v| v.len() <= ROW_VALUE_MAX)
+            });
+            let known = newer
+                || fields.is_some_and(|f| f.iter().all(|(k, _)| k != "id" && self.has(&op.tbl, k)));
+            (value_ok && op.supersedes.is_none(), known)
+        } else {
+            let value_ok = parse_value(op.value.as_deref()).is_some()
+                && op.value.as_ref().is_none_or(|v| v.len() <= 4096);
+            (value_ok, newer || self.has(&op.tbl, &op.field))
+        };
         let shape = ok_id(&op.site)
             && op.seq >= 1
             && op.hlc >= 0
             && !op.row.is_empty()
             && op.row.len() <= 64
             && op.schema >= 1
-            && parse_value(op.value.as_deref()).is_some()
-            && op.value.as_ref().is_none_or(|v| v.len() <= 4096)
+            && value_ok
             && op.supersedes.as_ref().is_none_or(|s| s.len() <= 64 * 1024)
             && op.actor.as_ref().is_none_or(|s| s.len() <= 512);
-        let known = op.schema > current_schema || self.has(&op.tbl, &op.field);
         if shape && known {
             Ok(())
         } else {

@@ -212,7 +212,7 @@ pub struct AssignmentView {
     pub last_visit_on: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct HistoryView {
     pub at: String,
     pub user: String,
@@ -344,6 +344,21 @@ pub fn org_detail(conn: &Connection, id: &Id, day: Date) -> Result<OrgDetail> {
             })
         },
     )?;
+    // A row op made the row: shown as the fields it set, one a line.
+    let history = history
+        .into_iter()
+        .flat_map(|h| match crate::store::op::row_fields(Some(&h.value)) {
+            Some(fields) if h.field == crate::store::op::ROW => fields
+                .into_iter()
+                .map(|(field, value)| HistoryView {
+                    field,
+                    value,
+                    ..h.clone()
+                })
+                .collect(),
+            _ => vec![h],
+        })
+        .collect();
     d.links = links;
     d.persons = persons;
     d.instructors = instructors;

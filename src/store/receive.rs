@@ -243,7 +243,7 @@ fn receive_in_tx(conn: &mut Connection, own: &str, from: &Sender, ops: &[Op]) ->
         touched
             .entry((op.tbl.clone(), op.row.clone()))
             .or_default()
-            .insert(op.field.clone());
+            .extend(op.fields());
     }
     for ((tbl, row), fields) in &touched {
         rep.new_conflicts += merge_row(&tx, &cols, tbl, row, Some(fields))?;
@@ -288,7 +288,10 @@ fn note_refused_upstream(tx: &Transaction<'_>, cols: &Columns, own: &str, op: &O
     }
     let changed = tx
         .prepare_cached(
-            "UPDATE oplog SET refused = ?3 WHERE site_id = ?1 AND seq = ?2 AND refused IS NULL",
+            // On the store itself: a view's triggers report no changes.
+            "UPDATE ops SET refused = ?3
+             WHERE site = (SELECT n FROM op_sites WHERE site_id = ?1) AND seq = ?2
+               AND refused IS NULL",
         )?
         .execute(params![op.site, op.seq, why])?;
     if changed > 0 {
@@ -359,7 +362,6 @@ fn audit(
                 .collect(),
             marks,
         },
-        None,
     )
 }
 

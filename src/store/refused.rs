@@ -100,7 +100,6 @@ impl Store {
                 ranges: Vec::new(),
                 marks: vec![(op.site.clone(), op.seq)],
             },
-            None,
         )?;
         tx.commit()?;
         Ok(())
@@ -110,17 +109,19 @@ impl Store {
     /// at the next sync (after the user's scope was changed).
     pub fn resend_refused(&mut self, actor: &Actor, key: &str, on: Date) -> Result<()> {
         let op = self.open_refused(key)?;
-        self.apply(
-            actor,
-            on,
-            Command::Settle {
-                table: op.tbl.clone(),
-                row: Id(op.row.clone()),
-                field: op.field.clone(),
-                value: op.value.clone(),
-            },
-            Some("sync refused resend"),
-        )?;
+        let settle = |o: &Op| Command::Settle {
+            table: o.tbl.clone(),
+            row: Id(o.row.clone()),
+            field: o.field.clone(),
+            value: o.value.clone(),
+        };
+        if op.is_row() {
+            // A refused new row is sent again field by field, in one write.
+            let cmds = op.expand().iter().map(|o| (on, settle(o))).collect();
+            self.apply_batch(actor, "sync.refused.resend", cmds)?;
+        } else {
+            self.apply(actor, on, settle(&op), Some("sync refused resend"))?;
+        }
         self.conn.execute(
             "UPDATE sync_refused SET state = 'resent' WHERE site_id = ?1 AND seq = ?2",
             params![op.site, op.seq],

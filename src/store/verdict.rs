@@ -48,6 +48,16 @@ pub(super) enum Verdict {
     Drop(String),
 }
 
+impl Verdict {
+    fn rank(&self) -> u8 {
+        match self {
+            Verdict::Apply => 0,
+            Verdict::Refuse(_) => 1,
+            Verdict::Drop(_) => 2,
+        }
+    }
+}
+
 /// The verdict on each op the batch may store, decided before any is
 /// stored: ops that move a row (street, community, the organization a row
 /// belongs to) first, in order, each judged with the moves accepted before
@@ -63,7 +73,7 @@ pub(super) fn decide(
     ops: &[Op],
 ) -> Result<HashMap<(String, i64), Verdict>> {
     let mut held: HashMap<&str, i64> = HashMap::new();
-    let mut candidates: Vec<&Op> = Vec::new();
+    let mut candidates: Vec<Op> = Vec::new();
     for op in ops {
         if op.site == own || op.refused.is_some() || op.schema > SCHEMA_VERSION {
             continue;
@@ -80,7 +90,8 @@ pub(super) fn decide(
             }
         };
         if op.seq > h {
-            candidates.push(op);
+            // A row op is judged field by field, as the ops it stands for.
+            candidates.extend(op.expand());
         }
     }
     let verdict = |op: &Op, batch: &Batch| -> Result<Verdict> {
@@ -95,9 +106,8 @@ pub(super) fn decide(
             (None, None) => Verdict::Apply,
         })
     };
-    let (moves, rest): (Vec<&Op>, Vec<&Op>) = candidates
-        .into_iter()
-        .partition(|o| Batch::decides_place(o));
+    let (moves, rest): (Vec<&Op>, Vec<&Op>) =
+        candidates.iter().partition(|o| Batch::decides_place(o));
     // Moves: each judged with the others that stand; a refused one is taken
     // out and the rest judged again, until none more is refused (refusals
     // only shrink the set, so this ends).
@@ -131,10 +141,18 @@ pub(super) fn decide(
     // the batch too: making a half-year task is judged by it).
     let batch = Batch::of(accepted.iter().chain(rest.iter()).copied());
     for op in accepted {
-        out.insert((op.site.clone(), op.seq), Verdict::Apply);
+        out.entry((op.site.clone(), op.seq))
+            .or_insert(Verdict::Apply);
     }
     for op in rest {
-        out.insert((op.site.clone(), op.seq), verdict(op, &batch)?);
+        let v = verdict(op, &batch)?;
+        // The fields of one row op share its key: the worst verdict stands.
+        let slot = out
+            .entry((op.site.clone(), op.seq))
+            .or_insert(Verdict::Apply);
+        if v.rank() > slot.rank() {
+            *slot = v;
+        }
     }
     Ok(out)
 }

@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 
 use super::digest::{Covers, ops_digest};
+use super::op::ROW;
 use super::schema::{SCHEMA_VERSION, TABLES};
 use super::write_cache::{Cache, Seen};
 use super::{Store, Val, meta_get, meta_set};
@@ -28,16 +29,16 @@ pub struct Applied {
 /// `Store::run`, so no write can skip the op log or the audit record.
 pub struct Writer<'t> {
     pub(crate) tx: &'t Transaction<'t>,
-    site: String,
-    /// Stamped on each op: who, as a conflict shows it on every replica.
-    actor: String,
+    /// This replica's site and the acting label, by their numbers in the
+    /// op log (`op_sites`, `op_actors`). The label is stamped on each op:
+    /// who, as a conflict shows it on every replica.
+    site_no: i64,
+    actor_no: i64,
     /// Whether any conflict is listed. Local ops never create one, so when
     /// none is listed at the start the per-op conflict check is skipped.
     conflicts: bool,
     seq: i64,
     hlc: i64,
-    /// First and last rowid of the ops written, for the audit's digest.
-    rowids: Option<(i64, i64)>,
     /// The day the facts became true (`--on`).
     pub on: Date,
     pub(crate) applied: Applied,
@@ -79,27 +80,56 @@ impl Writer<'_> {
     ) -> Result<()> {
         // Every field any command sets passes the rule a peer checks it by.
         crate::domain::fields::check(table, field, v)?;
-        self.seq += 1;
-        let hlc = self.tick();
         let c = &mut self.cache;
         c.json.clear();
         v.write_json(&mut c.json);
+        self.append(table, id, field, supersedes)
+    }
+
+    /// A new row's one op: all its fields as a JSON object.
+    fn row_op(&mut self, table: &str, id: &Id, fields: &[(&'static str, Val)]) -> Result<()> {
+        let c = &mut self.cache;
+        c.json.clear();
+        c.json.push(b'{');
+        for (i, (f, v)) in fields.iter().enumerate() {
+            crate::domain::fields::check(table, f, v)?;
+            if i > 0 {
+                c.json.push(b',');
+            }
+            Val::Text((*f).to_string()).write_json(&mut c.json);
+            c.json.push(b':');
+            v.write_json(&mut c.json);
+        }
+        c.json.push(b'}');
+        self.append(table, id, ROW, None)
+    }
+
+    /// Appends the op whose value is in the cache's buffer.
+    fn append(
+        &mut self,
+        table: &str,
+        id: &Id,
+        field: &str,
+        supersedes: Option<String>,
+    ) -> Result<()> {
+        self.seq += 1;
+        let hlc = self.tick();
+        let c = &mut self.cache;
         // serde_json writes UTF-8; bound as text, as the log has always held it.
+        let tbl = c.table_no(table)?;
         let json = std::str::from_utf8(&c.json).map_err(|e| Error::Other(e.to_string()))?;
         c.op.execute(params![
-            self.site,
+            self.site_no,
             self.seq,
             hlc,
-            table,
+            tbl,
             id.as_str(),
             field,
             json,
             SCHEMA_VERSION,
             supersedes,
-            self.actor
+            self.actor_no
         ])?;
-        let r = self.tx.last_insert_rowid();
-        self.rowids = Some((self.rowids.map_or(r, |(first, _)| first), r));
         self.applied.ops += 1;
         if self.conflicts {
             crate::store::merge::after_local_op(self.tx, table, id.as_str())?;
@@ -139,10 +169,13 @@ impl Writer<'_> {
     /// Marks a row deleted (a tombstone). The op names every head of the row
     /// it saw, so an edit made elsewhere without seeing it shows as a conflict.
     pub fn delete(&mut self, table: &str, id: &Id) -> Result<()> {
+        // A row op heads many fields under one key: named once.
         let seen: Vec<String> = crate::store::merge::row_ops(self.tx, table, id.as_str())?
             .values()
             .flat_map(|ops| crate::store::merge::heads(ops))
             .map(|o| o.key())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
             .collect();
         self.set_superseding(table, id, "deleted", &Val::Int(1), seen)
     }
@@ -158,7 +191,7 @@ impl Writer<'_> {
         self.set_superseding(table, id, field, v, heads)
     }
 
-    /// Creates a row; one op per field.
+    /// Creates a row: one op carrying its fields.
     pub fn insert(
         &mut self,
         table: &'static str,
@@ -172,9 +205,10 @@ impl Writer<'_> {
             stmt.raw_bind_parameter(i + 2, v)?;
         }
         stmt.raw_execute()?;
-        for (f, v) in fields {
-            self.op(table, id, f, v, None)?;
+        if fields.is_empty() {
+            return Err(Error::Other(format!("insert of {table} without fields")));
         }
+        self.row_op(table, id, fields)?;
         self.seen.get_mut().made(table, id);
         self.applied.created.push(id.clone());
         Ok(())
@@ -250,10 +284,9 @@ impl Writer<'_> {
         seen.touched(table);
     }
 
-    /// The transaction's sequence, clock, op rowids and result; its
-    /// statements end here.
-    fn finish(self) -> (i64, i64, Option<(i64, i64)>, Applied) {
-        (self.seq, self.hlc, self.rowids, self.applied)
+    /// The transaction's sequence, clock and result; its statements end here.
+    fn finish(self) -> (i64, i64, Applied) {
+        (self.seq, self.hlc, self.applied)
     }
 }
 
@@ -371,7 +404,6 @@ impl Store {
             seq,
             0,
             &Covers::default(),
-            None,
         )?;
         tx.commit()?;
         Ok(())
@@ -403,21 +435,20 @@ impl Store {
         let first_seq = seq + 1;
         let mut w = Writer {
             tx: &tx,
-            site: site.clone(),
-            actor: actor.label(),
+            site_no: super::write_cache::name_no(&tx, "op_sites", "site_id", &site)?,
+            actor_no: super::write_cache::name_no(&tx, "op_actors", "actor", &actor.label())?,
             conflicts: tx
                 .prepare_cached("SELECT 1 FROM sync_conflicts LIMIT 1")?
                 .exists([])?,
             seq,
             hlc,
-            rowids: None,
             on,
             applied: Applied::default(),
             cache: Cache::new(&tx)?,
             seen: Default::default(),
         };
         body(&mut w)?;
-        let (last_seq, hlc, rowids, applied) = w.finish();
+        let (last_seq, hlc, applied) = w.finish();
         meta_set(&tx, "hlc", &hlc.to_string())?;
         append_audit(
             &tx,
@@ -431,7 +462,6 @@ impl Store {
             last_seq,
             applied.ops,
             &Covers::local(&site, first_seq, last_seq),
-            rowids,
         )?;
         tx.commit()?;
         Ok(applied)
@@ -499,7 +529,6 @@ pub(super) fn append_audit(
     last_seq: i64,
     ops: usize,
     covers: &Covers,
-    rowids: Option<(i64, i64)>,
 ) -> Result<()> {
     let prev: Option<(String, Option<String>)> = tx
         .query_row(
@@ -511,7 +540,7 @@ pub(super) fn append_audit(
     // The record answers for its ops: their content, as `check` reads it back.
     // The first record with a digest also answers for the ops held before.
     let first = prev.as_ref().is_none_or(|(_, d)| d.is_none());
-    let digest = ops_digest(tx, covers, first, &|_, _| false, rowids)?.hex;
+    let digest = ops_digest(tx, covers, first, &|_, _| false)?.hex;
     let (ranges, marks) = (covers.ranges_text(), covers.marks_text());
     let prev = prev.map(|(h, _)| h);
     let at = jiff::Timestamp::now().to_string();

@@ -12,9 +12,23 @@ use rusqlite::{Connection, Statement};
 use crate::domain::Id;
 use crate::error::{Error, Noun, Result};
 
+/// Straight into the compact store (`schema_oplog`): the write path knows
+/// the numbers of its site, actor and tables.
 const OP_INSERT: &str =
-    "INSERT INTO oplog(site_id, seq, hlc, tbl, row_id, field, value, schema_version, supersedes, actor)
+    "INSERT INTO ops(site, seq, hlc, tbl, row_id, field, value, schema_version, supersedes, actor)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+/// The number `op_sites`, `op_actors` or `op_tables` gives `name`, given
+/// one first if it has none. `table` and `column` are fixed by callers.
+pub(super) fn name_no(conn: &Connection, table: &str, column: &str, name: &str) -> Result<i64> {
+    conn.prepare_cached(&format!(
+        "INSERT OR IGNORE INTO {table}({column}) VALUES (?1)"
+    ))?
+    .execute([name])?;
+    Ok(conn
+        .prepare_cached(&format!("SELECT n FROM {table} WHERE {column} = ?1"))?
+        .query_row([name], |r| r.get(0))?)
+}
 
 /// The tables commands name rows of (`resolve::require`): only their rows
 /// are worth remembering.
@@ -57,6 +71,8 @@ pub(super) struct Cache<'t> {
     names: Vec<&'static str>,
     /// An op's value as JSON, reused from op to op.
     pub json: Vec<u8>,
+    /// Table numbers in the op log, as looked up.
+    tables: HashMap<String, i64>,
 }
 
 /// Rows live now (not deleted) as this transaction made or found them, and
@@ -75,7 +91,18 @@ impl<'t> Cache<'t> {
             inserts: HashMap::new(),
             names: Vec::new(),
             json: Vec::new(),
+            tables: HashMap::new(),
         })
+    }
+
+    /// The op log's number for `table`.
+    pub fn table_no(&mut self, table: &str) -> Result<i64> {
+        if let Some(n) = self.tables.get(table) {
+            return Ok(*n);
+        }
+        let n = name_no(self.conn, "op_tables", "name", table)?;
+        self.tables.insert(table.to_string(), n);
+        Ok(n)
     }
 
     /// The insert of `fields` into `table`, prepared the first time.

@@ -339,6 +339,7 @@ fn as_schema_4(l: &Ledger) {
          DROP TABLE op_sites;
          DROP TABLE op_tables;
          DROP TABLE op_actors;
+         DROP TABLE audit_redigest;
          ALTER TABLE oplog_table RENAME TO oplog;
          CREATE INDEX oplog_field ON oplog(tbl, row_id, field);
          ALTER TABLE audit DROP COLUMN op_ranges;

@@ -428,6 +428,63 @@ fn half_year_tasks_a_street_laptop_makes_for_the_district_are_not_refusals() {
     assert_eq!(s.count("tasks"), made);
 }
 
+/// Two replicas that each make the cycle's half-year tasks before they sync
+/// make the same rows: after the sync each organization has one task for
+/// the cycle, on both sides, and no conflict.
+#[test]
+fn half_year_tasks_made_on_two_replicas_are_one_task_each() {
+    let s = server();
+    for name in ["乙街道公司", "乙街道商行"] {
+        ok_as(
+            &s,
+            "boss",
+            &[
+                "--on",
+                "2022-01-01",
+                "org",
+                "add",
+                "--name",
+                name,
+                "--street",
+                "乙街道",
+            ],
+        );
+    }
+    let laptop = Ledger::new();
+    laptop.ok(&["sync", "clone", s.db.to_str().expect("path")]);
+    ok_as(&s, "boss", &["--today", "2022-08-01", "tasks", "generate"]);
+    ok_as(
+        &laptop,
+        "alice",
+        &["--today", "2022-09-30", "tasks", "generate"],
+    );
+    let half_year = |l: &Ledger| -> Vec<(String, i64)> {
+        let conn = l.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT org_id, COUNT(*) FROM tasks WHERE kind = 'half-year' AND deleted = 0
+                 GROUP BY org_id ORDER BY org_id",
+            )
+            .expect("prepare");
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    };
+    let before = half_year(&s);
+    assert!(before.len() >= 2, "{before:?}");
+    assert_eq!(half_year(&laptop), before, "the same tasks on both sides");
+    let o = run_as(&laptop, "alice", &["sync", s.db.to_str().expect("path")]);
+    assert!(o.ok, "{}", o.stderr);
+    for l in [&s, &laptop] {
+        let after = half_year(l);
+        assert_eq!(after, before, "one task per organization after the sync");
+        assert!(after.iter().all(|(_, n)| *n == 1), "{after:?}");
+        assert_eq!(l.count("sync_conflicts"), 0, "no conflict");
+        assert!(l.run(&["check"]).ok);
+    }
+}
+
 /// A config file (which `LIANGXIN_CONFIG` can point anywhere) names the user
 /// only on the user's own file: on a ledger another account owns, the
 /// account acting is the process's own.

@@ -25,6 +25,40 @@ pub fn check(ctx: &Ctx, format: &str) -> Result<()> {
     }
 }
 
+/// `compact`: a district user's (or, on a ledger without users, anyone's).
+pub fn compact(ctx: &Ctx, format: &str) -> Result<()> {
+    let json = text_or_json(format)?;
+    let mut store = ctx.open()?;
+    if let Some(u) = crate::store::scope::acting_user(store.conn(), &ctx.actor)?
+        && u.role != crate::domain::kinds::Role::District
+    {
+        return Err(Error::Refused(
+            tr(
+                "只有区级用户可以压缩历史",
+                "only a district user compacts history",
+            )
+            .into(),
+        ));
+    }
+    let today = ctx.today(&store)?;
+    let done = store.compact(&ctx.actor, today)?;
+    if json {
+        return print_json(&done);
+    }
+    outln!(
+        "{} {} {}; {} {} {}",
+        tr("已压缩", "compacted"),
+        done.ops,
+        tr("条被取代的操作的值", "superseded ops' values"),
+        done.records,
+        tr(
+            "条审计记录的摘要已重算，界限来自",
+            "audit records re-digested, bounded by"
+        ),
+        format_args!("{} {}", done.peers, tr("个已知副本", "known peers"))
+    )
+}
+
 pub fn backup(ctx: &Ctx, output: Option<PathBuf>) -> Result<()> {
     let store = ctx.open()?;
     let (dest, rotate) = match output {

@@ -86,6 +86,12 @@ pub enum Cmd {
         #[arg(long, default_value = "text")]
         format: String,
     },
+    /// Compact the history no known peer needs: superseded values that
+    /// every peer holds (the audit chain and who changed what stay).
+    Compact {
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
     /// Copy the database safely while others write (default: into the
     /// configured backup directory, keeping the newest `backup.keep`).
     Backup {

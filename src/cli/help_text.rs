@@ -57,6 +57,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("user set", "修改用户的姓名、科室、角色或范围", "Change a user's name, office, role or scope"),
     ("user list", "列出用户", "List users"),
     ("check", "检查数据库：完整性、外键、审计哈希链及每条记录对应的操作、数据表与操作日志是否一致", "Check the database: integrity, foreign keys, the audit hash chain and the ops each record answers for, the tables against the op log"),
+    ("compact", "压缩已知副本都不再需要的历史：各副本都已持有的被取代的值（审计链和谁何时改了什么都保留）", "Compact the history no known peer needs: superseded values every peer holds (the audit chain and who changed what stay)"),
     ("backup", "在他人写入时安全复制数据库（默认存入配置的备份目录，保留最新 backup.keep 份）", "Copy the database safely while others write (default: into the configured backup directory, keeping the newest `backup.keep`)"),
     ("restore", "用通过 check 的备份替换数据库", "Replace the database with a backup that passes `check`"),
     ("tasks", "摸排任务（未办结的），或 tasks generate", "Survey tasks (open ones), or `tasks generate`"),

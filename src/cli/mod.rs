@@ -203,6 +203,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Cmd::Report(c)) => reports::report(&ctx, c),
         Some(Cmd::User(c)) => users::user(&ctx, c),
         Some(Cmd::Check { format }) => admin::check(&ctx, &format),
+        Some(Cmd::Compact { format }) => admin::compact(&ctx, &format),
         Some(Cmd::Backup { output }) => admin::backup(&ctx, output),
         Some(Cmd::Restore { file }) => admin::restore(&ctx, &file),
         Some(Cmd::Tasks(a)) => tasks::list(&ctx, a),

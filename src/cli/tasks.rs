@@ -14,10 +14,9 @@ use crate::text::{clean, pad};
 
 /// Makes this cycle's half-year tasks; returns how many were made.
 pub fn generate(ctx: &Ctx, store: &mut Store, today: Date) -> Result<usize> {
-    let cmds = tasks::half_year_plan(store.conn(), today)?;
-    let n = cmds.len();
+    let batch = tasks::half_year_plan(store.conn(), today)?;
+    let n = batch.len();
     if n > 0 {
-        let batch = cmds.into_iter().map(|c| (today, c)).collect();
         store.apply_batch(&ctx.actor, "tasks.generate", batch)?;
     }
     Ok(n)

@@ -122,11 +122,17 @@ pub fn run(conn: &Connection) -> Result<Report> {
         let (table, rowid, parent) = r?;
         foreign_keys.push(format!("{table} rowid {} → {parent}", rowid.unwrap_or(0)));
     }
-    let walk = audit_chain(conn)?;
-    let ops_broken = match walk.ops_broken {
-        Some(b) => Some(b),
-        None if walk.digests => unanswered(conn, walk.covered)?,
-        None => None,
+    let walk = audit_chain(conn, false)?;
+    // A compaction record whose digests were edited is named before the
+    // records those digests then fail to match.
+    let unvouched = match walk.digests {
+        true => super::compact::unvouched(conn)?,
+        false => None,
+    };
+    let ops_broken = match (unvouched, walk.ops_broken) {
+        (Some(b), _) | (None, Some(b)) => Some(b),
+        (None, None) if walk.digests => unanswered(conn, walk.covered)?,
+        (None, None) => None,
     };
     let (table_rows, table_broken) = super::check_tables::tables(conn)?;
     Ok(Report {
@@ -160,15 +166,17 @@ pub(super) fn text_of(v: ValueRef<'_>) -> String {
 }
 
 /// What walking the audit log found.
-struct Walk {
-    records: usize,
-    broken: Option<String>,
+pub(super) struct Walk {
+    pub records: usize,
+    pub broken: Option<String>,
     /// Whether the file's records can carry digests (schema 5 on).
     digests: bool,
-    ops_checked: usize,
-    ops_broken: Option<String>,
+    pub ops_checked: usize,
+    pub ops_broken: Option<String>,
     /// Per site, the ranges records answer for.
     covered: HashMap<String, Vec<(i64, i64)>>,
+    /// With `collect`: each record's digest as recomputed now.
+    pub recomputed: Vec<(String, String)>,
 }
 
 /// Per op marked refused by a record: the record's rowid.
@@ -192,10 +200,13 @@ fn marks(conn: &Connection) -> Result<Marks> {
 }
 
 /// Walks the audit log in order, recomputing each record's hash and, from
-/// schema 5 on, the digest of the ops it answers for.
-fn audit_chain(conn: &Connection) -> Result<Walk> {
+/// schema 5 on, the digest of the ops it answers for (as a compaction
+/// recomputed it, if one did). With `collect`, every record's digest is
+/// recomputed and kept, past the first that does not match.
+pub(super) fn audit_chain(conn: &Connection, collect: bool) -> Result<Walk> {
     let digests = has_column(conn, "audit", "ops_digest")?;
     let marks = if digests { marks(conn)? } else { Marks::new() };
+    let redigest = super::compact::redigests(conn)?;
     let extra = if digests {
         ", op_ranges, op_marks, ops_digest"
     } else {
@@ -213,6 +224,7 @@ fn audit_chain(conn: &Connection) -> Result<Walk> {
         ops_checked: 0,
         ops_broken: None,
         covered: HashMap::new(),
+        recomputed: Vec::new(),
     };
     let mut prev = String::new();
     let mut seen_digest = false;
@@ -289,7 +301,7 @@ fn audit_chain(conn: &Connection) -> Result<Walk> {
         for (site, a, b) in &covers.ranges {
             w.covered.entry(site.clone()).or_default().push((*a, *b));
         }
-        if w.ops_broken.is_some() {
+        if w.ops_broken.is_some() && !collect {
             continue;
         }
         let later = |site: &str, seq: i64| {
@@ -299,7 +311,14 @@ fn audit_chain(conn: &Connection) -> Result<Walk> {
                 .is_some_and(|&at| at > rowid)
         };
         let d = ops_digest(conn, &covers, first, &later)?;
+        let stored = redigest.get(&fields[0]).cloned().unwrap_or(stored);
+        if collect {
+            w.recomputed.push((fields[0].clone(), d.hex.clone()));
+        }
         w.ops_checked += d.ops;
+        if w.ops_broken.is_some() {
+            continue;
+        }
         if let Some(op) = d.missing {
             w.ops_broken = Some(format!(
                 "{described}: {} {} {}",

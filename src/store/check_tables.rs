@@ -206,13 +206,13 @@ fn compare_table(
                 }
                 Some((_, m)) => {
                     for o in op.expand() {
-                        m.entry(o.field.clone()).or_default().push(o);
+                        m.entry(o.bare_field().to_string()).or_default().push(o);
                     }
                 }
                 None => {
                     let mut m: BTreeMap<String, Vec<Op>> = BTreeMap::new();
                     for o in op.expand() {
-                        m.entry(o.field.clone()).or_default().push(o);
+                        m.entry(o.bare_field().to_string()).or_default().push(o);
                     }
                     group = Some((row, m));
                 }
@@ -267,7 +267,7 @@ fn compare_table(
         for (c, actual) in cols.iter().zip(&vals) {
             let expected = match by_field.get(&c.name).map(Vec::as_slice) {
                 // Most fields were set once: that op is the head.
-                Some([one]) => stored(one.val(), c.affinity),
+                Some([one]) if !one.is_stub() => stored(one.val(), c.affinity),
                 Some(ops) => heads(ops)
                     .first()
                     .map(|w| stored(w.val(), c.affinity))

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::op::{Columns, OP_COLUMNS, Op, ROW};
+use super::op::{Columns, OP_COLUMNS, Op, ROW, STUB};
 use crate::error::Result;
 use crate::store::Val;
 
@@ -191,7 +191,7 @@ pub fn row_ops(tx: &Connection, tbl: &str, row: &str) -> Result<BTreeMap<String,
     let mut out: BTreeMap<String, Vec<Op>> = BTreeMap::new();
     for op in stmt.query_map(params![tbl, row], Op::from_row)? {
         for op in op?.expand() {
-            out.entry(op.field.clone()).or_default().push(op);
+            out.entry(op.bare_field().to_string()).or_default().push(op);
         }
     }
     Ok(out)
@@ -203,7 +203,7 @@ pub fn heads(ops: &[Op]) -> Vec<Op> {
     let replaced: HashSet<&str> = ops.iter().flat_map(|o| o.superseded()).collect();
     let mut h: Vec<Op> = ops
         .iter()
-        .filter(|o| !replaced.contains(o.key().as_str()))
+        .filter(|o| !o.is_stub() && !replaced.contains(o.key().as_str()))
         .cloned()
         .collect();
     h.sort_by(|a, b| (b.hlc, &b.site).cmp(&(a.hlc, &a.site)));
@@ -213,12 +213,12 @@ pub fn heads(ops: &[Op]) -> Vec<Op> {
 /// The heads of one field as stored now.
 pub fn field_heads(tx: &Connection, tbl: &str, row: &str, field: &str) -> Result<Vec<Op>> {
     let mut stmt = tx.prepare_cached(&format!(
-        "SELECT {OP_COLUMNS} FROM oplog WHERE tbl = ?1 AND row_id = ?2 AND field IN (?3, '{ROW}')
-         AND refused IS NULL"
+        "SELECT {OP_COLUMNS} FROM oplog WHERE tbl = ?1 AND row_id = ?2
+         AND field IN (?3, '{ROW}', '{STUB}' || ?3) AND refused IS NULL"
     ))?;
     let mut ops = Vec::new();
     for op in stmt.query_map(params![tbl, row, field], Op::from_row)? {
-        ops.extend(op?.expand().into_iter().filter(|o| o.field == field));
+        ops.extend(op?.expand_field(field));
     }
     Ok(heads(&ops))
 }

@@ -37,6 +37,12 @@ pub struct Op {
 /// with the row op's key, so merge and conflicts stay field by field.
 pub const ROW: &str = "*";
 
+/// What compaction leaves of a superseded op: its field behind this mark, no
+/// value, and of what it superseded only the ops still whole. It keeps the
+/// site's sequence whole and says who changed the field when; it sets
+/// nothing and is never a head (see `compact`).
+pub const STUB: char = '~';
+
 /// The columns of `oplog` in the order `Op::from_row` reads them.
 pub const OP_COLUMNS: &str =
     "site_id, seq, hlc, tbl, row_id, field, value, schema_version, supersedes, actor, refused";
@@ -62,8 +68,18 @@ impl Op {
         self.field == ROW
     }
 
-    /// The field-level ops this op stands for: itself, or one per field of a
-    /// row op (same key and clock, superseding nothing).
+    pub fn is_stub(&self) -> bool {
+        self.field.starts_with(STUB)
+    }
+
+    /// The field this op is about, a stub's included.
+    pub fn bare_field(&self) -> &str {
+        self.field.trim_start_matches(STUB)
+    }
+
+    /// The field-level ops this op stands for: itself (a stub too: what it
+    /// still supersedes counts, though it is never a head), or one per field
+    /// of a row op (same key and clock, superseding nothing).
     pub fn expand(&self) -> Vec<Op> {
         if !self.is_row() {
             return vec![self.clone()];
@@ -80,9 +96,31 @@ impl Op {
             .collect()
     }
 
+    /// What this op stands for in `field` alone (`expand` filtered to one
+    /// field, without building the others).
+    pub fn expand_field(&self, field: &str) -> Option<Op> {
+        if !self.is_row() {
+            return (self.bare_field() == field).then(|| self.clone());
+        }
+        let map = match serde_json::from_str::<serde_json::Value>(self.value.as_deref()?).ok()? {
+            serde_json::Value::Object(m) => m,
+            _ => return None,
+        };
+        let v = map.get(field)?;
+        let ok = v.is_null() || v.is_string() || v.is_i64();
+        ok.then(|| Op {
+            field: field.to_string(),
+            value: Some(v.to_string()),
+            supersedes: None,
+            ..self.clone()
+        })
+    }
+
     /// The fields this op sets.
     pub fn fields(&self) -> Vec<String> {
-        if self.is_row() {
+        if self.is_stub() {
+            Vec::new()
+        } else if self.is_row() {
             row_fields(self.value.as_deref())
                 .unwrap_or_default()
                 .into_iter()
@@ -171,7 +209,11 @@ impl Columns {
     pub fn check(&self, op: &Op, current_schema: i64) -> Result<()> {
         let ok_id = |s: &str| !s.is_empty() && s.len() <= 64 && !s.contains([',', ':']);
         let newer = op.schema > current_schema;
-        let (value_ok, known) = if op.is_row() {
+        let (value_ok, known) = if let Some(field) = op.field.strip_prefix(STUB) {
+            let known = newer || self.has(&op.tbl, field);
+            let short = op.supersedes.as_ref().is_none_or(|s| s.len() <= 64 * 1024);
+            (op.value.is_none() && short, known)
+        } else if op.is_row() {
             let fields = row_fields(op.value.as_deref());
             let value_ok = fields.as_ref().is_some_and(|f| {
                 !f.is_empty()

@@ -356,6 +356,14 @@ pub fn org_detail(conn: &Connection, id: &Id, day: Date) -> Result<OrgDetail> {
                     ..h.clone()
                 })
                 .collect(),
+            _ if h.field.starts_with(crate::store::op::STUB) => vec![HistoryView {
+                field: h
+                    .field
+                    .trim_start_matches(crate::store::op::STUB)
+                    .to_string(),
+                value: crate::i18n::tr("（已压缩）", "(compacted)").to_string(),
+                ..h
+            }],
             _ => vec![h],
         })
         .collect();

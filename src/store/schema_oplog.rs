@@ -83,6 +83,14 @@ CREATE TRIGGER oplog_update INSTEAD OF UPDATE ON oplog BEGIN
   WHERE site = (SELECT n FROM op_sites WHERE site_id = OLD.site_id) AND seq = OLD.seq;
 END;
 
+-- Compaction (`compact`): a record some of whose ops were compacted answers
+-- for them from then on by the digest recomputed at that moment; the
+-- compaction's own record vouches for these rows (a hash of them).
+CREATE TABLE audit_redigest (
+  record_id TEXT NOT NULL, digest TEXT NOT NULL, by_record TEXT NOT NULL,
+  PRIMARY KEY (by_record, record_id)
+);
+
 CREATE TRIGGER oplog_delete INSTEAD OF DELETE ON oplog BEGIN
   DELETE FROM ops
   WHERE site = (SELECT n FROM op_sites WHERE site_id = OLD.site_id) AND seq = OLD.seq;

@@ -98,7 +98,10 @@ ORDER BY t.due_on, o.name, t.id"
 /// not verified since the current cycle began (a survey, or its entry into
 /// the ledger, counts: ledger_stale counts them alike), unless it already has
 /// one for this cycle (so running it twice makes none the second time).
-pub fn half_year_plan(conn: &Connection, today: Date) -> Result<Vec<Command>> {
+/// Each is dated the cycle's first day and its id follows from the
+/// organization and the cycle, so two replicas that both make a cycle's
+/// tasks before they sync make the same rows, not two tasks each.
+pub fn half_year_plan(conn: &Connection, today: Date) -> Result<Vec<(Date, Command)>> {
     let (start, due) = workflow::cycle(today);
     let sql = format!(
         "SELECT o.id FROM orgs o
@@ -118,15 +121,17 @@ pub fn half_year_plan(conn: &Connection, today: Date) -> Result<Vec<Command>> {
     Ok(ids
         .into_iter()
         .map(|org| {
-            Command::AddTask(NewTask {
-                id: Id::new(),
+            let id = Id::derived(&["half-year", &org, &due.to_string()]);
+            let task = Command::AddTask(NewTask {
+                id,
                 kind: TaskKind::HalfYear,
                 org: Some(Id(org)),
                 community: None,
                 stage: workflow::first_stage(TaskKind::HalfYear),
                 due_on: due,
                 note: String::new(),
-            })
+            });
+            (start, task)
         })
         .collect())
 }

@@ -89,7 +89,8 @@ pub(super) fn decide(
                 h
             }
         };
-        if op.seq > h {
+        // A stub sets nothing (and comes only from a sender taken at its word).
+        if op.seq > h && !op.is_stub() {
             // A row op is judged field by field, as the ops it stands for.
             candidates.extend(op.expand());
         }

@@ -3,9 +3,10 @@
 //! op log, updates the tables, and appends a hash-chained audit record.
 
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
-use sha2::{Digest, Sha256};
 
-use super::digest::{Covers, ops_digest};
+pub(super) use super::audit_append::append_audit;
+pub use super::audit_append::chain_hash;
+use super::digest::Covers;
 use super::op::ROW;
 use super::schema::{SCHEMA_VERSION, TABLES};
 use super::write_cache::{Cache, Seen};
@@ -32,6 +33,7 @@ pub struct Writer<'t> {
     /// This replica's site and the acting label, by their numbers in the
     /// op log (`op_sites`, `op_actors`). The label is stamped on each op:
     /// who, as a conflict shows it on every replica.
+    site: String,
     site_no: i64,
     actor_no: i64,
     /// Whether any conflict is listed. Local ops never create one, so when
@@ -162,6 +164,7 @@ impl Writer<'_> {
             return Err(Error::Other(format!("update of missing row {table}/{id}")));
         }
         self.forget(table, id, field);
+        self.seen.get_mut().not_fresh(table, id);
         let replaced = (!replaced.is_empty()).then(|| replaced.join(","));
         self.op(table, id, field, v, replaced)
     }
@@ -209,7 +212,11 @@ impl Writer<'_> {
             return Err(Error::Other(format!("insert of {table} without fields")));
         }
         self.row_op(table, id, fields)?;
-        self.seen.get_mut().made(table, id);
+        let seq = self.seq;
+        let names = &mut self.cache.layout;
+        names.clear();
+        names.extend(fields.iter().map(|(f, _)| *f));
+        self.seen.get_mut().made(table, id, seq, names);
         self.applied.created.push(id.clone());
         Ok(())
     }
@@ -237,20 +244,27 @@ impl Writer<'_> {
             }
             // Replaces the value shown now, and every head that holds the same
             // value (the person saw it too); heads with other values stay a
-            // conflict until resolved.
-            let heads = crate::store::merge::field_heads(self.tx, table, id.as_str(), f)?;
-            let shown = heads.first().map(|o| o.val());
-            let replaced: Vec<String> = heads
-                .iter()
-                .filter(|o| Some(o.val()) == shown)
-                .map(|o| o.key())
-                .collect();
+            // conflict until resolved. A row this transaction made has one.
+            let replaced = match self.seen.get_mut().fresh_heads(&self.site, table, id, f) {
+                Some(keys) => keys,
+                None => {
+                    let heads = crate::store::merge::field_heads(self.tx, table, id.as_str(), f)?;
+                    let shown = heads.first().map(|o| o.val());
+                    heads
+                        .iter()
+                        .filter(|o| Some(o.val()) == shown)
+                        .map(|o| o.key())
+                        .collect()
+                }
+            };
             let head = (!replaced.is_empty()).then(|| replaced.join(","));
             self.tx
                 .prepare_cached(&format!("UPDATE {table} SET {f} = ?1 WHERE id = ?2"))?
                 .execute(params![v, id.as_str()])?;
             self.forget(table, id, f);
             self.op(table, id, f, v, head)?;
+            let seq = self.seq;
+            self.seen.get_mut().changed(table, id, f, seq);
         }
         Ok(())
     }
@@ -340,6 +354,14 @@ impl Store {
         };
         let detail = format!("{} commands", cmds.len());
         let total = cmds.len();
+        // A large batch touches more pages than SQLite's default cache holds:
+        // without room it spills them to the WAL mid-transaction and reads
+        // them back. The cache shrinks again when the batch is done.
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        if total >= BULK {
+            self.conn
+                .pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
+        }
         // Each command is checked inside the transaction, after the ones
         // before it: an import's task for a row it just added sees that row.
         let mut refusal: Option<Error> = None;
@@ -376,6 +398,11 @@ impl Store {
             }
             Ok(())
         });
+        if total >= BULK {
+            self.conn.pragma_update(None, "cache_size", cache)?;
+            // Hands the cache's pages back to the system.
+            self.conn.execute_batch("PRAGMA shrink_memory")?;
+        }
         if let Some(e) = refusal {
             self.audit_refusal(actor, action, &e, first_on)?;
         }
@@ -386,11 +413,7 @@ impl Store {
     fn audit_refusal(&mut self, actor: &Actor, action: &str, why: &Error, on: Date) -> Result<()> {
         let site = self.site.clone();
         let tx = begin_immediate(&self.conn)?;
-        let seq: i64 = tx.query_row(
-            "SELECT COALESCE(MAX(seq), 0) FROM oplog WHERE site_id = ?1",
-            [&site],
-            |r| r.get(0),
-        )?;
+        let seq = last_seq(&tx, &site)?;
         let refused = format!("refused:{action}");
         append_audit(
             &tx,
@@ -424,17 +447,14 @@ impl Store {
         let tx = begin_immediate(&self.conn)?;
         // Sequence and clock come from the database inside the write lock, so
         // many processes on one file never hand out the same number.
-        let seq: i64 = tx.query_row(
-            "SELECT COALESCE(MAX(seq), 0) FROM oplog WHERE site_id = ?1",
-            [&site],
-            |r| r.get(0),
-        )?;
+        let seq = last_seq(&tx, &site)?;
         let hlc: i64 = meta_get(&tx, "hlc")?
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
         let first_seq = seq + 1;
         let mut w = Writer {
             tx: &tx,
+            site: site.clone(),
             site_no: super::write_cache::name_no(&tx, "op_sites", "site_id", &site)?,
             actor_no: super::write_cache::name_no(&tx, "op_actors", "actor", &actor.label())?,
             conflicts: tx
@@ -468,8 +488,12 @@ impl Store {
     }
 }
 
-/// A batch this large reads the live organizations once, up front.
+/// A batch this large reads the live organizations once, up front, and
+/// writes with a larger page cache.
 const BULK: usize = 1000;
+
+/// The page cache of a large batch, as `cache_size` takes it (negative: KiB).
+const BULK_CACHE_KIB: i64 = -32_768;
 
 /// Whether a command may change who the acting user is or what they may do.
 fn changes_users(cmd: &Command) -> bool {
@@ -485,7 +509,7 @@ fn changes_users(cmd: &Command) -> bool {
 /// Takes the write lock. The busy timeout already waits; a writer still
 /// locked out after that retries with backoff, then says so plainly rather
 /// than "database is locked".
-fn begin_immediate(conn: &rusqlite::Connection) -> Result<Transaction<'_>> {
+pub(super) fn begin_immediate(conn: &rusqlite::Connection) -> Result<Transaction<'_>> {
     let mut wait = std::time::Duration::from_millis(50);
     let mut tries = 0;
     loop {
@@ -513,103 +537,11 @@ fn begin_immediate(conn: &rusqlite::Connection) -> Result<Transaction<'_>> {
     }
 }
 
-/// Appends the transaction's audit record, chained to the one before it. Its
-/// hash covers who, what and when, the ops it answers for (`covers`) and a
-/// digest of their content, so an op edited later no longer matches it.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn append_audit(
-    tx: &Transaction<'_>,
-    actor: &Actor,
-    action: &str,
-    detail: &str,
-    reason: Option<&str>,
-    on: Date,
-    site: &str,
-    first_seq: i64,
-    last_seq: i64,
-    ops: usize,
-    covers: &Covers,
-) -> Result<()> {
-    let prev: Option<(String, Option<String>)> = tx
-        .query_row(
-            "SELECT hash, ops_digest FROM audit ORDER BY rowid DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    // The record answers for its ops: their content, as `check` reads it back.
-    // The first record with a digest also answers for the ops held before.
-    let first = prev.as_ref().is_none_or(|(_, d)| d.is_none());
-    let digest = ops_digest(tx, covers, first, &|_, _| false)?.hex;
-    let (ranges, marks) = (covers.ranges_text(), covers.marks_text());
-    let prev = prev.map(|(h, _)| h);
-    let at = jiff::Timestamp::now().to_string();
-    let id = Id::new();
-    // Acting as another user (`--as`, an SSH key's forced command) is said in the record.
-    let via_detail;
-    let detail = match &actor.via {
-        Some(v) => {
-            via_detail = format!("{detail} [{v}]");
-            via_detail.as_str()
-        }
-        None => detail,
-    };
-    let fields = [
-        id.as_str(),
-        &at,
-        &actor.os_user,
-        &actor.name,
-        &actor.office,
-        action,
-        detail,
-        reason.unwrap_or(""),
-        &on.to_string(),
-        site,
-        &first_seq.to_string(),
-        &last_seq.to_string(),
-        &ops.to_string(),
-        prev.as_deref().unwrap_or(""),
-        &ranges,
-        &marks,
-        &digest,
-    ];
-    let hash = chain_hash(&fields);
-    tx.execute(
-        "INSERT INTO audit(id, at, os_user, user_name, office, action, detail, reason, on_date,
-                           site_id, first_seq, last_seq, ops, prev_hash, hash,
-                           op_ranges, op_marks, ops_digest)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-        params![
-            id.as_str(),
-            at,
-            actor.os_user,
-            actor.name,
-            actor.office,
-            action,
-            detail,
-            reason,
-            on.to_string(),
-            site,
-            first_seq,
-            last_seq,
-            ops as i64,
-            prev,
-            hash,
-            ranges,
-            marks,
-            digest
-        ],
-    )?;
-    Ok(())
-}
-
-/// SHA-256 over the record's fields (length-prefixed, so no two records
-/// serialize alike) and the previous record's hash.
-pub fn chain_hash(fields: &[&str]) -> String {
-    let mut h = Sha256::new();
-    for f in fields {
-        h.update((f.len() as u64).to_le_bytes());
-        h.update(f.as_bytes());
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+/// The last sequence `site` has written, read inside the write lock.
+pub(super) fn last_seq(tx: &rusqlite::Connection, site: &str) -> Result<i64> {
+    Ok(tx.query_row(
+        "SELECT COALESCE(MAX(seq), 0) FROM oplog WHERE site_id = ?1",
+        [site],
+        |r| r.get(0),
+    )?)
 }

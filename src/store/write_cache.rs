@@ -6,6 +6,7 @@
 //! not look it up again.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use rusqlite::{Connection, Statement};
 
@@ -69,6 +70,8 @@ pub(super) struct Cache<'t> {
     /// Row inserts by table and field names.
     inserts: HashMap<Vec<&'static str>, Statement<'t>>,
     names: Vec<&'static str>,
+    /// A new row's field names, reused from row to row.
+    pub layout: Vec<&'static str>,
     /// An op's value as JSON, reused from op to op.
     pub json: Vec<u8>,
     /// Table numbers in the op log, as looked up.
@@ -81,6 +84,20 @@ pub(super) struct Cache<'t> {
 pub(super) struct Seen {
     live: HashSet<Key>,
     street_of: HashMap<Key, Option<String>>,
+    /// Rows this transaction made, and the ops it wrote on them since.
+    fresh: HashMap<Key, Fresh>,
+    /// The field lists rows were made with, shared by the rows that use one.
+    layouts: HashMap<Vec<&'static str>, Rc<[&'static str]>>,
+}
+
+/// A row made by this transaction: no other replica has an op on it yet, so
+/// each field's one head is the last op this transaction wrote for it.
+struct Fresh {
+    /// The sequence of this site's op that made it, and the fields it carries.
+    row_op: i64,
+    carried: Rc<[&'static str]>,
+    /// Fields changed since, with the sequence of the op that changed them.
+    since: Vec<(&'static str, i64)>,
 }
 
 impl<'t> Cache<'t> {
@@ -90,6 +107,7 @@ impl<'t> Cache<'t> {
             op: conn.prepare(OP_INSERT)?,
             inserts: HashMap::new(),
             names: Vec::new(),
+            layout: Vec::new(),
             json: Vec::new(),
             tables: HashMap::new(),
         })
@@ -131,9 +149,62 @@ impl<'t> Cache<'t> {
 }
 
 impl Seen {
-    pub fn made(&mut self, table: &str, id: &Id) {
+    /// `id` was made by this site's op `row_op`, carrying `fields`.
+    pub fn made(&mut self, table: &str, id: &Id, row_op: i64, fields: &[&'static str]) {
+        let Some(k) = key(table, id.as_str()) else {
+            return;
+        };
+        self.live.insert(k);
+        let carried = match self.layouts.get(fields) {
+            Some(l) => l.clone(),
+            None => {
+                let l: Rc<[&'static str]> = fields.into();
+                self.layouts.insert(fields.to_vec(), l.clone());
+                l
+            }
+        };
+        let since = Vec::new();
+        self.fresh.insert(
+            k,
+            Fresh {
+                row_op,
+                carried,
+                since,
+            },
+        );
+    }
+
+    /// For a row this transaction made: the keys of the heads of `field`
+    /// (none if no op set it), ops of `site`. `None` for any other row: ask
+    /// the op log.
+    pub fn fresh_heads(
+        &self,
+        site: &str,
+        table: &str,
+        id: &Id,
+        field: &str,
+    ) -> Option<Vec<String>> {
+        let f = self.fresh.get(&key(table, id.as_str())?)?;
+        let last = f.since.iter().rev().find(|(n, _)| *n == field);
+        Some(match last {
+            Some((_, seq)) => vec![format!("{site}:{seq}")],
+            None if f.carried.contains(&field) => vec![format!("{site}:{}", f.row_op)],
+            None => Vec::new(),
+        })
+    }
+
+    /// This site's op `seq` changed `field` of a row this transaction made.
+    pub fn changed(&mut self, table: &str, id: &Id, field: &'static str, seq: i64) {
+        if let Some(f) = key(table, id.as_str()).and_then(|k| self.fresh.get_mut(&k)) {
+            f.since.push((field, seq));
+        }
+    }
+
+    /// A write that names heads itself (a delete, a settle): the row is
+    /// read from the op log from now on.
+    pub fn not_fresh(&mut self, table: &str, id: &Id) {
         if let Some(k) = key(table, id.as_str()) {
-            self.live.insert(k);
+            self.fresh.remove(&k);
         }
     }
 

@@ -39,13 +39,9 @@ pub struct Upkeep {
 
 fn upkeep(path: &std::path::Path, today: Date, u: &Upkeep) -> Result<()> {
     let mut store = Store::open(path)?;
-    let cmds = crate::store::tasks::half_year_plan(store.conn(), today)?;
-    if !cmds.is_empty() {
-        store.apply_batch(
-            &u.actor,
-            "tasks.generate",
-            cmds.into_iter().map(|c| (today, c)).collect(),
-        )?;
+    let batch = crate::store::tasks::half_year_plan(store.conn(), today)?;
+    if !batch.is_empty() {
+        store.apply_batch(&u.actor, "tasks.generate", batch)?;
     }
     Ok(())
 }

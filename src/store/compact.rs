@@ -20,9 +20,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
-use super::digest::Covers;
 use super::op::STUB;
-use super::write::{Actor, append_audit, begin_immediate};
+use super::write::{Actor, append_opless, begin_immediate};
 use super::{Store, merge};
 use crate::domain::Date;
 use crate::error::{Error, Result};
@@ -261,25 +260,12 @@ impl Store {
                 .collect();
             redone.sort();
         }
-        let seq = super::write::last_seq(&tx, &site)?;
         let detail = format!(
             "ops {ops} records {} peers {peers} {}",
             redone.len(),
             vouch(&redone)
         );
-        let id = append_audit(
-            &tx,
-            actor,
-            ACTION,
-            &detail,
-            None,
-            on,
-            &site,
-            seq + 1,
-            seq,
-            0,
-            &Covers::default(),
-        )?;
+        let id = append_opless(&tx, actor, ACTION, &detail, on, &site)?;
         let mut ins = tx.prepare(
             "INSERT INTO audit_redigest(record_id, digest, by_record) VALUES (?1, ?2, ?3)",
         )?;

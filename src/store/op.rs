@@ -102,15 +102,12 @@ impl Op {
         if !self.is_row() {
             return (self.bare_field() == field).then(|| self.clone());
         }
-        let map = match serde_json::from_str::<serde_json::Value>(self.value.as_deref()?).ok()? {
-            serde_json::Value::Object(m) => m,
-            _ => return None,
-        };
-        let v = map.get(field)?;
-        let ok = v.is_null() || v.is_string() || v.is_i64();
-        ok.then(|| Op {
+        let value = row_map(self.value.as_deref())?
+            .get(field)
+            .and_then(field_text)?;
+        Some(Op {
             field: field.to_string(),
-            value: Some(v.to_string()),
+            value: Some(value),
             supersedes: None,
             ..self.clone()
         })
@@ -165,17 +162,24 @@ pub fn parse_value(v: Option<&str>) -> Option<Val> {
 /// A row op's fields with each value as a field op holds it (JSON text);
 /// `None` unless the value is an object of nulls, integers and strings.
 pub fn row_fields(v: Option<&str>) -> Option<Vec<(String, String)>> {
-    let map = match serde_json::from_str::<serde_json::Value>(v?).ok()? {
-        serde_json::Value::Object(m) => m,
-        _ => return None,
-    };
-    map.into_iter()
-        .map(|(k, v)| match &v {
-            serde_json::Value::Null | serde_json::Value::String(_) => Some((k, v.to_string())),
-            serde_json::Value::Number(n) if n.is_i64() => Some((k, v.to_string())),
-            _ => None,
-        })
+    row_map(v)?
+        .into_iter()
+        .map(|(k, v)| Some((k, field_text(&v)?)))
         .collect()
+}
+
+/// A row op's value as a JSON object.
+fn row_map(v: Option<&str>) -> Option<serde_json::Map<String, serde_json::Value>> {
+    match serde_json::from_str::<serde_json::Value>(v?).ok()? {
+        serde_json::Value::Object(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// One field's value as a field op holds it: null, an integer or a string.
+fn field_text(v: &serde_json::Value) -> Option<String> {
+    let ok = v.is_null() || v.is_string() || v.is_i64();
+    ok.then(|| v.to_string())
 }
 
 /// Most fields a row op may carry, and its largest value.

@@ -202,6 +202,21 @@ fn receive_in_tx(conn: &mut Connection, own: &str, from: &Sender, ops: &[Op]) ->
             // A gap: this op comes again once the ones before it are here.
             continue;
         }
+        if op.is_stub() && from.actor.is_some() {
+            // Compaction keeps what every known peer holds, so a peer whose
+            // edits are checked never has to send a stub of an op not held
+            // here; one that does could burn another site's sequence.
+            refuse(
+                &mut rep,
+                op,
+                tr(
+                    "不接收对方压缩过的操作记录",
+                    "a compacted op is not taken from this sender",
+                ),
+            );
+            dropped.insert(op.site.clone());
+            continue;
+        }
         let verdict = verdicts
             .remove(&(op.site.clone(), op.seq))
             .unwrap_or(Verdict::Apply);
@@ -240,10 +255,12 @@ fn receive_in_tx(conn: &mut Connection, own: &str, from: &Sender, ops: &[Op]) ->
         } else {
             max_hlc = max_hlc.max(op.hlc);
         }
-        touched
-            .entry((op.tbl.clone(), op.row.clone()))
-            .or_default()
-            .extend(op.fields());
+        if !op.is_stub() {
+            touched
+                .entry((op.tbl.clone(), op.row.clone()))
+                .or_default()
+                .extend(op.fields());
+        }
     }
     for ((tbl, row), fields) in &touched {
         rep.new_conflicts += merge_row(&tx, &cols, tbl, row, Some(fields))?;
@@ -339,11 +356,7 @@ fn audit(
         ops.join(" ")
     );
     let action = format!("{}.receive", from.via);
-    let seq: i64 = tx.query_row(
-        "SELECT COALESCE(MAX(seq), 0) FROM oplog WHERE site_id = ?1",
-        [own],
-        |r| r.get(0),
-    )?;
+    let seq = super::write::last_seq(tx, own)?;
     super::write::append_audit(
         tx,
         &actor,
@@ -362,8 +375,8 @@ fn audit(
                 .collect(),
             marks,
         },
-        None,
-    )
+    )?;
+    Ok(())
 }
 
 /// An op we already hold under the same (site, seq) must be the same op. If
@@ -376,8 +389,12 @@ fn same_op_or_refuse(tx: &Transaction<'_>, op: &Op) -> Result<()> {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?;
+    // A stub is the op it was compacted from: either side may hold either.
+    let bare = |f: &str| f.trim_start_matches(super::op::STUB).to_string();
     match held {
-        Some((hlc, row, field)) if hlc != op.hlc || row != op.row || field != op.field => {
+        Some((hlc, row, field))
+            if hlc != op.hlc || row != op.row || bare(&field) != bare(&op.field) =>
+        {
             Err(forked(&op.site))
         }
         _ => Ok(()),

@@ -413,21 +413,8 @@ impl Store {
     fn audit_refusal(&mut self, actor: &Actor, action: &str, why: &Error, on: Date) -> Result<()> {
         let site = self.site.clone();
         let tx = begin_immediate(&self.conn)?;
-        let seq = last_seq(&tx, &site)?;
         let refused = format!("refused:{action}");
-        append_audit(
-            &tx,
-            actor,
-            &refused,
-            &why.to_string(),
-            None,
-            on,
-            &site,
-            seq + 1,
-            seq,
-            0,
-            &Covers::default(),
-        )?;
+        append_opless(&tx, actor, &refused, &why.to_string(), on, &site)?;
         tx.commit()?;
         Ok(())
     }
@@ -535,6 +522,32 @@ pub(super) fn begin_immediate(conn: &rusqlite::Connection) -> Result<Transaction
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// Appends an audit record for an action that wrote no op (a refusal, a
+/// compaction), placed after the site's last op; returns its id.
+pub(super) fn append_opless(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    action: &str,
+    detail: &str,
+    on: Date,
+    site: &str,
+) -> Result<String> {
+    let seq = last_seq(tx, site)?;
+    append_audit(
+        tx,
+        actor,
+        action,
+        detail,
+        None,
+        on,
+        site,
+        seq + 1,
+        seq,
+        0,
+        &Covers::default(),
+    )
 }
 
 /// The last sequence `site` has written, read inside the write lock.

@@ -163,15 +163,12 @@ impl Seen {
                 l
             }
         };
-        let since = Vec::new();
-        self.fresh.insert(
-            k,
-            Fresh {
-                row_op,
-                carried,
-                since,
-            },
-        );
+        let fresh = Fresh {
+            row_op,
+            carried,
+            since: Vec::new(),
+        };
+        self.fresh.insert(k, fresh);
     }
 
     /// For a row this transaction made: the keys of the heads of `field`

@@ -25,7 +25,7 @@ fn task(org: &Id) -> Command {
 }
 
 fn batch(s: &mut Store, cmds: Vec<Command>) -> liangxin::error::Result<()> {
-    let cmds = cmds.into_iter().map(|c| (day(), c)).collect();
+    let cmds: Vec<_> = cmds.into_iter().map(|c| (day(), c)).collect();
     s.apply_batch(&actor(), "test.batch", cmds).map(|_| ())
 }
 

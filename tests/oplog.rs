@@ -64,7 +64,9 @@ fn ops_are_gap_free_clocked_and_record_what_they_replaced() {
         .filter(|o| {
             o.3 == "orgs"
                 && (o.5 == "employees"
-                    || (o.5 == "*" && o.6.as_deref().is_some_and(|v| v.contains("\"employees\""))))
+                    || (o.5 == "*"
+                        && liangxin::store::op::row_fields("orgs", o.6.as_deref())
+                            .is_some_and(|f| f.iter().any(|(k, _)| k == "employees"))))
         })
         .collect();
     let org_id: String = conn

@@ -71,6 +71,9 @@ pub fn run(ctx: &Ctx, a: ImportArgs) -> Result<()> {
     if batch.is_empty() {
         return Ok(());
     }
+    // The summary is printed; its lists would only hold memory while the
+    // batch is written.
+    drop(summary);
     let mut bar = Bar::new();
     let applied = store.apply_batch_with(&ctx.actor, "import", batch, &mut |d, t| {
         bar.show(tr("写入", "writing"), d, t)

@@ -232,7 +232,8 @@ pub fn generate(store: &mut Store, actor: &Actor, n: usize, seed: u64) -> Result
             },
         );
     }
-    let applied = store.apply_batch(actor, "gen", plan.into_batch())?;
+    let batch = crate::store::Batch::filling(plan.into_batch(), crate::store::schema::TABLES);
+    let applied = store.apply_batch(actor, "gen", batch)?;
     store.set_meta("generated", &format!("{n} orgs, seed {seed}"))?;
     Ok(applied)
 }

@@ -13,6 +13,7 @@ use crate::domain::command::{ImportedOrg, NewTask, OrgField};
 use crate::domain::kinds::{RegStatus, TaskKind};
 use crate::domain::{Command, Date, Id, workflow};
 use crate::i18n::tr;
+use crate::store::Batch;
 use crate::store::known::{Known, KnownOrg};
 
 #[derive(Debug, Serialize)]
@@ -182,19 +183,14 @@ impl<'k> Index<'k> {
 
 /// The batch for the good rows (each command dated `opt.on`) and the
 /// summary of what they do.
-pub fn plan(
-    rows: Vec<RegRow>,
-    bad: Vec<BadRow>,
-    known: &Known,
-    opt: &Options,
-) -> (Vec<(Date, Command)>, Summary) {
+pub fn plan(rows: Vec<RegRow>, bad: Vec<BadRow>, known: &Known, opt: &Options) -> (Batch, Summary) {
     let idx = Index::new(known);
     let mut s = Summary {
         rows: rows.len() + bad.len(),
         bad,
         ..Summary::default()
     };
-    let mut cmds = Vec::new();
+    let mut cmds = Batch::new();
     for r in rows {
         let found = match idx.find(&r) {
             Ok(f) => f,
@@ -207,11 +203,9 @@ pub fn plan(
             Some(o) => {
                 s.matched += 1;
                 let before = s.changes.len();
-                cmds.extend(
-                    compare(&r, o, known, &mut s)
-                        .into_iter()
-                        .map(|c| (opt.on, c)),
-                );
+                for c in compare(&r, o, known, &mut s) {
+                    cmds.push(opt.on, c);
+                }
                 if s.changes.len() == before {
                     s.unchanged += 1;
                 }
@@ -220,13 +214,18 @@ pub fn plan(
             None => match idx.place(&r, opt.street.as_ref()) {
                 Ok((street, community)) => {
                     let made = new_org(r, street, community, opt, &mut s);
-                    cmds.extend(made.into_iter().map(|c| (opt.on, c)));
+                    for c in made {
+                        cmds.push(opt.on, c);
+                    }
                 }
                 Err(b) => s.bad.push(b),
             },
         }
     }
     s.bad.sort_by_key(|b| b.line);
+    // Only new rows (each an organization and its task), or also changes.
+    cmds.appending = s.new.len() * 2 == cmds.len();
+    cmds.fills = &["orgs", "tasks"];
     (cmds, s)
 }
 

@@ -183,10 +183,15 @@ pub fn count_missing(conn: &Connection, theirs: &BTreeMap<String, i64>) -> Resul
         .sum())
 }
 
+/// The ops of row `?2`, through the op log's row index (`ops_row_key`, on
+/// the id's last 12 characters). The `+` keeps SQLite from folding the
+/// id's value into the key expression, which would hide the index.
+pub const ROW_MATCH: &str = "+row_id = ?2 AND substr(row_id, 25) = substr(?2, 25)";
+
 /// All ops of one row, grouped by field.
 pub fn row_ops(tx: &Connection, tbl: &str, row: &str) -> Result<BTreeMap<String, Vec<Op>>> {
     let mut stmt = tx.prepare_cached(&format!(
-        "SELECT {OP_COLUMNS} FROM oplog WHERE tbl = ?1 AND row_id = ?2 AND refused IS NULL"
+        "SELECT {OP_COLUMNS} FROM oplog WHERE tbl = ?1 AND {ROW_MATCH} AND refused IS NULL"
     ))?;
     let mut out: BTreeMap<String, Vec<Op>> = BTreeMap::new();
     for op in stmt.query_map(params![tbl, row], Op::from_row)? {
@@ -213,7 +218,7 @@ pub fn heads(ops: &[Op]) -> Vec<Op> {
 /// The heads of one field as stored now.
 pub fn field_heads(tx: &Connection, tbl: &str, row: &str, field: &str) -> Result<Vec<Op>> {
     let mut stmt = tx.prepare_cached(&format!(
-        "SELECT {OP_COLUMNS} FROM oplog WHERE tbl = ?1 AND row_id = ?2
+        "SELECT {OP_COLUMNS} FROM oplog WHERE tbl = ?1 AND {ROW_MATCH}
          AND field IN (?3, '{ROW}', '{STUB}' || ?3) AND refused IS NULL"
     ))?;
     let mut ops = Vec::new();

@@ -7,12 +7,15 @@ pub mod alerts;
 mod apply;
 mod apply_loop;
 mod audit_append;
+mod batch;
+mod bulk_index;
 pub mod check;
 mod check_tables;
 pub mod clock;
 pub mod compact;
 pub mod counts;
 pub mod digest;
+pub mod field_numbers;
 pub mod fields;
 pub mod form_reads;
 pub mod identity;
@@ -56,6 +59,7 @@ use crate::domain::{Date, Id};
 use crate::error::{Error, Result};
 use crate::i18n::tr;
 
+pub use batch::Batch;
 pub use val::Val;
 pub use write::{Actor, Applied};
 

@@ -84,7 +84,7 @@ impl Op {
         if !self.is_row() {
             return vec![self.clone()];
         }
-        row_fields(self.value.as_deref())
+        row_fields(&self.tbl, self.value.as_deref())
             .unwrap_or_default()
             .into_iter()
             .map(|(field, value)| Op {
@@ -102,9 +102,10 @@ impl Op {
         if !self.is_row() {
             return (self.bare_field() == field).then(|| self.clone());
         }
-        let value = row_map(self.value.as_deref())?
-            .get(field)
-            .and_then(field_text)?;
+        let value = row_map(&self.tbl, self.value.as_deref())?
+            .into_iter()
+            .find(|(f, _)| f == field)
+            .and_then(|(_, v)| field_text(&v))?;
         Some(Op {
             field: field.to_string(),
             value: Some(value),
@@ -118,7 +119,7 @@ impl Op {
         if self.is_stub() {
             Vec::new()
         } else if self.is_row() {
-            row_fields(self.value.as_deref())
+            row_fields(&self.tbl, self.value.as_deref())
                 .unwrap_or_default()
                 .into_iter()
                 .map(|(f, _)| f)
@@ -160,19 +161,49 @@ pub fn parse_value(v: Option<&str>) -> Option<Val> {
 }
 
 /// A row op's fields with each value as a field op holds it (JSON text);
-/// `None` unless the value is an object of nulls, integers and strings.
-pub fn row_fields(v: Option<&str>) -> Option<Vec<(String, String)>> {
-    row_map(v)?
+/// `None` unless the value is fields and values (nulls, integers, strings).
+pub fn row_fields(table: &str, v: Option<&str>) -> Option<Vec<(String, String)>> {
+    row_map(table, v)?
         .into_iter()
         .map(|(k, v)| Some((k, field_text(&v)?)))
         .collect()
 }
 
-/// A row op's value as a JSON object.
-fn row_map(v: Option<&str>) -> Option<serde_json::Map<String, serde_json::Value>> {
-    match serde_json::from_str::<serde_json::Value>(v?).ok()? {
-        serde_json::Value::Object(m) => Some(m),
-        _ => None,
+/// A row op's fields and values. From schema 10 the value is a flat array
+/// of field numbers and values (`[1,"name",5,"…"]`, numbers from
+/// `field_numbers`); before, an object keyed by field name. A number the
+/// registry does not know, a repeated field, or anything else fails.
+fn row_map(table: &str, v: Option<&str>) -> Option<Vec<(String, serde_json::Value)>> {
+    let pairs: Vec<(String, serde_json::Value)> =
+        match serde_json::from_str::<serde_json::Value>(v?).ok()? {
+            serde_json::Value::Object(m) => m.into_iter().collect(),
+            serde_json::Value::Array(a) => {
+                if a.len() % 2 != 0 {
+                    return None;
+                }
+                let mut out = Vec::with_capacity(a.len() / 2);
+                let mut it = a.into_iter();
+                while let (Some(n), Some(v)) = (it.next(), it.next()) {
+                    let f = super::field_numbers::name(table, n.as_u64()?)?;
+                    out.push((f.to_string(), v));
+                }
+                out
+            }
+            _ => return None,
+        };
+    let mut names: Vec<&str> = pairs.iter().map(|(f, _)| f.as_str()).collect();
+    names.sort_unstable();
+    let before = names.len();
+    names.dedup();
+    (names.len() == before).then_some(pairs)
+}
+
+/// A row op of a newer schema: an object or an array of even length.
+fn newer_row_shape(v: Option<&str>) -> bool {
+    match v.and_then(|v| serde_json::from_str::<serde_json::Value>(v).ok()) {
+        Some(serde_json::Value::Object(m)) => !m.is_empty(),
+        Some(serde_json::Value::Array(a)) => !a.is_empty() && a.len() % 2 == 0,
+        _ => false,
     }
 }
 
@@ -218,13 +249,20 @@ impl Columns {
             let short = op.supersedes.as_ref().is_none_or(|s| s.len() <= 64 * 1024);
             (op.value.is_none() && short, known)
         } else if op.is_row() {
-            let fields = row_fields(op.value.as_deref());
-            let value_ok = fields.as_ref().is_some_and(|f| {
-                !f.is_empty()
-                    && f.len() <= ROW_FIELDS_MAX
-                    && f.iter().all(|(_, v)| v.len() <= 4096)
-                    && op.value.as_ref().is_some_and(|v| v.len() <= ROW_VALUE_MAX)
-            });
+            let fields = row_fields(&op.tbl, op.value.as_deref());
+            let small = op.value.as_ref().is_some_and(|v| v.len() <= ROW_VALUE_MAX);
+            // A newer schema may number fields this build does not know yet:
+            // its value is only checked to be JSON of a row op's shape.
+            let value_ok = match (newer, fields.as_ref()) {
+                (_, Some(f)) => {
+                    !f.is_empty()
+                        && f.len() <= ROW_FIELDS_MAX
+                        && f.iter().all(|(_, v)| v.len() <= 4096)
+                        && small
+                }
+                (true, None) => small && newer_row_shape(op.value.as_deref()),
+                (false, None) => false,
+            };
             let known = newer
                 || fields.is_some_and(|f| f.iter().all(|(k, _)| k != "id" && self.has(&op.tbl, k)));
             (value_ok && op.supersedes.is_none(), known)
@@ -253,6 +291,63 @@ impl Columns {
                 crate::text::clean(&op.tbl),
                 crate::text::clean(&op.field)
             )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row_op(value: &str) -> Op {
+        Op {
+            site: "s".into(),
+            seq: 1,
+            hlc: 1,
+            tbl: "tasks".into(),
+            row: "r".into(),
+            field: ROW.into(),
+            value: Some(value.into()),
+            schema: 10,
+            supersedes: None,
+            actor: None,
+            refused: None,
+        }
+    }
+
+    /// A row op naming fields by number reads as the same field ops as one
+    /// of schema 9 naming them in an object.
+    #[test]
+    fn numbered_and_named_row_ops_expand_alike() {
+        let named = row_op(r#"{"kind":"half-year","org_id":"o","note":null,"deleted":0}"#);
+        let numbered = row_op(r#"[1,"half-year",2,"o",9,null,10,0]"#);
+        let fields = |o: &Op| {
+            let mut v: Vec<(String, Option<String>)> =
+                o.expand().into_iter().map(|e| (e.field, e.value)).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(fields(&named), fields(&numbered));
+        assert_eq!(fields(&numbered).len(), 4);
+        assert_eq!(
+            numbered.expand_field("org_id").and_then(|o| o.value),
+            Some("\"o\"".to_string())
+        );
+        assert_eq!(numbered.fields(), vec!["kind", "org_id", "note", "deleted"]);
+    }
+
+    /// Unknown numbers, odd lengths, repeated fields and nested values do not
+    /// read as a row.
+    #[test]
+    fn malformed_numbered_row_ops_read_as_nothing() {
+        for bad in [
+            r#"[1,"a",999,"b"]"#,
+            r#"[1,"a",2]"#,
+            r#"[1,"a",1,"b"]"#,
+            r#"[1,["x"]]"#,
+            r#"[-1,"a"]"#,
+        ] {
+            assert!(row_op(bad).expand().is_empty(), "{bad}");
         }
     }
 }

@@ -328,11 +328,13 @@ pub fn org_detail(conn: &Connection, id: &Id, day: Date) -> Result<OrgDetail> {
             })
         },
     )?;
+    // The row's ops through the op log's row index (see `merge::ROW_MATCH`).
     let history = list(
         conn,
         "SELECT a.at, a.user_name, a.action, o.field, o.value FROM oplog o
          JOIN audit a ON a.site_id = o.site_id AND o.seq BETWEEN a.first_seq AND a.last_seq
-         WHERE o.tbl = 'orgs' AND o.row_id = ?1 ORDER BY o.hlc",
+         WHERE o.tbl = 'orgs' AND +o.row_id = ?1 AND substr(o.row_id, 25) = substr(?1, 25)
+         ORDER BY o.hlc",
         id,
         |r| {
             Ok(HistoryView {
@@ -344,11 +346,16 @@ pub fn org_detail(conn: &Connection, id: &Id, day: Date) -> Result<OrgDetail> {
             })
         },
     )?;
-    // A row op made the row: shown as the fields it set, one a line.
+    // A row op made the row: shown as the fields it set, one a line, in
+    // the order of their names whichever way the op lists them.
     let history = history
         .into_iter()
-        .flat_map(|h| match crate::store::op::row_fields(Some(&h.value)) {
-            Some(fields) if h.field == crate::store::op::ROW => fields
+        .flat_map(
+            |h| match crate::store::op::row_fields("orgs", Some(&h.value)) {
+                Some(mut fields) if h.field == crate::store::op::ROW => {
+                    fields.sort();
+                    fields
+                }
                 .into_iter()
                 .map(|(field, value)| HistoryView {
                     field,
@@ -356,16 +363,17 @@ pub fn org_detail(conn: &Connection, id: &Id, day: Date) -> Result<OrgDetail> {
                     ..h.clone()
                 })
                 .collect(),
-            _ if h.field.starts_with(crate::store::op::STUB) => vec![HistoryView {
-                field: h
-                    .field
-                    .trim_start_matches(crate::store::op::STUB)
-                    .to_string(),
-                value: crate::i18n::tr("（已压缩）", "(compacted)").to_string(),
-                ..h
-            }],
-            _ => vec![h],
-        })
+                _ if h.field.starts_with(crate::store::op::STUB) => vec![HistoryView {
+                    field: h
+                        .field
+                        .trim_start_matches(crate::store::op::STUB)
+                        .to_string(),
+                    value: crate::i18n::tr("（已压缩）", "(compacted)").to_string(),
+                    ..h
+                }],
+                _ => vec![h],
+            },
+        )
         .collect();
     d.links = links;
     d.persons = persons;

@@ -117,7 +117,7 @@ impl Store {
         };
         if op.is_row() {
             // A refused new row is sent again field by field, in one write.
-            let cmds = op.expand().iter().map(|o| (on, settle(o))).collect();
+            let cmds: Vec<_> = op.expand().iter().map(|o| (on, settle(o))).collect();
             self.apply_batch(actor, "sync.refused.resend", cmds)?;
         } else {
             self.apply(actor, on, settle(&op), Some("sync refused resend"))?;

@@ -101,7 +101,8 @@ ORDER BY t.due_on, o.name, t.id"
 /// Each is dated the cycle's first day and its id follows from the
 /// organization and the cycle, so two replicas that both make a cycle's
 /// tasks before they sync make the same rows, not two tasks each.
-pub fn half_year_plan(conn: &Connection, today: Date) -> Result<Vec<(Date, Command)>> {
+/// The batch only adds tasks.
+pub fn half_year_plan(conn: &Connection, today: Date) -> Result<crate::store::Batch> {
     let (start, due) = workflow::cycle(today);
     let sql = format!(
         "SELECT o.id FROM orgs o
@@ -118,7 +119,7 @@ pub fn half_year_plan(conn: &Connection, today: Date) -> Result<Vec<(Date, Comma
             |r| r.get::<_, String>(0),
         )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(ids
+    let tasks = ids
         .into_iter()
         .map(|org| {
             let id = Id::derived(&["half-year", &org, &due.to_string()]);
@@ -133,7 +134,10 @@ pub fn half_year_plan(conn: &Connection, today: Date) -> Result<Vec<(Date, Comma
             });
             (start, task)
         })
-        .collect())
+        .collect();
+    let mut batch = crate::store::Batch::filling(tasks, &["tasks"]);
+    batch.appending = true;
+    Ok(batch)
 }
 
 /// The stage label for a stored code (unknown codes shown as stored).

@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 pub(super) use super::audit_append::append_audit;
 pub use super::audit_append::chain_hash;
+use super::batch::Batch;
 use super::digest::Covers;
 use super::op::ROW;
 use super::schema::{SCHEMA_VERSION, TABLES};
@@ -88,21 +89,24 @@ impl Writer<'_> {
         self.append(table, id, field, supersedes)
     }
 
-    /// A new row's one op: all its fields as a JSON object.
+    /// A new row's one op: its fields as field numbers and values
+    /// (`field_numbers`), a flat JSON array.
     fn row_op(&mut self, table: &str, id: &Id, fields: &[(&'static str, Val)]) -> Result<()> {
         let c = &mut self.cache;
         c.json.clear();
-        c.json.push(b'{');
+        c.json.push(b'[');
         for (i, (f, v)) in fields.iter().enumerate() {
             crate::domain::fields::check(table, f, v)?;
+            let n = super::field_numbers::number(table, f)
+                .ok_or_else(|| Error::Other(format!("{table}.{f} has no field number")))?;
             if i > 0 {
                 c.json.push(b',');
             }
-            Val::Text((*f).to_string()).write_json(&mut c.json);
-            c.json.push(b':');
+            c.json.extend_from_slice(n.to_string().as_bytes());
+            c.json.push(b',');
             v.write_json(&mut c.json);
         }
-        c.json.push(b'}');
+        c.json.push(b']');
         self.append(table, id, ROW, None)
     }
 
@@ -330,9 +334,9 @@ impl Store {
         &mut self,
         actor: &Actor,
         action: &str,
-        cmds: Vec<(Date, Command)>,
+        cmds: impl Into<Batch>,
     ) -> Result<Applied> {
-        self.apply_batch_with(actor, action, cmds, &mut |_, _| {})
+        self.apply_batch_with(actor, action, cmds.into(), &mut |_, _| {})
     }
 
     /// `apply_batch`, telling `progress(done, total)` as commands are applied
@@ -341,10 +345,10 @@ impl Store {
         &mut self,
         actor: &Actor,
         action: &str,
-        cmds: Vec<(Date, Command)>,
+        cmds: Batch,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Applied> {
-        let first_on = cmds.first().map(|(d, _)| *d).unwrap_or(Date::today_local());
+        let first_on = cmds.first_on().unwrap_or(Date::today_local());
         // Generated half-year tasks follow from the data, whoever happens to
         // open the app; everything else is checked.
         let derived = action == "tasks.generate";
@@ -354,13 +358,16 @@ impl Store {
         };
         let detail = format!("{} commands", cmds.len());
         let total = cmds.len();
+        let bulk_cache = match cmds.appending {
+            true => APPENDING_CACHE_KIB,
+            false => BULK_CACHE_KIB,
+        };
         // A large batch touches more pages than SQLite's default cache holds:
         // without room it spills them to the WAL mid-transaction and reads
         // them back. The cache shrinks again when the batch is done.
         let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         if total >= BULK {
-            self.conn
-                .pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
+            self.conn.pragma_update(None, "cache_size", bulk_cache)?;
         }
         // Each command is checked inside the transaction, after the ones
         // before it: an import's task for a row it just added sees that row.
@@ -370,7 +377,9 @@ impl Store {
             // a survey, a member): one scan of them instead of a lookup each.
             if total >= BULK {
                 w.know_live("orgs")?;
+                w.seen.get_mut().reserve(total);
             }
+            let deferred = super::bulk_index::defer(w.tx, &cmds)?;
             // A user no longer registered fails the next command's check.
             let mut lost: Option<Error> = None;
             for (i, (on, cmd)) in cmds.into_iter().enumerate() {
@@ -394,9 +403,12 @@ impl Store {
                         Err(e) => lost = Some(e),
                     }
                 }
+                // A batch reports the first row it made (what a single
+                // command reports); a list of every id would only hold memory.
+                w.applied.created.truncate(1);
                 progress(i + 1, total);
             }
-            Ok(())
+            super::bulk_index::rebuild(w.tx, &deferred)
         });
         if total >= BULK {
             self.conn.pragma_update(None, "cache_size", cache)?;
@@ -481,6 +493,10 @@ const BULK: usize = 1000;
 
 /// The page cache of a large batch, as `cache_size` takes it (negative: KiB).
 const BULK_CACHE_KIB: i64 = -32_768;
+
+/// The page cache of a large batch that only appends: its memory counts
+/// against a large import's, and it needs few pages at once.
+const APPENDING_CACHE_KIB: i64 = -8_192;
 
 /// Whether a command may change who the acting user is or what they may do.
 fn changes_users(cmd: &Command) -> bool {

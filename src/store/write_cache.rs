@@ -6,7 +6,6 @@
 //! not look it up again.
 
 use std::collections::{HashMap, HashSet};
-use std::rc::Rc;
 
 use rusqlite::{Connection, Statement};
 
@@ -46,9 +45,11 @@ const NAMED: [&str; 10] = [
     "alerts",
 ];
 
-/// A row known by table (its place in `NAMED`) and id; ids that are not
-/// UUIDs are not kept.
-type Key = (usize, u128);
+/// A row known by table (its place in `NAMED`, first byte) and id (the
+/// UUID's 16 bytes); ids that are not UUIDs are not kept. Bytes rather than
+/// a tuple with a `u128`: a batch keeps one per row it makes, and the
+/// tuple's alignment would nearly double it.
+type Key = [u8; 17];
 
 fn key(table: &str, s: &str) -> Option<Key> {
     let t = NAMED.iter().position(|t| *t == table)?;
@@ -61,7 +62,10 @@ fn key(table: &str, s: &str) -> Option<Key> {
         return None;
     }
     let u = uuid::Uuid::try_parse(s).ok()?;
-    Some((t, u.as_u128()))
+    let mut k = [0u8; 17];
+    k[0] = u8::try_from(t).ok()?;
+    k[1..].copy_from_slice(u.as_bytes());
+    Some(k)
 }
 
 pub(super) struct Cache<'t> {
@@ -86,18 +90,25 @@ pub(super) struct Seen {
     street_of: HashMap<Key, Option<String>>,
     /// Rows this transaction made, and the ops it wrote on them since.
     fresh: HashMap<Key, Fresh>,
-    /// The field lists rows were made with, shared by the rows that use one.
-    layouts: HashMap<Vec<&'static str>, Rc<[&'static str]>>,
+    /// The field lists rows were made with, each kept once and named by
+    /// its place in `layout_list`.
+    layouts: HashMap<Vec<&'static str>, u32>,
+    layout_list: Vec<Vec<&'static str>>,
 }
 
 /// A row made by this transaction: no other replica has an op on it yet, so
 /// each field's one head is the last op this transaction wrote for it.
+/// Kept small: a batch holds one per row it makes, and most rows are never
+/// changed again in it.
 struct Fresh {
-    /// The sequence of this site's op that made it, and the fields it carries.
+    /// The sequence of this site's op that made it, and the fields it
+    /// carries (a place in `Seen::layout_list`).
     row_op: i64,
-    carried: Rc<[&'static str]>,
+    carried: u32,
     /// Fields changed since, with the sequence of the op that changed them.
-    since: Vec<(&'static str, i64)>,
+    /// Boxed: one pointer for the many rows never changed, not a `Vec`'s three words.
+    #[allow(clippy::box_collection)]
+    since: Option<Box<Vec<(&'static str, i64)>>>,
 }
 
 impl<'t> Cache<'t> {
@@ -156,17 +167,18 @@ impl Seen {
         };
         self.live.insert(k);
         let carried = match self.layouts.get(fields) {
-            Some(l) => l.clone(),
+            Some(l) => *l,
             None => {
-                let l: Rc<[&'static str]> = fields.into();
-                self.layouts.insert(fields.to_vec(), l.clone());
+                let l = u32::try_from(self.layout_list.len()).unwrap_or(u32::MAX);
+                self.layout_list.push(fields.to_vec());
+                self.layouts.insert(fields.to_vec(), l);
                 l
             }
         };
         let fresh = Fresh {
             row_op,
             carried,
-            since: Vec::new(),
+            since: None,
         };
         self.fresh.insert(k, fresh);
     }
@@ -182,10 +194,18 @@ impl Seen {
         field: &str,
     ) -> Option<Vec<String>> {
         let f = self.fresh.get(&key(table, id.as_str())?)?;
-        let last = f.since.iter().rev().find(|(n, _)| *n == field);
+        let last = f
+            .since
+            .iter()
+            .flat_map(|v| v.iter())
+            .rev()
+            .find(|(n, _)| *n == field);
+        let carried = self.layout_list.get(f.carried as usize);
         Some(match last {
             Some((_, seq)) => vec![format!("{site}:{seq}")],
-            None if f.carried.contains(&field) => vec![format!("{site}:{}", f.row_op)],
+            None if carried.is_some_and(|c| c.contains(&field)) => {
+                vec![format!("{site}:{}", f.row_op)]
+            }
             None => Vec::new(),
         })
     }
@@ -193,7 +213,7 @@ impl Seen {
     /// This site's op `seq` changed `field` of a row this transaction made.
     pub fn changed(&mut self, table: &str, id: &Id, field: &'static str, seq: i64) {
         if let Some(f) = key(table, id.as_str()).and_then(|k| self.fresh.get_mut(&k)) {
-            f.since.push((field, seq));
+            f.since.get_or_insert_default().push((field, seq));
         }
     }
 
@@ -210,6 +230,13 @@ impl Seen {
         if let Some(k) = key(table, id.as_str()) {
             self.live.remove(&k);
         }
+    }
+
+    /// Room for the rows a batch of `commands` makes, taken at once: a map
+    /// that doubles as it fills holds its old and new tables together.
+    pub fn reserve(&mut self, commands: usize) {
+        self.live.reserve(commands);
+        self.fresh.reserve(commands);
     }
 
     /// Forgets where communities and buildings are once one of them changes.

@@ -325,17 +325,27 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
                 w.require(Noun::Community, c)?;
             }
             let on = w.on;
-            let fields = [
+            // Only what the task has: an empty place or note stays NULL, and
+            // a new task is in its first stage since it was made (readers
+            // take `stage_on` as `created_on` until a step sets it). A
+            // half-year's 100,000 tasks are that much lighter.
+            let mut fields: Vec<(&'static str, Val)> = vec![
                 ("kind", t.kind.code().into()),
                 ("org_id", t.org.as_ref().into()),
-                ("community_id", t.community.as_ref().into()),
+            ];
+            if let Some(c) = &t.community {
+                fields.push(("community_id", c.into()));
+            }
+            fields.extend([
                 ("stage", t.stage.code().into()),
                 ("office", t.stage.office().map(|o| o.code()).into()),
                 ("due_on", t.due_on.into()),
                 ("created_on", on.into()),
-                ("stage_on", on.into()),
-                ("note", text("note", &t.note, false)?.into()),
-            ];
+            ]);
+            let note = text("note", &t.note, false)?;
+            if !note.is_empty() {
+                fields.push(("note", note.into()));
+            }
             w.insert("tasks", &t.id, &fields)
         }
     }

@@ -1,0 +1,109 @@
+//! Many dated commands for one transaction, held in chunks so that each
+//! chunk's memory goes back as soon as its commands are applied: a batch of
+//! 100,000 organizations does not stay whole in memory while its rows are
+//! written beside it.
+
+use crate::domain::{Command, Date};
+
+/// Commands per chunk.
+const CHUNK: usize = 4096;
+
+#[derive(Debug, Default)]
+pub struct Batch {
+    chunks: Vec<Vec<(Date, Command)>>,
+    len: usize,
+    /// Its commands only add rows (new organizations and their tasks, a
+    /// half-year's tasks): the pages it writes are at the tables' ends, a
+    /// small page cache serves it, and no command looks a task up by its
+    /// organization.
+    pub appending: bool,
+    /// The tables it fills: a large batch builds their list indexes once,
+    /// after its rows are in (`bulk_index`). None named, none deferred.
+    pub fills: &'static [&'static str],
+}
+
+impl Batch {
+    pub fn new() -> Batch {
+        Batch::default()
+    }
+
+    /// `cmds`, which fill `tables`.
+    pub fn filling(cmds: Vec<(Date, Command)>, tables: &'static [&'static str]) -> Batch {
+        Batch {
+            fills: tables,
+            ..Batch::from(cmds)
+        }
+    }
+
+    pub fn push(&mut self, on: Date, cmd: Command) {
+        match self.chunks.last_mut() {
+            Some(c) if c.len() < CHUNK => c.push((on, cmd)),
+            _ => {
+                let mut c = Vec::with_capacity(CHUNK);
+                c.push((on, cmd));
+                self.chunks.push(c);
+            }
+        }
+        self.len += 1;
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The day of the first command.
+    pub fn first_on(&self) -> Option<Date> {
+        self.chunks.first().and_then(|c| c.first()).map(|(d, _)| *d)
+    }
+}
+
+impl From<Vec<(Date, Command)>> for Batch {
+    fn from(v: Vec<(Date, Command)>) -> Batch {
+        Batch {
+            len: v.len(),
+            chunks: vec![v],
+            appending: false,
+            fills: &[],
+        }
+    }
+}
+
+impl IntoIterator for Batch {
+    type Item = (Date, Command);
+    /// Each chunk is dropped once its last command is taken.
+    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Vec<(Date, Command)>>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.chunks.into_iter().flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Id;
+
+    #[test]
+    fn commands_come_back_in_order_across_chunks() {
+        let mut b = Batch::new();
+        let on = Date::ymd(2024, 1, 1).expect("date");
+        let ids: Vec<Id> = (0..CHUNK * 2 + 3).map(|_| Id::new()).collect();
+        for id in &ids {
+            b.push(on, Command::ConfirmOrg { org: id.clone() });
+        }
+        assert_eq!(b.len(), ids.len());
+        assert_eq!(b.first_on(), Some(on));
+        let back: Vec<Id> = b
+            .into_iter()
+            .map(|(_, c)| match c {
+                Command::ConfirmOrg { org } => org,
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect();
+        assert_eq!(back, ids);
+    }
+}

@@ -13,10 +13,12 @@ pub struct Batch {
     chunks: Vec<Vec<(Date, Command)>>,
     len: usize,
     /// Its commands only add rows (new organizations and their tasks, a
-    /// half-year's tasks): the pages it writes are at the tables' ends, a
-    /// small page cache serves it, and no command looks a task up by its
-    /// organization.
+    /// half-year's tasks): no command looks a task up by its organization.
     pub appending: bool,
+    /// Its memory counts (an import a cadre runs beside other work): it
+    /// writes with a small page cache, which serves new rows whose ids
+    /// follow the clock.
+    pub light: bool,
     /// The tables it fills: a large batch builds their list indexes once,
     /// after its rows are in (`bulk_index`). None named, none deferred.
     pub fills: &'static [&'static str],
@@ -67,6 +69,7 @@ impl From<Vec<(Date, Command)>> for Batch {
             len: v.len(),
             chunks: vec![v],
             appending: false,
+            light: false,
             fills: &[],
         }
     }

@@ -358,8 +358,8 @@ impl Store {
         };
         let detail = format!("{} commands", cmds.len());
         let total = cmds.len();
-        let bulk_cache = match cmds.appending {
-            true => APPENDING_CACHE_KIB,
+        let bulk_cache = match cmds.light {
+            true => LIGHT_CACHE_KIB,
             false => BULK_CACHE_KIB,
         };
         // A large batch touches more pages than SQLite's default cache holds:
@@ -494,9 +494,8 @@ const BULK: usize = 1000;
 /// The page cache of a large batch, as `cache_size` takes it (negative: KiB).
 const BULK_CACHE_KIB: i64 = -32_768;
 
-/// The page cache of a large batch that only appends: its memory counts
-/// against a large import's, and it needs few pages at once.
-const APPENDING_CACHE_KIB: i64 = -8_192;
+/// The page cache of a large light batch (`Batch::light`).
+const LIGHT_CACHE_KIB: i64 = -8_192;
 
 /// Whether a command may change who the acting user is or what they may do.
 fn changes_users(cmd: &Command) -> bool {

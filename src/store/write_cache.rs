@@ -51,6 +51,12 @@ const NAMED: [&str; 10] = [
 /// tuple's alignment would nearly double it.
 type Key = [u8; 17];
 
+/// Maps a batch consults on every command, keyed by row: hashed with
+/// foldhash rather than SipHash, which showed in a large import's profile.
+/// The hasher is still seeded per process.
+type KeySet = HashSet<Key, foldhash::fast::RandomState>;
+type KeyMap<V> = HashMap<Key, V, foldhash::fast::RandomState>;
+
 fn key(table: &str, s: &str) -> Option<Key> {
     let t = NAMED.iter().position(|t| *t == table)?;
     // Only the canonical spelling: another spelling of the same UUID is
@@ -86,10 +92,10 @@ pub(super) struct Cache<'t> {
 /// where communities and buildings are, as looked up.
 #[derive(Default)]
 pub(super) struct Seen {
-    live: HashSet<Key>,
+    live: KeySet,
     street_of: HashMap<Key, Option<String>>,
     /// Rows this transaction made, and the ops it wrote on them since.
-    fresh: HashMap<Key, Fresh>,
+    fresh: KeyMap<Fresh>,
     /// The field lists rows were made with, each kept once and named by
     /// its place in `layout_list`.
     layouts: HashMap<Vec<&'static str>, u32>,

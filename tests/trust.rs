@@ -516,3 +516,58 @@ fn a_config_name_acts_only_on_the_users_own_file() {
         "{names}"
     );
 }
+
+/// Two sessions on one ledger open at the start of a half-year: both plan
+/// the cycle's tasks before either takes the write lock. The second finds
+/// them made and makes nothing, instead of failing on the tasks' key.
+#[test]
+fn two_sessions_making_the_same_half_year_make_it_once() {
+    let s = server();
+    for name in ["乙街道公司", "乙街道商行"] {
+        ok_as(
+            &s,
+            "boss",
+            &[
+                "--on",
+                "2022-01-01",
+                "org",
+                "add",
+                "--name",
+                name,
+                "--street",
+                "乙街道",
+            ],
+        );
+    }
+    let today = liangxin::domain::Date::ymd(2022, 8, 1).expect("date");
+    let actor = Actor::of_process("upkeep", "");
+    let mut first = Store::open(&s.db).expect("open");
+    let mut second = Store::open(&s.db).expect("open");
+    let a = liangxin::store::tasks::half_year_plan(first.conn(), today).expect("plan");
+    let b = liangxin::store::tasks::half_year_plan(second.conn(), today).expect("plan");
+    assert!(
+        a.len() >= 2 && a.len() == b.len(),
+        "{} {}",
+        a.len(),
+        b.len()
+    );
+    let made = a.len();
+    first
+        .apply_batch(&actor, "tasks.generate", a)
+        .expect("first");
+    let again = second
+        .apply_batch(&actor, "tasks.generate", b)
+        .expect("second");
+    assert_eq!(again.ops, 0, "the second session made nothing");
+    assert_eq!(again.already, made, "and says it found them made");
+    let n: i64 = s
+        .conn()
+        .query_row(
+            "SELECT COUNT(*) FROM tasks WHERE kind = 'half-year' AND deleted = 0",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(usize::try_from(n).ok(), Some(made));
+    s.ok(&["check"]);
+}

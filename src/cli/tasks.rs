@@ -15,11 +15,12 @@ use crate::text::{clean, pad};
 /// Makes this cycle's half-year tasks; returns how many were made.
 pub fn generate(ctx: &Ctx, store: &mut Store, today: Date) -> Result<usize> {
     let batch = tasks::half_year_plan(store.conn(), today)?;
-    let n = batch.len();
-    if n > 0 {
-        store.apply_batch(&ctx.actor, "tasks.generate", batch)?;
+    if batch.is_empty() {
+        return Ok(0);
     }
-    Ok(n)
+    let planned = batch.len();
+    let applied = store.apply_batch(&ctx.actor, "tasks.generate", batch)?;
+    Ok(planned - applied.already.min(planned))
 }
 
 pub fn list(ctx: &Ctx, a: TasksArgs) -> Result<()> {

@@ -23,6 +23,8 @@ pub struct Applied {
     /// Ids of rows the command created, in order.
     pub created: Vec<Id>,
     pub ops: usize,
+    /// Derived rows (half-year tasks) another session had already made.
+    pub already: usize,
     /// Accepted, but worth saying (e.g. a credit code that fails its checksum).
     pub warnings: Vec<String>,
 }
@@ -396,7 +398,14 @@ impl Store {
                 // command that may have changed users.
                 let users_changed = user.is_some() && changes_users(&cmd);
                 w.on = on;
-                super::apply::apply(w, cmd)?;
+                match super::apply::apply(w, cmd) {
+                    // Another session made this cycle's tasks between this
+                    // one's plan and its lock: a derived task already there
+                    // is the same fact, not a second row. Its insert failed
+                    // on the key before anything else was written.
+                    Err(e) if derived && is_key_clash(&e) => w.applied.already += 1,
+                    r => r?,
+                }
                 if users_changed {
                     match super::scope::acting_user(w.tx, actor) {
                         Ok(u) => user = u,
@@ -496,6 +505,12 @@ const BULK_CACHE_KIB: i64 = -32_768;
 
 /// The page cache of a large light batch (`Batch::light`).
 const LIGHT_CACHE_KIB: i64 = -8_192;
+
+/// An insert refused because a row with that key exists.
+fn is_key_clash(e: &Error) -> bool {
+    matches!(e, Error::Db(rusqlite::Error::SqliteFailure(f, _))
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+}
 
 /// Whether a command may change who the acting user is or what they may do.
 fn changes_users(cmd: &Command) -> bool {

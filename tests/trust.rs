@@ -431,25 +431,19 @@ fn half_year_tasks_a_street_laptop_makes_for_the_district_are_not_refusals() {
 /// Two replicas that each make the cycle's half-year tasks before they sync
 /// make the same rows: after the sync each organization has one task for
 /// the cycle, on both sides, and no conflict.
-#[test]
-fn half_year_tasks_made_on_two_replicas_are_one_task_each() {
+/// The server with two organizations of 乙街道 entered at the start of 2022.
+fn server_with_two_orgs() -> Ledger {
     let s = server();
     for name in ["乙街道公司", "乙街道商行"] {
-        ok_as(
-            &s,
-            "boss",
-            &[
-                "--on",
-                "2022-01-01",
-                "org",
-                "add",
-                "--name",
-                name,
-                "--street",
-                "乙街道",
-            ],
-        );
+        let add = ["--on", "2022-01-01", "org", "add", "--name", name];
+        ok_as(&s, "boss", &[&add[..], &["--street", "乙街道"]].concat());
     }
+    s
+}
+
+#[test]
+fn half_year_tasks_made_on_two_replicas_are_one_task_each() {
+    let s = server_with_two_orgs();
     let laptop = Ledger::new();
     laptop.ok(&["sync", "clone", s.db.to_str().expect("path")]);
     ok_as(&s, "boss", &["--today", "2022-08-01", "tasks", "generate"]);
@@ -522,23 +516,7 @@ fn a_config_name_acts_only_on_the_users_own_file() {
 /// them made and makes nothing, instead of failing on the tasks' key.
 #[test]
 fn two_sessions_making_the_same_half_year_make_it_once() {
-    let s = server();
-    for name in ["乙街道公司", "乙街道商行"] {
-        ok_as(
-            &s,
-            "boss",
-            &[
-                "--on",
-                "2022-01-01",
-                "org",
-                "add",
-                "--name",
-                name,
-                "--street",
-                "乙街道",
-            ],
-        );
-    }
+    let s = server_with_two_orgs();
     let today = liangxin::domain::Date::ymd(2022, 8, 1).expect("date");
     let actor = Actor::of_process("upkeep", "");
     let mut first = Store::open(&s.db).expect("open");

@@ -2,6 +2,8 @@
 //! `BEGIN IMMEDIATE` transaction that validates, appends field-level ops to the
 //! op log, updates the tables, and appends a hash-chained audit record.
 
+use std::io::Write;
+
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 pub(super) use super::audit_append::append_audit;
@@ -104,8 +106,8 @@ impl Writer<'_> {
             if i > 0 {
                 c.json.push(b',');
             }
-            c.json.extend_from_slice(n.to_string().as_bytes());
-            c.json.push(b',');
+            // Written in place: no string per field of every new row.
+            write!(c.json, "{n},").map_err(|e| Error::Other(e.to_string()))?;
             v.write_json(&mut c.json);
         }
         c.json.push(b']');

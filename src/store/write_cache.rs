@@ -96,10 +96,9 @@ pub(super) struct Seen {
     street_of: HashMap<Key, Option<String>>,
     /// Rows this transaction made, and the ops it wrote on them since.
     fresh: KeyMap<Fresh>,
-    /// The field lists rows were made with, each kept once and named by
-    /// its place in `layout_list`.
-    layouts: HashMap<Vec<&'static str>, u32>,
-    layout_list: Vec<Vec<&'static str>>,
+    /// The field lists rows were made with, each kept once (a table has a
+    /// handful) and named by its place here.
+    layouts: Vec<Vec<&'static str>>,
 }
 
 /// A row made by this transaction: no other replica has an op on it yet, so
@@ -108,7 +107,7 @@ pub(super) struct Seen {
 /// changed again in it.
 struct Fresh {
     /// The sequence of this site's op that made it, and the fields it
-    /// carries (a place in `Seen::layout_list`).
+    /// carries (a place in `Seen::layouts`).
     row_op: i64,
     carried: u32,
     /// Fields changed since, with the sequence of the op that changed them.
@@ -172,14 +171,16 @@ impl Seen {
             return;
         };
         self.live.insert(k);
-        let carried = match self.layouts.get(fields) {
-            Some(l) => *l,
+        let place = match self.layouts.iter().position(|l| l.as_slice() == fields) {
+            Some(p) => p,
             None => {
-                let l = u32::try_from(self.layout_list.len()).unwrap_or(u32::MAX);
-                self.layout_list.push(fields.to_vec());
-                self.layouts.insert(fields.to_vec(), l);
-                l
+                self.layouts.push(fields.to_vec());
+                self.layouts.len() - 1
             }
+        };
+        // Past u32's range the row is simply read from the op log.
+        let Ok(carried) = u32::try_from(place) else {
+            return;
         };
         let fresh = Fresh {
             row_op,
@@ -206,7 +207,7 @@ impl Seen {
             .flat_map(|v| v.iter())
             .rev()
             .find(|(n, _)| *n == field);
-        let carried = self.layout_list.get(f.carried as usize);
+        let carried = self.layouts.get(f.carried as usize);
         Some(match last {
             Some((_, seq)) => vec![format!("{site}:{seq}")],
             None if carried.is_some_and(|c| c.contains(&field)) => {

@@ -1,8 +1,11 @@
 //! A ledger written by the previous release (schema 5: alerts stored as rows
 //! in the op log, decisions on them) opens with this one: it migrates, passes
 //! `check`, keeps its figures and its decisions on alerts, and syncs with a
-//! replica made by this release. The fixture is committed; see
-//! tests/fixtures/make-ledger-v5.sh for how it was made.
+//! replica made by this release. So do ledgers written by the two op-log
+//! formats before this one: schema 8 (every field its own op, names and ids
+//! as text) and schema 9 (a new row is one op naming its fields in a JSON
+//! object, and compaction's stubs). The fixtures are committed; see
+//! tests/fixtures/make-ledger-v5.sh and make-ledger.sh for how they were made.
 
 mod common;
 
@@ -10,17 +13,48 @@ use common::Ledger;
 use serde_json::Value;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ledger-v5.db");
+const V8: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ledger-v8.db");
+const V9: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ledger-v9.db");
 
-fn upgraded() -> Ledger {
+fn upgraded(path: &str) -> Ledger {
     let l = Ledger::new();
-    std::fs::copy(FIXTURE, &l.db).expect("copy the fixture");
+    std::fs::copy(path, &l.db).expect("copy the fixture");
     l
 }
 
 /// Read-only, so a missing fixture fails here instead of being created empty.
-fn fixture() -> rusqlite::Connection {
-    rusqlite::Connection::open_with_flags(FIXTURE, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .unwrap_or_else(|e| panic!("open {FIXTURE}: {e}"))
+fn fixture(path: &str) -> rusqlite::Connection {
+    rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .unwrap_or_else(|e| panic!("open {path}: {e}"))
+}
+
+/// The snoozed and dismissed alerts, read straight from a file.
+fn decided(path: &str) -> Vec<(String, String)> {
+    let conn = fixture(path);
+    let mut stmt = conn
+        .prepare(
+            "SELECT id, state FROM alerts WHERE state IN ('snoozed', 'dismissed') ORDER BY state",
+        )
+        .expect("prepare");
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+/// The old decisions still hold on the upgraded ledger's derived alerts.
+fn decisions_hold(l: &Ledger, decided: &[(String, String)]) {
+    let all = l.json(&[
+        "--today",
+        "2022-06-15",
+        "alerts",
+        "--all",
+        "--format",
+        "json",
+    ]);
+    for (id, state) in decided {
+        assert_eq!(alert(&all, id)["state"], state.as_str(), "{id}");
+    }
 }
 
 fn version(l: &Ledger) -> i64 {
@@ -37,7 +71,7 @@ fn alert<'a>(all: &'a Value, id: &str) -> &'a Value {
 
 #[test]
 fn the_fixture_is_from_the_previous_schema() {
-    let conn = fixture();
+    let conn = fixture(FIXTURE);
     let v: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("user_version");
@@ -52,18 +86,9 @@ fn the_fixture_is_from_the_previous_schema() {
 
 #[test]
 fn a_ledger_from_the_previous_release_upgrades_keeps_its_decisions_and_syncs() {
-    let l = upgraded();
-    // decisions taken by the old release, read straight from the file
-    let decided: Vec<(String, String)> = {
-        let conn = fixture();
-        let mut stmt = conn
-            .prepare("SELECT id, state FROM alerts WHERE state IN ('snoozed', 'dismissed') ORDER BY state")
-            .expect("prepare");
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .expect("query")
-            .collect::<Result<_, _>>()
-            .expect("rows")
-    };
+    let l = upgraded(FIXTURE);
+    // decisions taken by the old release
+    let decided = decided(FIXTURE);
     assert_eq!(decided.len(), 2, "{decided:?}");
 
     // opening migrates it; check passes on the upgraded file
@@ -83,17 +108,7 @@ fn a_ledger_from_the_previous_release_upgrades_keeps_its_decisions_and_syncs() {
     assert_eq!(cov["covered"], 2, "the joint branch covers two: {cov}");
 
     // the derived alerts carry the old ids, so the old decisions still hold
-    let all = l.json(&[
-        "--today",
-        "2022-06-15",
-        "alerts",
-        "--all",
-        "--format",
-        "json",
-    ]);
-    for (id, state) in &decided {
-        assert_eq!(alert(&all, id)["state"], state.as_str(), "{id}");
-    }
+    decisions_hold(&l, &decided);
     // reading them writes nothing new into the op log
     let ops = l.count("oplog");
     l.ok(&["--today", "2022-06-15", "today"]);
@@ -157,4 +172,137 @@ fn a_ledger_from_the_previous_release_upgrades_keeps_its_decisions_and_syncs() {
         "json",
     ]);
     assert_eq!(alert(&there, &id)["state"], "snoozed");
+}
+
+fn scalar(conn: &rusqlite::Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// (name, employees, pending) of every organization, read straight from a file.
+fn orgs_in(conn: &rusqlite::Connection) -> Vec<(String, Option<i64>, i64)> {
+    let mut stmt = conn
+        .prepare("SELECT name, employees, pending FROM orgs WHERE deleted = 0 ORDER BY name")
+        .expect("prepare");
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+/// The values the history of `name` shows for `field`, oldest first.
+fn history_of(l: &Ledger, name: &str, field: &str) -> Vec<String> {
+    let show = l.json(&["org", "show", name, "--format", "json"]);
+    show["history"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no history: {show}"))
+        .iter()
+        .filter(|h| h["field"] == field)
+        .map(|h| h["value"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn the_fixtures_are_from_the_two_formats_before() {
+    let v8 = fixture(V8);
+    assert_eq!(scalar(&v8, "PRAGMA user_version"), 8);
+    assert_eq!(
+        scalar(&v8, "SELECT COUNT(*) FROM oplog WHERE field = '*'"),
+        0,
+        "schema 8 writes every field as its own op"
+    );
+    let v9 = fixture(V9);
+    assert_eq!(scalar(&v9, "PRAGMA user_version"), 9);
+    assert!(
+        scalar(
+            &v9,
+            "SELECT COUNT(*) FROM ops WHERE field = '*' AND substr(value, 1, 1) = '{'"
+        ) >= 6,
+        "schema 9 names a new row's fields in a JSON object"
+    );
+    assert!(
+        scalar(&v9, "SELECT COUNT(*) FROM ops WHERE field LIKE '~%'") >= 1,
+        "the schema-9 fixture holds a compacted value"
+    );
+}
+
+fn upgrades_keeps_its_rows_and_syncs(path: &str) {
+    let before = orgs_in(&fixture(path));
+    let decided = decided(path);
+    assert_eq!(before.len(), 6, "{before:?}");
+    assert_eq!(decided.len(), 2, "{decided:?}");
+
+    let l = upgraded(path);
+    l.ok(&["check"]);
+    let version: i64 = scalar(&l.conn(), "PRAGMA user_version");
+    assert_eq!(version, liangxin::store::schema::SCHEMA_VERSION);
+    assert_eq!(orgs_in(&l.conn()), before, "the rows survive the upgrade");
+    let cov = l.json(&[
+        "--today",
+        "2022-06-01",
+        "report",
+        "coverage",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(cov["covered"], 2, "the joint branch covers two: {cov}");
+    // history reads the old ops: the row's first count, then each change
+    assert_eq!(
+        history_of(&l, "常德乙公司", "employees").last(),
+        Some(&"16".to_string())
+    );
+    assert_eq!(history_of(&l, "常德戊公司", "name"), ["\"常德戊公司\""]);
+    decisions_hold(&l, &decided);
+
+    // one replica cloned from the upgraded ledger, one filled by sync alone:
+    // both read every old op, row ops included
+    let server = l.db.to_str().expect("path");
+    let laptop = Ledger::new();
+    laptop.ok(&["sync", "clone", server]);
+    let tablet = Ledger::new();
+    tablet.ok(&["check"]); // an empty ledger of this release
+    tablet.ok(&["sync", server]);
+    let dump = |x: &Ledger| x.ok(&["export"]);
+    for (who, replica) in [("laptop", &laptop), ("tablet", &tablet)] {
+        replica.ok(&["check"]);
+        assert_eq!(orgs_in(&replica.conn()), before, "{who}");
+        assert_eq!(dump(replica), dump(&l), "{who}");
+    }
+
+    // changes both ways, one of them to a row made by an old row op
+    laptop.ok(&[
+        "--on",
+        "2022-06-20",
+        "org",
+        "set",
+        "常德戊公司",
+        "employees=9",
+    ]);
+    l.ok(&[
+        "--on",
+        "2022-06-20",
+        "org",
+        "set",
+        "常德乙公司",
+        "employees=17",
+    ]);
+    laptop.ok(&["sync", server]);
+    tablet.ok(&["sync", server]);
+    for (who, ledger) in [("server", &l), ("laptop", &laptop), ("tablet", &tablet)] {
+        ledger.ok(&["check"]);
+        let show = |name: &str| ledger.json(&["org", "show", name, "--format", "json"]);
+        assert_eq!(show("常德戊公司")["employees"], 9, "{who}");
+        assert_eq!(show("常德乙公司")["employees"], 17, "{who}");
+        assert_eq!(dump(ledger), dump(&l), "{who}");
+    }
+}
+
+#[test]
+fn a_schema_8_ledger_upgrades_keeps_its_rows_and_syncs() {
+    upgrades_keeps_its_rows_and_syncs(V8);
+}
+
+#[test]
+fn a_schema_9_ledger_upgrades_keeps_its_rows_and_syncs() {
+    upgrades_keeps_its_rows_and_syncs(V9);
 }

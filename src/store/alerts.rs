@@ -31,20 +31,35 @@ fn findings_of(
     today: Date,
     only: Option<&str>,
 ) -> Result<Vec<Finding>> {
-    let facts = alert_facts::load_for(conn, only)?;
     let mut out: Vec<Finding> = Vec::new();
-    for o in &facts.orgs {
-        out.extend(rules::for_org(o, l, today));
-    }
-    for b in &facts.joints {
-        out.extend(rules::joint_branch_too_broad(b, l, today));
-    }
-    for t in &facts.tasks {
-        out.extend(rules::stage_overdue(t, l, today));
-    }
+    each_finding(conn, l, today, only, |x| out.push(x))?;
     out.sort_by(|a, b| (a.raised, a.rule, &a.subject).cmp(&(b.raised, b.rule, &b.subject)));
     out.dedup_by(|a, b| (a.raised, a.rule) == (b.raised, b.rule) && a.subject == b.subject);
     Ok(out)
+}
+
+/// Each episode the rules find, as they find it (an episode may come twice).
+fn each_finding(
+    conn: &Connection,
+    l: &Limits,
+    today: Date,
+    only: Option<&str>,
+    mut f: impl FnMut(Finding),
+) -> Result<()> {
+    let facts = alert_facts::load_for(conn, only)?;
+    for o in &facts.orgs {
+        rules::for_org(o, l, today).into_iter().for_each(&mut f);
+    }
+    for b in &facts.joints {
+        rules::joint_branch_too_broad(b, l, today)
+            .into_iter()
+            .for_each(&mut f);
+    }
+    alert_facts::each_task(conn, only, |t| {
+        rules::stage_overdue(&t, l, today)
+            .into_iter()
+            .for_each(&mut f)
+    })
 }
 
 /// The same episode gets the same id on every replica that finds it, so a
@@ -173,19 +188,42 @@ struct Places {
     streets: HashMap<String, String>,
 }
 
-fn places(conn: &Connection) -> Result<Places> {
-    let mut orgs = HashMap::new();
-    let mut stmt = conn.prepare_cached("SELECT id, name, street_id, community_id FROM orgs")?;
-    for r in stmt.query_map([], |r| {
+/// Every organization's place, or those of `only` (looked up one by one).
+fn places<'a>(conn: &Connection, only: Option<impl Iterator<Item = &'a str>>) -> Result<Places> {
+    type Place = (String, String, Option<String>, Option<String>);
+    let place = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Place> {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, Option<String>>(1)?.unwrap_or_default(),
             r.get::<_, Option<String>>(2)?,
             r.get::<_, Option<String>>(3)?,
         ))
-    })? {
-        let (id, name, street, community) = r?;
-        orgs.insert(id, (name, street, community));
+    };
+    let mut orgs = HashMap::new();
+    match only {
+        None => {
+            let mut stmt =
+                conn.prepare_cached("SELECT id, name, street_id, community_id FROM orgs")?;
+            for r in stmt.query_map([], place)? {
+                let (id, name, street, community) = r?;
+                orgs.insert(id, (name, street, community));
+            }
+        }
+        Some(ids) => {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, name, street_id, community_id FROM orgs WHERE id = ?1",
+            )?;
+            for id in ids {
+                if orgs.contains_key(id) {
+                    continue;
+                }
+                if let Some((id, name, street, community)) =
+                    stmt.query_row([id], place).optional()?
+                {
+                    orgs.insert(id, (name, street, community));
+                }
+            }
+        }
     }
     let mut streets = HashMap::new();
     let mut stmt = conn.prepare_cached("SELECT id, name FROM streets")?;
@@ -238,6 +276,116 @@ pub fn list(conn: &Connection, today: Date, l: &Limits, f: &AlertFilter) -> Resu
     rows(conn, found, today, l, f)
 }
 
+/// What a listing knows of one episode once the decisions are read.
+struct Judged<'a> {
+    x: Finding,
+    id: Id,
+    state: AlertState,
+    group: AlertGroup,
+    decision: Option<&'a Decision>,
+}
+
+/// An episode if `f` asks for it by rule, organization, group and state,
+/// with its decision (the place filters need the places, in `row`).
+fn judge<'a>(
+    x: Finding,
+    id: Id,
+    decided: &'a HashMap<String, Decision>,
+    today: Date,
+    l: &Limits,
+    f: &AlertFilter,
+) -> Option<Judged<'a>> {
+    if f.rule.is_some_and(|r| r != x.rule)
+        || f.org
+            .as_ref()
+            .is_some_and(|o| x.org.as_deref() != Some(o.as_str()))
+    {
+        return None;
+    }
+    let group = rules::group(x.rule, x.raised, today, l.first_time_days);
+    if f.group.is_some_and(|g| g != group) {
+        return None;
+    }
+    let decision = decided.get(id.as_str());
+    let snoozed = |d: &Decision| {
+        d.until
+            .as_deref()
+            .and_then(|u| day(Some(u.to_string())))
+            .is_some_and(|u| u > today)
+    };
+    let state = match (decision, x.resolved) {
+        (Some(d), _) if d.state == AlertState::Dismissed => AlertState::Dismissed,
+        (_, Some(_)) => AlertState::Resolved,
+        (Some(d), None) if snoozed(d) => AlertState::Snoozed,
+        _ => AlertState::Open,
+    };
+    if !f.all && !matches!(state, AlertState::Open | AlertState::Snoozed) {
+        return None;
+    }
+    Some(Judged {
+        x,
+        id,
+        state,
+        group,
+        decision,
+    })
+}
+
+/// The row of one judged episode, or none when it is outside `f`'s place.
+fn row(
+    conn: &Connection,
+    j: Judged<'_>,
+    places: &Places,
+    today: Date,
+    l: &Limits,
+    f: &AlertFilter,
+) -> Result<Option<AlertRow>> {
+    let Judged {
+        x,
+        id,
+        state,
+        group,
+        decision: d,
+    } = j;
+    let org = x.org.as_deref().and_then(|o| places.orgs.get(o));
+    let (subject_name, branch_street) = if names_subject(x.rule) {
+        subject(conn, &x.subject)?
+    } else {
+        (None, None)
+    };
+    let street_id = org.and_then(|o| o.1.clone()).or(branch_street);
+    if f.street
+        .as_ref()
+        .is_some_and(|s| street_id.as_deref() != Some(s.as_str()))
+        || f.community
+            .as_ref()
+            .is_some_and(|c| org.and_then(|o| o.2.as_deref()) != Some(c.as_str()))
+    {
+        return Ok(None);
+    }
+    let open = state == AlertState::Open;
+    Ok(Some(AlertRow {
+        id: id.0,
+        key: format!("{}:{}", x.rule.code(), x.subject),
+        rule: x.rule.code().to_string(),
+        subject_name,
+        org_id: x.org.clone(),
+        org: org.map(|o| o.0.clone()),
+        street: street_id.and_then(|s| places.streets.get(&s).cloned()),
+        raised_on: x.raised.to_string(),
+        due_on: x.due.map(|d| d.to_string()),
+        resolved_on: x.resolved.map(|d| d.to_string()),
+        state,
+        until_on: d.and_then(|d| d.until.clone()),
+        reason: d.and_then(|d| d.reason.clone()),
+        escalated: open && rules::escalated(x.rule, x.raised, l, today),
+        overdue: open && x.due.is_some_and(|d| d < today),
+        group,
+        age_days: x.raised.days_until(today).max(0),
+        subject: x.subject,
+    }))
+}
+
 fn rows(
     conn: &Connection,
     found: Vec<Finding>,
@@ -246,74 +394,73 @@ fn rows(
     f: &AlertFilter,
 ) -> Result<Vec<AlertRow>> {
     let decided = decisions(conn)?;
-    let places = places(conn)?;
-    let t = today.to_string();
+    let places = places(conn, None::<std::iter::Empty<&str>>)?;
     let mut out = Vec::new();
     for x in found {
-        if f.rule.is_some_and(|r| r != x.rule)
-            || f.org
-                .as_ref()
-                .is_some_and(|o| x.org.as_deref() != Some(o.as_str()))
-        {
-            continue;
-        }
-        let group = rules::group(x.rule, x.raised, today, l.first_time_days);
-        if f.group.is_some_and(|g| g != group) {
-            continue;
-        }
         let id = episode_id(x.rule, &x.subject, x.raised);
-        let d = decided.get(id.as_str());
-        let state = match (d, x.resolved) {
-            (Some(d), _) if d.state == AlertState::Dismissed => AlertState::Dismissed,
-            (_, Some(_)) => AlertState::Resolved,
-            (Some(d), None) if d.until.as_deref().is_some_and(|u| u > t.as_str()) => {
-                AlertState::Snoozed
-            }
-            _ => AlertState::Open,
-        };
-        if !f.all && !matches!(state, AlertState::Open | AlertState::Snoozed) {
-            continue;
+        if let Some(j) = judge(x, id, &decided, today, l, f) {
+            out.extend(row(conn, j, &places, today, l, f)?);
         }
-        let org = x.org.as_deref().and_then(|o| places.orgs.get(o));
-        let (subject_name, branch_street) = if names_subject(x.rule) {
-            subject(conn, &x.subject)?
-        } else {
-            (None, None)
-        };
-        let street_id = org.and_then(|o| o.1.clone()).or(branch_street);
-        if f.street
-            .as_ref()
-            .is_some_and(|s| street_id.as_deref() != Some(s.as_str()))
-            || f.community
-                .as_ref()
-                .is_some_and(|c| org.and_then(|o| o.2.as_deref()) != Some(c.as_str()))
-        {
-            continue;
-        }
-        let open = state == AlertState::Open;
-        out.push(AlertRow {
-            id: id.0,
-            key: format!("{}:{}", x.rule.code(), x.subject),
-            rule: x.rule.code().to_string(),
-            subject_name,
-            org_id: x.org.clone(),
-            org: org.map(|o| o.0.clone()),
-            street: street_id.and_then(|s| places.streets.get(&s).cloned()),
-            raised_on: x.raised.to_string(),
-            due_on: x.due.map(|d| d.to_string()),
-            resolved_on: x.resolved.map(|d| d.to_string()),
-            state,
-            until_on: d.and_then(|d| d.until.clone()),
-            reason: d.and_then(|d| d.reason.clone()),
-            escalated: open && rules::escalated(x.rule, x.raised, l, today),
-            overdue: open && x.due.is_some_and(|d| d < today),
-            group,
-            age_days: x.raised.days_until(today).max(0),
-            subject: x.subject,
-        });
     }
-    out.sort_by(|a, b| (&b.raised_on, &a.rule, &a.org).cmp(&(&a.raised_on, &b.rule, &b.org)));
+    newest_first(&mut out);
     Ok(out)
+}
+
+/// The order a listing shows: newest first, then by rule and organization.
+fn newest_first(rows: &mut [AlertRow]) {
+    rows.sort_by(|a, b| (&b.raised_on, &a.rule, &a.org).cmp(&(&a.raised_on, &b.rule, &b.org)));
+}
+
+/// The open alerts of a group: how many, and the oldest's age in days.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct GroupTally {
+    pub open: usize,
+    pub oldest_days: i64,
+}
+
+/// What `tally` finds: each group's open alerts, and the rows it kept.
+pub struct Tally {
+    pub counts: HashMap<AlertGroup, GroupTally>,
+    pub rows: Vec<AlertRow>,
+}
+
+/// The open alerts of each group as of `today` (how many, the oldest's age
+/// in days), and the rows of the open ones in `keep`'s group. Only those
+/// rows are built: a district of 100,000 organizations has more than
+/// 100,000 alerts, and a pane that shows a group's first rows should not
+/// hold a row for each.
+pub fn tally(conn: &Connection, today: Date, l: &Limits, keep: AlertGroup) -> Result<Tally> {
+    let decided = decisions(conn)?;
+    let f = AlertFilter::default();
+    let mut counts: HashMap<AlertGroup, GroupTally> = HashMap::new();
+    let mut kept = Vec::new();
+    // An episode found twice counts once, as in `findings_of`.
+    let mut seen: std::collections::HashSet<u128> = std::collections::HashSet::new();
+    each_finding(conn, l, today, None, |x| {
+        let id = episode_id(x.rule, &x.subject, x.raised);
+        if u128::from_str_radix(&id.as_str().replace('-', ""), 16).is_ok_and(|k| !seen.insert(k)) {
+            return;
+        }
+        let Some(j) = judge(x, id, &decided, today, l, &f) else {
+            return;
+        };
+        if j.state != AlertState::Open {
+            return;
+        }
+        let c = counts.entry(j.group).or_default();
+        c.open += 1;
+        c.oldest_days = c.oldest_days.max(j.x.raised.days_until(today).max(0));
+        if j.group == keep {
+            kept.push(j);
+        }
+    })?;
+    let places = places(conn, Some(kept.iter().filter_map(|j| j.x.org.as_deref())))?;
+    let mut out = Vec::with_capacity(kept.len());
+    for j in kept {
+        out.extend(row(conn, j, &places, today, l, &f)?);
+    }
+    newest_first(&mut out);
+    Ok(Tally { counts, rows: out })
 }
 
 /// The alert named by its id or a unique prefix of it (8 characters or

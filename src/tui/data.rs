@@ -231,22 +231,22 @@ pub fn tasks(conn: &Connection, today: Date, office: &str) -> Result<(Vec<TaskRo
     panes::tasks(conn, today, office, PANE_ROWS)
 }
 
-/// The alerts as of `today`, derived from the facts (no decision hides them).
+/// The alerts as of `today`, derived from the facts (no decision hides them):
+/// each group counted, rows built only for the first-time group's.
 pub fn alerts(conn: &Connection, today: Date, l: &Limits) -> Result<AlertPane> {
-    let all = store_alerts::list(conn, today, l, &store_alerts::AlertFilter::default())?;
+    let tally = store_alerts::tally(conn, today, l, AlertGroup::FirstTime)?;
     let mut pane = AlertPane::default();
     for g in AlertGroup::ALL {
-        pane.groups.insert(*g, GroupCount::default());
+        let c = tally.counts.get(g).copied().unwrap_or_default();
+        pane.groups.insert(
+            *g,
+            GroupCount {
+                open: i64::try_from(c.open).unwrap_or(i64::MAX),
+                oldest_days: c.oldest_days,
+            },
+        );
     }
-    let mut first: Vec<&store_alerts::AlertRow> = Vec::new();
-    for a in all.iter().filter(|a| a.is_open()) {
-        let c = pane.groups.entry(a.group).or_default();
-        c.open += 1;
-        c.oldest_days = c.oldest_days.max(a.age_days);
-        if a.group == AlertGroup::FirstTime {
-            first.push(a);
-        }
-    }
+    let mut first: Vec<&store_alerts::AlertRow> = tally.rows.iter().collect();
     store_alerts::act_now_first(&mut first);
     pane.first = first.into_iter().map(AlertRow::from).collect();
     Ok(pane)

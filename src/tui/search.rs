@@ -7,6 +7,7 @@
 //! across long pinyin strings fuzzy matching finds almost anything);
 //! nucleo-matcher ranks the matches, a name's match before a place's.
 
+use memchr::memmem::Finder;
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use pinyin::{ToPinyin, ToPinyinMulti};
@@ -211,10 +212,16 @@ impl Index {
             self.last = None;
             return (0..n).collect();
         }
-        // (as typed in lower case, upper case for credit codes, ASCII at all)
-        let words: Vec<(&str, String, bool)> = q
+        // (as typed in lower case, upper case for credit codes, ASCII at all),
+        // each searcher built once per keystroke rather than once per row
+        let uppers: Vec<String> = q
             .split_whitespace()
-            .map(|w| (w, w.to_ascii_uppercase(), w.is_ascii()))
+            .map(|w| w.to_ascii_uppercase())
+            .collect();
+        let words: Vec<(Finder<'_>, Finder<'_>, bool)> = q
+            .split_whitespace()
+            .zip(&uppers)
+            .map(|(w, upper)| (Finder::new(w), Finder::new(upper), w.is_ascii()))
             .collect();
         // A longer query matches a subset of what its prefix matched.
         let candidates: Vec<u32> = match &self.last {
@@ -231,13 +238,14 @@ impl Index {
                     return false;
                 };
                 let [name, code, address] = row.texts();
+                let has = |f: &Finder<'_>, text: &str| f.find(text.as_bytes()).is_some();
                 words.iter().all(|(w, upper, ascii)| {
-                    (*ascii && py.contains(w))
-                        || name.contains(w)
-                        || address.contains(w)
-                        || code.contains(upper.as_str())
+                    (*ascii && has(w, py))
+                        || has(w, name)
+                        || has(w, address)
+                        || has(upper, code)
                         // a building's name the address does not hold
-                        || (!*ascii && py.contains(w))
+                        || (!*ascii && has(w, py))
                 })
             })
             .collect();

@@ -180,6 +180,10 @@ fn import_vs_sqlite(c: &mut Criterion) {
         })
     });
     g.finish();
+    // Only when the group ran (a filter may have skipped it).
+    if ours.borrow().is_empty() {
+        return;
+    }
     let (a, b) = (median(&ours.borrow()), median(&anchor.borrow()));
     eprintln!(
         "import of {ROWS} rows ({csv_bytes} B of CSV): liangxin {:.0} ms, sqlite3 .import {:.0} ms: {:.1}x",
@@ -236,6 +240,9 @@ fn half_year_tasks(c: &mut Criterion) {
         })
     });
     g.finish();
+    if seen.borrow().is_empty() {
+        return;
+    }
     let tasks = sql_one(&work, "SELECT COUNT(*) FROM tasks WHERE kind = 'half-year'");
     eprintln!(
         "tasks generate for a new half-year on {} orgs: {:.0} ms, {tasks} tasks; the file grew {} B (from {before} B)",
@@ -338,6 +345,10 @@ fn clone_vs_cp(c: &mut Criterion) {
         })
     });
     g.finish();
+    // Only when the group ran (a filter may have skipped it).
+    if ours.borrow().is_empty() {
+        return;
+    }
     let (ls, ws) = (size(&ledger), size(&wire));
     let (a, b) = (median(&ours.borrow()), median(&anchor.borrow()));
     eprintln!(

@@ -20,8 +20,8 @@ fn deleted_flag(w: &Writer<'_>, table: &str, row: &Id) -> Result<bool> {
             tr("该表的记录不能删除", "rows of this table cannot be deleted"),
         ));
     }
-    let flag: Option<i64> =
-        w.tx.query_row(
+    let flag: Option<i64> = w
+        .one(
             &format!("SELECT deleted FROM {table} WHERE id = ?1"),
             [row.as_str()],
             |r| r.get(0),

@@ -70,6 +70,17 @@ fn check_table(table: &str) -> Result<()> {
 }
 
 impl Writer<'_> {
+    /// One row of `sql`, kept prepared: a batch runs the same lookups for
+    /// each of its commands, and preparing one costs more than running it.
+    pub(crate) fn one<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        self.tx.prepare_cached(sql)?.query_row(params, f)
+    }
+
     /// Hybrid logical clock: physical milliseconds in the high bits, a counter
     /// in the low 16, never going backwards even if the wall clock does.
     fn tick(&mut self) -> i64 {

@@ -78,7 +78,7 @@ pub(in crate::store) fn placed(w: &mut Writer<'_>, org: &Id, before: &Place) -> 
     match history(w, org)?.first() {
         None => {
             // The first move: the place it leaves, from the day it entered.
-            let entered: Option<String> = w.tx.query_row(
+            let entered: Option<String> = w.one(
                 "SELECT entered_on FROM orgs WHERE id = ?1",
                 [org.as_str()],
                 |r| r.get(0),
@@ -126,7 +126,7 @@ pub(in crate::store) fn corrected(w: &mut Writer<'_>, org: &Id) -> Result<()> {
 
 /// (pending, verified_on) of an organization.
 fn verification(w: &Writer<'_>, org: &Id) -> Result<(bool, Option<String>)> {
-    Ok(w.tx.query_row(
+    Ok(w.one(
         "SELECT pending, verified_on FROM orgs WHERE id = ?1",
         [org.as_str()],
         |r| Ok((r.get::<_, Option<i64>>(0)?.unwrap_or(0) != 0, r.get(1)?)),

@@ -97,7 +97,7 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
                     ("note", note.into()),
                 ],
             )?;
-            let (first, last): (Option<String>, Option<String>) = w.tx.query_row(
+            let (first, last): (Option<String>, Option<String>) = w.one(
                 "SELECT first_survey_on, last_survey_on FROM orgs WHERE id = ?1",
                 [&org.0],
                 |r| Ok((r.get(0)?, r.get(1)?)),
@@ -123,7 +123,7 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
         Command::AddPerson(p) => add_person(w, p),
         Command::SetStatus { person, status } => {
             w.require(Noun::Person, &person)?;
-            let cur: String = w.tx.query_row(
+            let cur: String = w.one(
                 "SELECT status FROM persons WHERE id = ?1",
                 [&person.0],
                 |r| r.get(0),
@@ -275,8 +275,8 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
             community,
         } => {
             require_user(w, &user)?;
-            let (cur_role, cur_street, cur_community): (String, Option<String>, Option<String>) =
-                w.tx.query_row(
+            let (cur_role, cur_street, cur_community): (String, Option<String>, Option<String>) = w
+                .one(
                     "SELECT role, street_id, community_id FROM users WHERE id = ?1",
                     [&user.0],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -482,7 +482,7 @@ pub(super) fn insert_org(
 fn set_org(w: &mut Writer<'_>, org: &Id, fields: Vec<OrgField>) -> Result<()> {
     w.require(Noun::Org, org)?;
     let before = counting::place_of(w, org)?;
-    let (mut street, mut community, mut building): (Id, Option<Id>, Option<Id>) = w.tx.query_row(
+    let (mut street, mut community, mut building): (Id, Option<Id>, Option<Id>) = w.one(
         "SELECT street_id, community_id, building_id FROM orgs WHERE id = ?1",
         [&org.0],
         |r| {
@@ -502,7 +502,7 @@ fn set_org(w: &mut Writer<'_>, org: &Id, fields: Vec<OrgField>) -> Result<()> {
             OrgField::Kind(k) => out.push(("kind", k.code().into())),
             OrgField::Status(s) => {
                 let cur: Option<String> =
-                    w.tx.query_row("SELECT status FROM orgs WHERE id = ?1", [&org.0], |r| {
+                    w.one("SELECT status FROM orgs WHERE id = ?1", [&org.0], |r| {
                         r.get(0)
                     })?;
                 if cur.as_deref() != Some(s.code()) {

@@ -64,7 +64,7 @@ pub(super) fn transfer(w: &mut Writer<'_>, id: Id, person: &Id, branch: &Id) -> 
     w.require(Noun::Person, person)?;
     w.require(Noun::Branch, branch)?;
     branch_active(w, branch)?;
-    let (status, relation, cur_branch): (String, Option<String>, Option<String>) = w.tx.query_row(
+    let (status, relation, cur_branch): (String, Option<String>, Option<String>) = w.one(
         "SELECT status, relation, branch_id FROM persons WHERE id = ?1",
         [&person.0],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -249,7 +249,7 @@ pub(super) fn link_active(w: &Writer<'_>, branch: &Id, org: &Id) -> Result<Optio
 
 pub(super) fn branch_mode_and_count(w: &Writer<'_>, branch: &Id) -> Result<(Mode, i64)> {
     let d = w.on.to_string();
-    let (mode, n): (String, i64) = w.tx.query_row(
+    let (mode, n): (String, i64) = w.one(
         "SELECT p.mode, (SELECT COUNT(*) FROM links l WHERE l.party_org_id = p.id AND l.deleted = 0
                           AND l.from_on <= ?2 AND (l.to_on IS NULL OR l.to_on > ?2))
          FROM party_orgs p WHERE p.id = ?1",

@@ -26,7 +26,7 @@ fn not_before(
 /// (org, hired_on, left_on) of a person who has not left yet.
 fn employed(w: &Writer<'_>, person: &Id) -> Result<(String, Option<String>)> {
     w.require(Noun::Person, person)?;
-    let (org, hired, left): (Option<String>, Option<String>, Option<String>) = w.tx.query_row(
+    let (org, hired, left): (Option<String>, Option<String>, Option<String>) = w.one(
         "SELECT org_id, hired_on, left_on FROM persons WHERE id = ?1",
         [&person.0],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -83,7 +83,7 @@ pub(super) fn move_to(w: &mut Writer<'_>, id: &Id, person: &Id, org: &Id) -> Res
         Option<String>,
         Option<i64>,
         Option<i64>,
-    ) = w.tx.query_row(
+    ) = w.one(
         "SELECT name, phone, status, relation, branch_id, floating, manager FROM persons WHERE id = ?1",
         [&person.0],
         |r| {
@@ -120,7 +120,7 @@ pub(super) fn move_to(w: &mut Writer<'_>, id: &Id, person: &Id, org: &Id) -> Res
 
 pub(super) fn end_assignment(w: &mut Writer<'_>, assignment: &Id) -> Result<()> {
     w.require(Noun::Assignment, assignment)?;
-    let (from, to): (Option<String>, Option<String>) = w.tx.query_row(
+    let (from, to): (Option<String>, Option<String>) = w.one(
         "SELECT from_on, to_on FROM assignments WHERE id = ?1",
         [&assignment.0],
         |r| Ok((r.get(0)?, r.get(1)?)),
@@ -149,12 +149,11 @@ pub(super) fn close_org(w: &mut Writer<'_>, org: &Id, reason: RegStatus) -> Resu
     if reason.is_operating() {
         return RegStatus::parse_closure(reason.code()).map(|_| ());
     }
-    let (status, entered, closed): (Option<String>, Option<String>, Option<String>) =
-        w.tx.query_row(
-            "SELECT status, entered_on, closed_on FROM orgs WHERE id = ?1",
-            [&org.0],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
+    let (status, entered, closed): (Option<String>, Option<String>, Option<String>) = w.one(
+        "SELECT status, entered_on, closed_on FROM orgs WHERE id = ?1",
+        [&org.0],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     if let Some(c) = closed {
         return Err(Error::invalid(
             "org",

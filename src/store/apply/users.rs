@@ -46,7 +46,7 @@ pub(super) fn user_place(
                 )
             })?;
             w.require(Noun::Community, &c)?;
-            let s: Option<String> = w.tx.query_row(
+            let s: Option<String> = w.one(
                 "SELECT street_id FROM communities WHERE id = ?1",
                 [&c.0],
                 |r| r.get(0),

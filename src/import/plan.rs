@@ -225,7 +225,9 @@ pub fn plan(rows: Vec<RegRow>, bad: Vec<BadRow>, known: &Known, opt: &Options) -
     s.bad.sort_by_key(|b| b.line);
     // Only new rows (each an organization and its task), or also changes.
     cmds.appending = s.new.len() * 2 == cmds.len();
-    cmds.light = cmds.appending;
+    if cmds.appending {
+        cmds.cache = crate::store::PageCache::Light;
+    }
     cmds.fills = &["orgs", "tasks"];
     (cmds, s)
 }

@@ -8,6 +8,20 @@ use crate::domain::{Command, Date};
 /// Commands per chunk.
 const CHUNK: usize = 4096;
 
+/// The page cache a large batch writes with.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum PageCache {
+    /// Its memory counts (an import a cadre runs beside other work): a
+    /// small cache serves new rows whose ids follow the clock.
+    Light,
+    #[default]
+    Normal,
+    /// It builds a whole ledger (`gen`): its later commands update rows all
+    /// over what it wrote, so it keeps those pages rather than spill and
+    /// read them back.
+    Whole,
+}
+
 #[derive(Debug, Default)]
 pub struct Batch {
     chunks: Vec<Vec<(Date, Command)>>,
@@ -15,10 +29,8 @@ pub struct Batch {
     /// Its commands only add rows (new organizations and their tasks, a
     /// half-year's tasks): no command looks a task up by its organization.
     pub appending: bool,
-    /// Its memory counts (an import a cadre runs beside other work): it
-    /// writes with a small page cache, which serves new rows whose ids
-    /// follow the clock.
-    pub light: bool,
+    /// The page cache it writes with.
+    pub cache: PageCache,
     /// The tables it fills: a large batch builds their list indexes once,
     /// after its rows are in (`bulk_index`). None named, none deferred.
     pub fills: &'static [&'static str],
@@ -69,7 +81,7 @@ impl From<Vec<(Date, Command)>> for Batch {
             len: v.len(),
             chunks: vec![v],
             appending: false,
-            light: false,
+            cache: PageCache::Normal,
             fills: &[],
         }
     }

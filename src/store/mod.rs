@@ -59,7 +59,7 @@ use crate::domain::{Date, Id};
 use crate::error::{Error, Result};
 use crate::i18n::tr;
 
-pub use batch::Batch;
+pub use batch::{Batch, PageCache};
 pub use val::Val;
 pub use write::{Actor, Applied};
 

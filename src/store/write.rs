@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 pub(super) use super::audit_append::append_audit;
 pub use super::audit_append::chain_hash;
-use super::batch::Batch;
+use super::batch::{Batch, PageCache};
 use super::digest::Covers;
 use super::op::ROW;
 use super::schema::{SCHEMA_VERSION, TABLES};
@@ -373,9 +373,10 @@ impl Store {
         };
         let detail = format!("{} commands", cmds.len());
         let total = cmds.len();
-        let bulk_cache = match cmds.light {
-            true => LIGHT_CACHE_KIB,
-            false => BULK_CACHE_KIB,
+        let bulk_cache = match cmds.cache {
+            PageCache::Light => LIGHT_CACHE_KIB,
+            PageCache::Normal => BULK_CACHE_KIB,
+            PageCache::Whole => WHOLE_CACHE_KIB,
         };
         // A large batch touches more pages than SQLite's default cache holds:
         // without room it spills them to the WAL mid-transaction and reads
@@ -516,8 +517,11 @@ const BULK: usize = 1000;
 /// The page cache of a large batch, as `cache_size` takes it (negative: KiB).
 const BULK_CACHE_KIB: i64 = -32_768;
 
-/// The page cache of a large light batch (`Batch::light`).
+/// The page cache of a large light batch (`PageCache::Light`).
 const LIGHT_CACHE_KIB: i64 = -8_192;
+
+/// The page cache of a batch that builds a whole ledger (`PageCache::Whole`).
+const WHOLE_CACHE_KIB: i64 = -131_072;
 
 /// An insert refused because a row with that key exists.
 fn is_key_clash(e: &Error) -> bool {

@@ -1,5 +1,6 @@
 //! Deriving the alerts (loading the dated facts, running every rule, joining
-//! the decisions and names) on a synthetic district of 100,000 organizations.
+//! the decisions and names) on a synthetic district of 100,000 organizations:
+//! the full listing, and the counts the app's pane shows.
 //! Reads only: the shared bench database is not changed.
 
 mod common;
@@ -22,6 +23,19 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let f = alerts::AlertFilter::default();
             alerts::list(store.conn(), day, &limits, &f).expect("list")
+        })
+    });
+    // What the app's alerts pane asks for: each group counted, rows for the
+    // first-time group only.
+    g.bench_function("pane_tally", |b| {
+        b.iter(|| {
+            alerts::tally(
+                store.conn(),
+                day,
+                &limits,
+                liangxin::domain::kinds::AlertGroup::FirstTime,
+            )
+            .expect("tally")
         })
     });
     g.finish();

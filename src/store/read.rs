@@ -52,23 +52,6 @@ cls AS (
     )
 }
 
-/// Ids of the organizations organizationally covered on `day`, optionally in one street.
-pub fn covered_ids(
-    conn: &Connection,
-    day: Date,
-    street: Option<&Id>,
-) -> Result<std::collections::HashSet<String>> {
-    let sql = format!(
-        "WITH {COVERED} SELECT o.id FROM cov CROSS JOIN orgs o INDEXED BY orgs_id_place ON o.id = cov.org_id
-         WHERE {OPERATING} AND (?2 IS NULL OR o.street_id = ?2)"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![day.to_string(), street.map(|s| s.as_str())], |r| {
-        r.get::<_, String>(0)
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct OrgRow {
     pub id: String,

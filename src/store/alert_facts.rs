@@ -255,7 +255,6 @@ pub fn load_for(conn: &Connection, only: Option<&str>) -> Result<Facts> {
             }
         },
     )?;
-    let mut people: HashMap<String, (usize, usize)> = HashMap::new();
     texts::<6>(
         conn,
         "SELECT id, org_id, hired_on, left_on, status, relation FROM persons
@@ -266,7 +265,6 @@ pub fn load_for(conn: &Connection, only: Option<&str>) -> Result<Facts> {
             let (Some(i), Some(hired)) = (org.as_deref().and_then(&mut at), day(hired)) else {
                 return;
             };
-            people.insert(id.clone(), (i, orgs[i].members.len()));
             orgs[i].members.push(Member {
                 id,
                 hired,
@@ -277,14 +275,22 @@ pub fn load_for(conn: &Connection, only: Option<&str>) -> Result<Facts> {
             });
         },
     )?;
-    texts::<2>(
+    texts::<3>(
         conn,
-        "SELECT person_id, on_date FROM transfers WHERE from_relation IN ('residence', 'elsewhere')
-         AND (?1 IS NULL OR person_id IN (SELECT id FROM persons WHERE org_id = ?1))",
+        "SELECT p.org_id, t.person_id, t.on_date FROM transfers t JOIN persons p ON p.id = t.person_id
+         WHERE t.from_relation IN ('residence', 'elsewhere') AND (?1 IS NULL OR p.org_id = ?1)
+         ORDER BY t.rowid",
         only,
-        |[person, on]| {
-            if let (Some(&(i, k)), Some(on)) = (person.and_then(|p| people.get(&p)), day(on)) {
-                orgs[i].members[k].transfers.push(on);
+        |[org, person, on]| {
+            let (Some(i), Some(person), Some(on)) =
+                (org.as_deref().and_then(&mut at), person, day(on))
+            else {
+                return;
+            };
+            // an organization's few members, looked through instead of a map
+            // of every member's id
+            if let Some(m) = orgs[i].members.iter_mut().find(|m| m.id == person) {
+                m.transfers.push(on);
             }
         },
     )?;

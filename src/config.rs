@@ -41,38 +41,9 @@ pub struct Scope {
     pub community: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Alerts {
-    pub identity_check_employees: i64,
-    pub hire_due_days: i64,
-    pub instructor_due_days: i64,
-    pub instructor_escalate_days: i64,
-    pub visit_interval_days: i64,
-    pub branch_min_members: i64,
-    pub joint_branch_max_orgs: i64,
-    pub stale_days: i64,
-    pub stage_overdue_days: i64,
-    /// An event alert is first-time for this many days, backlog after.
-    pub first_time_days: i64,
-}
-
-impl Default for Alerts {
-    fn default() -> Self {
-        Alerts {
-            identity_check_employees: 10,
-            hire_due_days: 7,
-            instructor_due_days: 7,
-            instructor_escalate_days: 30,
-            visit_interval_days: 90,
-            branch_min_members: 3,
-            joint_branch_max_orgs: 5,
-            stale_days: 183,
-            stage_overdue_days: 14,
-            first_time_days: 30,
-        }
-    }
-}
+/// The alert rules' limits, as the `[alerts]` table of the config file sets
+/// them (the rules take them from the domain, which reads no file).
+pub use crate::domain::limits::AlertLimits as Alerts;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -5,7 +5,7 @@
 
 use super::Date;
 use super::kinds::AlertGroup;
-use crate::config::Alerts as Limits;
+use super::limits::AlertLimits as Limits;
 
 pub use super::alert_facts::*;
 

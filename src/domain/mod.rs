@@ -7,6 +7,7 @@ pub mod date;
 pub mod fields;
 pub mod id;
 pub mod kinds;
+pub mod limits;
 pub mod uscc;
 pub mod val;
 pub mod workflow;

@@ -47,6 +47,7 @@ pub mod tasks;
 mod val;
 mod verdict;
 pub mod write;
+mod write_batch;
 mod write_cache;
 
 pub use apply::{MAX_TEXT, employees as check_employees, text as check_text};

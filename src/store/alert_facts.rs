@@ -71,13 +71,15 @@ fn texts<const N: usize>(
     )
 }
 
-/// Room for the rows of a whole-ledger load, so the list is allocated once
-/// instead of doubling past 100,000 rows (one organization's: none).
-fn counted(conn: &Connection, sql: &str, only: Option<&str>) -> Result<usize> {
+/// Room for the organizations of a whole-ledger load, so their list is
+/// allocated once instead of doubling past 100,000 (one organization's: none).
+fn room(conn: &Connection, only: Option<&str>) -> Result<usize> {
     if only.is_some() {
         return Ok(0);
     }
-    let n: i64 = conn.query_row(sql, [], |r| r.get(0))?;
+    let n: i64 = conn.query_row("SELECT count(*) FROM orgs WHERE deleted = 0", [], |r| {
+        r.get(0)
+    })?;
     Ok(usize::try_from(n).unwrap_or(0))
 }
 
@@ -97,7 +99,7 @@ pub struct Facts {
 /// organization as `?1`; a joint branch's breadth needs all its links, so
 /// joint branches are left out of one organization's facts.
 pub fn load_for(conn: &Connection, only: Option<&str>) -> Result<Facts> {
-    let n = counted(conn, "SELECT count(*) FROM orgs WHERE deleted = 0", only)?;
+    let n = room(conn, only)?;
     let mut orgs: Vec<OrgFacts> = Vec::with_capacity(n);
     let mut idx: HashMap<String, usize> = HashMap::with_capacity(n);
     rows(

@@ -307,11 +307,12 @@ fn judge<'a>(
         return None;
     }
     let decision = decided.get(id.as_str());
+    // Stored days compare as text; the day is written out only for a
+    // decision with an end.
     let snoozed = |d: &Decision| {
         d.until
             .as_deref()
-            .and_then(|u| day(Some(u.to_string())))
-            .is_some_and(|u| u > today)
+            .is_some_and(|u| u > today.to_string().as_str())
     };
     let state = match (decision, x.resolved) {
         (Some(d), _) if d.state == AlertState::Dismissed => AlertState::Dismissed,
@@ -438,7 +439,7 @@ pub fn tally(conn: &Connection, today: Date, l: &Limits, keep: AlertGroup) -> Re
     let mut seen: std::collections::HashSet<u128> = std::collections::HashSet::new();
     each_finding(conn, l, today, None, |x| {
         let id = episode_id(x.rule, &x.subject, x.raised);
-        if u128::from_str_radix(&id.as_str().replace('-', ""), 16).is_ok_and(|k| !seen.insert(k)) {
+        if uuid::Uuid::try_parse(id.as_str()).is_ok_and(|u| !seen.insert(u.as_u128())) {
             return;
         }
         let Some(j) = judge(x, id, &decided, today, l, &f) else {

@@ -63,6 +63,18 @@ fn version(l: &Ledger) -> i64 {
         .expect("user_version")
 }
 
+/// The coverage report of the fixtures' day.
+fn coverage(l: &Ledger) -> Value {
+    l.json(&[
+        "--today",
+        "2022-06-01",
+        "report",
+        "coverage",
+        "--format",
+        "json",
+    ])
+}
+
 fn alert<'a>(all: &'a Value, id: &str) -> &'a Value {
     all.as_array()
         .and_then(|a| a.iter().find(|x| x["id"] == id))
@@ -96,14 +108,7 @@ fn a_ledger_from_the_previous_release_upgrades_keeps_its_decisions_and_syncs() {
     assert_eq!(version(&l), liangxin::store::schema::SCHEMA_VERSION);
     let orgs = l.json(&["--today", "2022-06-01", "org", "list", "--format", "json"]);
     assert_eq!(orgs.as_array().map(Vec::len), Some(4));
-    let cov = l.json(&[
-        "--today",
-        "2022-06-01",
-        "report",
-        "coverage",
-        "--format",
-        "json",
-    ]);
+    let cov = coverage(&l);
     assert_eq!(cov["total"], 4, "{cov}");
     assert_eq!(cov["covered"], 2, "the joint branch covers two: {cov}");
 
@@ -234,17 +239,9 @@ fn upgrades_keeps_its_rows_and_syncs(path: &str) {
 
     let l = upgraded(path);
     l.ok(&["check"]);
-    let version: i64 = scalar(&l.conn(), "PRAGMA user_version");
-    assert_eq!(version, liangxin::store::schema::SCHEMA_VERSION);
+    assert_eq!(version(&l), liangxin::store::schema::SCHEMA_VERSION);
     assert_eq!(orgs_in(&l.conn()), before, "the rows survive the upgrade");
-    let cov = l.json(&[
-        "--today",
-        "2022-06-01",
-        "report",
-        "coverage",
-        "--format",
-        "json",
-    ]);
+    let cov = coverage(&l);
     assert_eq!(cov["covered"], 2, "the joint branch covers two: {cov}");
     // history reads the old ops: the row's first count, then each change
     assert_eq!(

@@ -346,6 +346,9 @@ fn as_schema_4(l: &Ledger) {
          ALTER TABLE audit DROP COLUMN op_marks;
          ALTER TABLE audit DROP COLUMN ops_digest;
          DROP TABLE audit_base;
+         DROP VIEW task_list;
+         DROP INDEX orgs_check;
+         ALTER TABLE orgs DROP COLUMN check_due_on;
          ALTER TABLE orgs DROP COLUMN pending;
          ALTER TABLE orgs DROP COLUMN verified_on;
          DROP TABLE org_places;

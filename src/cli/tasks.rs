@@ -172,7 +172,7 @@ pub fn task(ctx: &Ctx, c: TaskCmd) -> Result<()> {
             let on = ctx.on(&store)?;
             store.apply(&ctx.actor, on, cmd, ctx.reason.as_deref())?;
             let (stage, office): (Option<String>, Option<String>) = store.conn().query_row(
-                "SELECT stage, office FROM tasks WHERE id = ?1",
+                "SELECT stage, office FROM task_list WHERE id = ?1",
                 [t.as_str()],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;

@@ -119,6 +119,9 @@ pub struct ImportedOrg {
     pub address: String,
     pub employees: Option<i64>,
     pub established_on: Option<Date>,
+    /// When its registration check is due: the check is implied by the row
+    /// (`task_list`) until someone works on it.
+    pub check_due_on: Date,
 }
 
 #[derive(Clone, Debug, PartialEq)]

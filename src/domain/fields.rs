@@ -256,6 +256,7 @@ pub fn rule(table: &str, field: &str) -> Option<Rule> {
         ("orgs", "established_on") => opt(Day, "成立日期", "established on"),
         ("orgs", "pending") => req(Bool, "待核实", "pending verification"),
         ("orgs", "verified_on") => opt(Day, "核实日期", "verified on"),
+        ("orgs", "check_due_on") => opt(Day, "登记核查期限", "registration check due"),
 
         ("org_places", "org_id") => org(),
         ("org_places", "street_id") => opt(Ref("streets"), "街道", "street"),

@@ -1,6 +1,7 @@
 //! Matching parsed rows against the ledger and turning them into commands:
-//! by credit code, else exact name. New rows become organizations with a
-//! registration-check task for the economic office; the registration status
+//! by credit code, else exact name. New rows become organizations, each
+//! with a registration check for the economic office (implied by the row
+//! until worked: `store::schema_checks`); the registration status
 //! (and a code the ledger lacked) are taken from the list; other differing
 //! facts are listed for the survey to verify, not overwritten.
 
@@ -9,9 +10,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::row::{BadRow, RegRow};
-use crate::domain::command::{ImportedOrg, NewTask, OrgField};
-use crate::domain::kinds::{RegStatus, TaskKind};
-use crate::domain::{Command, Date, Id, workflow};
+use crate::domain::command::{ImportedOrg, OrgField};
+use crate::domain::kinds::RegStatus;
+use crate::domain::{Command, Date, Id};
 use crate::i18n::tr;
 use crate::store::Batch;
 use crate::store::known::{Known, KnownOrg};
@@ -223,12 +224,12 @@ pub fn plan(rows: Vec<RegRow>, bad: Vec<BadRow>, known: &Known, opt: &Options) -
         }
     }
     s.bad.sort_by_key(|b| b.line);
-    // Only new rows (each an organization and its task), or also changes.
-    cmds.appending = s.new.len() * 2 == cmds.len();
+    // Only new rows, or also changes.
+    cmds.appending = s.new.len() == cmds.len();
     if cmds.appending {
         cmds.cache = crate::store::PageCache::Light;
     }
-    cmds.fills = &["orgs", "tasks"];
+    cmds.fills = &["orgs"];
     (cmds, s)
 }
 
@@ -302,31 +303,14 @@ fn new_org(
     opt: &Options,
     s: &mut Summary,
 ) -> Vec<Command> {
-    let id = Id::new();
     s.new.push(r.name.clone());
-    let note = if street.is_none() {
+    if street.is_none() {
         s.unplaced.push(r.name.clone());
-        tr(
-            "市监登记名单新增；未能确定所属街道，请核实定位",
-            "new in the registration list; street unknown: place it",
-        )
-    } else {
-        tr(
-            "市监登记名单新增，请核实",
-            "new in the registration list: verify it",
-        )
-    };
-    let task = Command::AddTask(NewTask {
+    }
+    // Its registration check is implied by the row (`task_list`), due as
+    // a task made today would be: no task row until someone works on it.
+    vec![Command::ImportOrg(ImportedOrg {
         id: Id::new(),
-        kind: TaskKind::Registration,
-        org: Some(id.clone()),
-        community: None,
-        stage: workflow::first_stage(TaskKind::Registration),
-        due_on: opt.on.add_days(opt.due_days),
-        note: note.to_string(),
-    });
-    let org = Command::ImportOrg(ImportedOrg {
-        id,
         name: r.name,
         code: r.code,
         kind: r.kind,
@@ -336,6 +320,6 @@ fn new_org(
         address: r.address,
         employees: r.employees,
         established_on: r.established,
-    });
-    vec![org, task]
+        check_due_on: opt.on.add_days(opt.due_days),
+    })]
 }

@@ -298,7 +298,7 @@ pub fn load_for(conn: &Connection, only: Option<&str>) -> Result<Facts> {
     )?;
     texts::<2>(
         conn,
-        "SELECT org_id, MIN(created_on) FROM tasks WHERE deleted = 0 AND kind = 'registration'
+        "SELECT org_id, MIN(created_on) FROM task_list WHERE deleted = 0 AND kind = 'registration'
          AND (?1 IS NULL OR org_id = ?1) GROUP BY org_id",
         only,
         |[org, made]| {
@@ -363,6 +363,24 @@ pub fn each_task(
     }
     if let Some(t) = cur {
         f(finish(t));
+    }
+    // Then the registration checks still implied by their organization
+    // (no row yet, so no steps either).
+    let mut stmt = conn.prepare(&format!(
+        "{} AND (?1 IS NULL OR o.id = ?1)",
+        super::schema_checks::IMPLIED
+    ))?;
+    let mut rows = stmt.query([only])?;
+    while let Some(r) = rows.next()? {
+        if let Some(created) = day(r.get(2)?) {
+            f(TaskFacts {
+                id: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                org: r.get(1)?,
+                steps: vec![created],
+                closed: None,
+                due: day(r.get(3)?),
+            });
+        }
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use super::Val;
 use super::apply::{insert_org, text};
 use super::write::Writer;
 use crate::domain::command::{AlertKey, ImportedOrg, NewOrg};
-use crate::domain::kinds::{AlertState, Office, RegStatus, Stage};
+use crate::domain::kinds::{AlertState, Office, RegStatus, Stage, TaskKind};
 use crate::domain::{Date, Id, workflow};
 use crate::error::{Error, Noun, Result};
 use crate::i18n::tr;
@@ -74,7 +74,7 @@ pub fn dismiss(w: &mut Writer<'_>, alert: &AlertKey, reason: &str) -> Result<()>
 /// as a hand-over would, without a second entry.
 pub(super) fn survey_done(w: &mut Writer<'_>, org: &Id) -> Result<()> {
     let sql = format!(
-        "SELECT t.id FROM tasks t WHERE t.org_id = ?1 AND {} AND t.stage = 'survey'
+        "SELECT t.id FROM task_list t WHERE t.org_id = ?1 AND {} AND t.stage = 'survey'
          AND t.kind IN ('half-year', 'registration', 'ad-hoc') ORDER BY t.id",
         super::tasks::OPEN
     );
@@ -84,22 +84,44 @@ pub(super) fn survey_done(w: &mut Writer<'_>, org: &Id) -> Result<()> {
             .collect::<rusqlite::Result<_>>()?;
     let note = tr("摸排已录入", "survey recorded");
     for t in tasks {
+        let t = Id(t);
+        materialize(w, &t)?;
         let next = workflow::next(Stage::Survey);
-        step(
-            w,
-            &Id::new(),
-            &Id(t),
-            Stage::Survey,
-            next,
-            next.office(),
-            note,
-        )?;
+        step(w, &Id::new(), &t, Stage::Survey, next, next.office(), note)?;
     }
     Ok(())
 }
 
+/// Writes the row of a registration check implied by its organization
+/// (`task_list`), with the values the list shows, before its first step:
+/// the step's ops then land on a row every replica holds, and a replica
+/// that writes the same check writes the same row.
+fn materialize(w: &mut Writer<'_>, task: &Id) -> Result<()> {
+    let implied: Option<(Option<String>, Option<String>)> =
+        w.tx.prepare_cached(&format!("{} AND o.id = ?1", super::schema_checks::IMPLIED))?
+            .query_row([task.as_str()], |r| Ok((r.get(2)?, r.get(3)?)))
+            .optional()?;
+    let Some((created, due)) = implied else {
+        return Ok(());
+    };
+    let stage = workflow::first_stage(TaskKind::Registration);
+    w.insert(
+        "tasks",
+        task,
+        &[
+            ("kind", TaskKind::Registration.code().into()),
+            ("org_id", task.as_str().into()),
+            ("stage", stage.code().into()),
+            ("office", stage.office().map(|o| o.code()).into()),
+            ("due_on", due.into()),
+            ("created_on", created.into()),
+        ],
+    )
+}
+
 /// The task's stage and office; closed tasks take no more steps.
-fn open_task(w: &Writer<'_>, task: &Id) -> Result<(Stage, Option<String>)> {
+fn open_task(w: &mut Writer<'_>, task: &Id) -> Result<(Stage, Option<String>)> {
+    materialize(w, task)?;
     let row: Option<(Option<String>, Option<String>)> =
         w.tx.prepare_cached("SELECT stage, office FROM tasks WHERE id = ?1 AND deleted = 0")?
             .query_row([task.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -223,5 +245,6 @@ pub fn import_org(w: &mut Writer<'_>, o: ImportedOrg) -> Result<()> {
     }
     // Registered is not operating: counted once verified.
     extra.push(("pending", true.into()));
+    extra.push(("check_due_on", o.check_due_on.into()));
     insert_org(w, org, placed, extra)
 }

@@ -17,8 +17,8 @@ use crate::error::Result;
 /// Indexes that serve lists, reports and the first screen, not the writes.
 const DEFERRED: &[&str] = &[
     "orgs_place",
-    "orgs_id_place",
     "orgs_street_name",
+    "orgs_check",
     "tasks_open",
     "surveys_on",
     "status_changes_on",

@@ -47,6 +47,7 @@ const REGISTRY: &[(&str, &[&str])] = &[
             "established_on",
             "pending",
             "verified_on",
+            "check_due_on",
         ],
     ),
     (

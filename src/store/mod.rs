@@ -33,6 +33,7 @@ pub use refused::RefusedOp;
 pub mod resolve;
 pub mod schema;
 mod schema_audit;
+pub(crate) mod schema_checks;
 mod schema_counting;
 mod schema_loop;
 mod schema_oplog;

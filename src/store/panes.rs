@@ -38,14 +38,14 @@ pub fn tasks(
 ) -> Result<(Vec<PaneTask>, i64, i64)> {
     let (total, mine): (i64, i64) = conn.query_row(
         &format!(
-            "SELECT COUNT(*), COALESCE(SUM(COALESCE(t.office, '') = ?1), 0) FROM tasks t WHERE {OPEN}"
+            "SELECT COUNT(*), COALESCE(SUM(COALESCE(t.office, '') = ?1), 0) FROM task_list t WHERE {OPEN}"
         ),
         [office],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT t.id, t.kind, COALESCE(o.name, c.name, ''), t.org_id, t.stage, COALESCE(t.office, ''), COALESCE(t.due_on, '')
-         FROM tasks t LEFT JOIN orgs o ON o.id = t.org_id LEFT JOIN communities c ON c.id = t.community_id
+         FROM task_list t LEFT JOIN orgs o ON o.id = t.org_id LEFT JOIN communities c ON c.id = t.community_id
          WHERE {OPEN}
          ORDER BY (COALESCE(t.office, '') = ?1) DESC, t.due_on, t.id LIMIT ?2"
     ))?;
@@ -73,7 +73,7 @@ pub fn tasks(
 pub fn org_tasks(conn: &Connection, org: &str) -> Result<Vec<PaneTask>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT t.id, COALESCE(t.kind, ''), COALESCE(t.stage, ''), COALESCE(t.office, ''), COALESCE(t.due_on, '')
-         FROM tasks t WHERE t.org_id = ?1 AND {OPEN} ORDER BY t.due_on"
+         FROM task_list t WHERE t.org_id = ?1 AND {OPEN} ORDER BY t.due_on"
     ))?;
     let rows = stmt.query_map([org], |r| {
         Ok(PaneTask {

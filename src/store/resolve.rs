@@ -20,11 +20,20 @@ pub(super) fn table_of(what: Noun) -> &'static str {
     }
 }
 
+/// What a lookup reads for `what`: its table, or for tasks the list that
+/// also holds the registration checks implied by their organizations.
+fn readable(what: Noun) -> &'static str {
+    match what {
+        Noun::Task => "task_list",
+        _ => table_of(what),
+    }
+}
+
 /// Whether a live row with this id exists.
 pub fn exists(conn: &Connection, what: Noun, id: &Id) -> Result<bool> {
     let sql = format!(
         "SELECT 1 FROM {} WHERE id = ?1 AND deleted = 0",
-        table_of(what)
+        readable(what)
     );
     Ok(conn.prepare_cached(&sql)?.exists([&id.0])?)
 }
@@ -170,7 +179,7 @@ fn by_prefix(conn: &Connection, what: Noun, live: &str, input: &str) -> Result<I
     }
     let sql = format!(
         "SELECT id, id FROM {} WHERE id >= ?1 AND id < ?1 || 'g' AND {live} LIMIT 5",
-        table_of(what)
+        readable(what)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt

@@ -174,7 +174,7 @@ fn places(conn: &Connection, cmd: &Command) -> Result<Option<Vec<Place>>> {
         | Command::ReassignTask { task, .. } => {
             let (o, c): (Option<String>, Option<String>) = conn
                 .query_row(
-                    "SELECT org_id, community_id FROM tasks WHERE id = ?1",
+                    "SELECT org_id, community_id FROM task_list WHERE id = ?1",
                     [task.as_str()],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )

@@ -9,6 +9,7 @@ use crate::domain::command::NewTask;
 use crate::domain::kinds::{Office, Stage, TaskKind};
 use crate::domain::{Command, Date, Id, workflow};
 use crate::error::Result;
+use crate::i18n::tr;
 
 /// An open task, for a query that names the tasks table `t`: not deleted,
 /// not closed. The one definition the lists, the app and the loop use.
@@ -48,7 +49,7 @@ pub fn list(conn: &Connection, today: Date, f: &TaskFilter) -> Result<Vec<TaskRo
         "
 SELECT t.id, t.kind, t.org_id, o.name, c.name, s.name, t.stage, t.office, t.due_on,
        t.created_on, COALESCE(t.stage_on, t.created_on), t.closed_on, t.note
-FROM tasks t
+FROM task_list t
 LEFT JOIN orgs o ON o.id = t.org_id
 LEFT JOIN communities c ON c.id = COALESCE(t.community_id, o.community_id)
 LEFT JOIN streets s ON s.id = COALESCE(o.street_id, c.street_id)
@@ -91,7 +92,29 @@ ORDER BY t.due_on, o.name, t.id"
             })
         },
     )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut rows: Vec<TaskRow> = rows.collect::<rusqlite::Result<_>>()?;
+    for r in &mut rows {
+        if r.note.is_empty() && r.kind == TaskKind::Registration.code() {
+            r.note = registration_note(r.street.is_some()).to_string();
+        }
+    }
+    Ok(rows)
+}
+
+/// What a registration check asks, in the reader's language (an implied
+/// check has no note of its own; one written by an earlier release does).
+fn registration_note(placed: bool) -> &'static str {
+    if placed {
+        tr(
+            "市监登记名单新增，请核实",
+            "new in the registration list: verify it",
+        )
+    } else {
+        tr(
+            "市监登记名单新增；未能确定所属街道，请核实定位",
+            "new in the registration list; street unknown: place it",
+        )
+    }
 }
 
 /// Half-year update tasks for every organization operating on `today` and

@@ -74,18 +74,21 @@ pub fn dismiss(w: &mut Writer<'_>, alert: &AlertKey, reason: &str) -> Result<()>
 /// as a hand-over would, without a second entry.
 pub(super) fn survey_done(w: &mut Writer<'_>, org: &Id) -> Result<()> {
     let sql = format!(
-        "SELECT t.id FROM task_list t WHERE t.org_id = ?1 AND {} AND t.stage = 'survey'
+        "SELECT t.id FROM tasks t WHERE t.org_id = ?1 AND {} AND t.stage = 'survey'
          AND t.kind IN ('half-year', 'registration', 'ad-hoc') ORDER BY t.id",
         super::tasks::OPEN
     );
-    let tasks: Vec<String> =
+    let mut tasks: Vec<Id> =
         w.tx.prepare_cached(&sql)?
-            .query_map([org.as_str()], |r| r.get(0))?
+            .query_map([org.as_str()], |r| r.get(0).map(Id))?
             .collect::<rusqlite::Result<_>>()?;
+    // The organization's registration check, if it is still implied (once
+    // written, the query above finds it).
+    if materialize(w, org)? {
+        tasks.push(org.clone());
+    }
     let note = tr("摸排已录入", "survey recorded");
     for t in tasks {
-        let t = Id(t);
-        materialize(w, &t)?;
         let next = workflow::next(Stage::Survey);
         step(w, &Id::new(), &t, Stage::Survey, next, next.office(), note)?;
     }
@@ -95,14 +98,14 @@ pub(super) fn survey_done(w: &mut Writer<'_>, org: &Id) -> Result<()> {
 /// Writes the row of a registration check implied by its organization
 /// (`task_list`), with the values the list shows, before its first step:
 /// the step's ops then land on a row every replica holds, and a replica
-/// that writes the same check writes the same row.
-fn materialize(w: &mut Writer<'_>, task: &Id) -> Result<()> {
+/// that writes the same check writes the same row. Whether it wrote one.
+fn materialize(w: &mut Writer<'_>, task: &Id) -> Result<bool> {
     let implied: Option<(Option<String>, Option<String>)> =
         w.tx.prepare_cached(&format!("{} AND o.id = ?1", super::schema_checks::IMPLIED))?
             .query_row([task.as_str()], |r| Ok((r.get(2)?, r.get(3)?)))
             .optional()?;
     let Some((created, due)) = implied else {
-        return Ok(());
+        return Ok(false);
     };
     let stage = workflow::first_stage(TaskKind::Registration);
     w.insert(
@@ -116,7 +119,8 @@ fn materialize(w: &mut Writer<'_>, task: &Id) -> Result<()> {
             ("due_on", due.into()),
             ("created_on", created.into()),
         ],
-    )
+    )?;
+    Ok(true)
 }
 
 /// The task's stage and office; closed tasks take no more steps.

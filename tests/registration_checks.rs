@@ -210,3 +210,31 @@ fn a_street_user_works_its_streets_checks_and_no_other() {
     assert_eq!(t[0]["stage"], "cover");
     check(&s);
 }
+
+/// The app's task pane and an organization's detail read the implied
+/// checks as they read task rows: counted, listed with the organization's
+/// name, and gone from the open ones once closed.
+#[test]
+fn the_apps_panes_list_implied_checks() {
+    let (l, a, b) = imported();
+    let today = liangxin::domain::Date::parse("today", "2022-04-20").expect("day");
+    let (rows, total, mine) =
+        liangxin::store::panes::tasks(&l.conn(), today, "economic", 50).expect("pane");
+    assert_eq!((total, mine), (2, 2));
+    let names: Vec<&str> = rows.iter().map(|t| t.org.as_str()).collect();
+    assert!(
+        names.contains(&"常德新甲公司") && names.contains(&"常德新乙公司"),
+        "{names:?}"
+    );
+    assert!(
+        rows.iter()
+            .all(|t| t.kind == "registration" && t.overdue_days == 5)
+    );
+    let of_a = liangxin::store::panes::org_tasks(&l.conn(), &a).expect("detail");
+    assert_eq!(of_a.len(), 1);
+    assert_eq!(of_a[0].id, a);
+    l.ok(&["--on", "2022-04-06", "task", "close", &b]);
+    let (_, total, _) =
+        liangxin::store::panes::tasks(&l.conn(), today, "economic", 50).expect("pane");
+    assert_eq!(total, 1);
+}

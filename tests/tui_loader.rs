@@ -1,6 +1,8 @@
 //! The loader thread failing or panicking: the app hears of it as one line in
 //! the pane and the hint line, and goes on working (no endless "loading…").
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -95,4 +97,80 @@ fn the_loader_reports_a_database_it_cannot_read() {
     assert_eq!(failures, 2, "both the lists and the rows report failing");
     assert!(app.orgs.failed.is_some());
     assert!(!app.orgs.loading);
+}
+
+/// Asks for a reload and applies what comes back; says whether the rows
+/// were read again (`Orgs`) or kept (`OrgsCurrent`).
+fn reload(loader: &Loader, app: &mut App, rx: &mpsc::Receiver<Loaded>) -> &'static str {
+    loader.request(app, None);
+    while let Ok(msg) = rx.recv_timeout(Duration::from_secs(30)) {
+        let kind = match &msg {
+            Loaded::Orgs(..) => Some("read"),
+            Loaded::OrgsCurrent(_) => Some("kept"),
+            Loaded::Failed(e) => panic!("{e}"),
+            _ => None,
+        };
+        loader.receive(app, msg);
+        if let Some(k) = kind {
+            return k;
+        }
+    }
+    panic!("the loader sent no rows")
+}
+
+/// Another session's change reloads the organization rows only when it
+/// wrote a table they are read from: a task hand-over reloads the lists
+/// and keeps the rows; a change to an organization reads them again.
+#[test]
+fn the_rows_reload_only_when_a_change_wrote_what_they_are_read_from() {
+    let l = common::small_ledger();
+    l.ok(&[
+        "--on",
+        "2022-01-02",
+        "task",
+        "add",
+        "--kind",
+        "ad-hoc",
+        "--org",
+        "常德甲公司",
+    ]);
+    let task: String = l
+        .conn()
+        .query_row("SELECT id FROM tasks", [], |r| r.get(0))
+        .expect("the task");
+    let (tx, rx) = mpsc::channel();
+    let loader = Loader::new(l.db.clone(), String::new(), tx);
+    let mut app = app();
+    app.orgs.loading = false;
+    assert_eq!(reload(&loader, &mut app, &rx), "read", "the first load");
+    assert_eq!(app.orgs.rows.len(), 3);
+    assert_eq!(reload(&loader, &mut app, &rx), "kept", "nothing changed");
+    l.ok(&["--on", "2022-01-03", "task", "advance", &task]);
+    assert_eq!(reload(&loader, &mut app, &rx), "kept", "a hand-over");
+    assert!(!app.orgs.loading);
+    assert_eq!(app.tasks.len(), 1, "the lists were read again");
+    assert_eq!(app.tasks[0].stage, "survey");
+    l.ok(&["org", "set", "常德乙公司", "employees=20"]);
+    assert_eq!(
+        reload(&loader, &mut app, &rx),
+        "read",
+        "an organization changed"
+    );
+    l.ok(&[
+        "--on",
+        "2022-01-04",
+        "person",
+        "add",
+        "--name",
+        "张三",
+        "--org",
+        "常德乙公司",
+        "--status",
+        "formal",
+    ]);
+    assert_eq!(
+        reload(&loader, &mut app, &rx),
+        "read",
+        "a member counts in a row"
+    );
 }

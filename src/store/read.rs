@@ -88,6 +88,26 @@ FROM cls JOIN orgs o ON o.id = cls.id
 LEFT JOIN streets s ON s.id = o.street_id
 LEFT JOIN communities c ON c.id = o.community_id";
 
+/// Tables an organization row (`org_rows_each`) is not read from: a change
+/// that wrote only these leaves every row as it was (`changes`).
+pub const ORG_ROWS_UNREAD: &[&str] = &[
+    "tasks",
+    "task_steps",
+    "alerts",
+    "surveys",
+    "status_changes",
+    "transfers",
+    "visits",
+    "users",
+];
+
+/// Whether a change that wrote `tables` may have changed organization rows.
+pub fn org_rows_touched(tables: &std::collections::BTreeSet<String>) -> bool {
+    tables
+        .iter()
+        .any(|t| !ORG_ROWS_UNREAD.contains(&t.as_str()))
+}
+
 fn org_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrgRow> {
     Ok(OrgRow {
         id: r.get(0)?,
@@ -370,4 +390,24 @@ pub fn streets(conn: &Connection) -> Result<Vec<(Id, String)>> {
     let mut stmt = conn.prepare("SELECT id, name FROM streets WHERE deleted = 0 ORDER BY name")?;
     let rows = stmt.query_map([], |r| Ok((Id(r.get(0)?), r.get::<_, String>(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod unread_tests {
+    use super::*;
+
+    /// The tables said not to feed an organization row appear nowhere in
+    /// the query that reads the rows: a join added there later fails here
+    /// instead of leaving the app's list stale.
+    #[test]
+    fn org_rows_read_none_of_the_unread_tables() {
+        let sql = format!("{} {ORG_ROW_SELECT}", classify());
+        let words: std::collections::BTreeSet<&str> = sql
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .collect();
+        assert!(words.contains("orgs") && words.contains("persons"));
+        for t in ORG_ROWS_UNREAD {
+            assert!(!words.contains(t), "{t} is read by the organization rows");
+        }
+    }
 }

@@ -13,7 +13,8 @@ use super::panics;
 use super::state::App;
 use crate::domain::Date;
 use crate::error::Result;
-use crate::store::{Actor, Store};
+use crate::store::changes::{self, Position};
+use crate::store::{Actor, Store, read};
 
 pub enum Loaded {
     Lists {
@@ -22,7 +23,11 @@ pub enum Loaded {
         alerts: data::AlertPane,
         sync: String,
     },
-    Orgs(OrgData),
+    /// The organization rows, as of the op log's position read before them.
+    Orgs(OrgData, Position),
+    /// Nothing the rows are read from changed since they were loaded: the
+    /// rows stay, now as of this position.
+    OrgsCurrent(Position),
     /// Loading failed.
     Failed(String),
     /// Something to tell the user (the upkeep on opening failed).
@@ -75,6 +80,20 @@ fn lists(
     })
 }
 
+/// The organization rows, unless the ops since `since` (the position the
+/// rows shown were loaded at) wrote no table they are read from.
+fn orgs(path: &std::path::Path, today: Date, since: Option<&Position>) -> Result<Loaded> {
+    let store = Store::open(path)?;
+    // Read first: a change that lands while the rows load is looked at again.
+    let at = changes::position(store.conn())?;
+    if let Some(from) = since
+        && !read::org_rows_touched(&changes::tables_since(store.conn(), from)?)
+    {
+        return Ok(Loaded::OrgsCurrent(at));
+    }
+    Ok(Loaded::Orgs(data::orgs(store.conn(), today)?, at))
+}
+
 pub struct Loader {
     path: PathBuf,
     office: String,
@@ -105,6 +124,8 @@ impl Loader {
             return;
         }
         app.orgs.loading = true;
+        // Opening loads the rows whatever the position says.
+        let since = then.is_none().then(|| app.orgs.at.clone()).flatten();
         let (path, office, tx, waker, today, limits) = (
             self.path.clone(),
             self.office.clone(),
@@ -128,14 +149,7 @@ impl Loader {
                 send(
                     panics::catch(|| lists(&path, today, &office, &limits)).unwrap_or_else(failed),
                 );
-                send(
-                    panics::catch(|| {
-                        Store::open(&path)
-                            .and_then(|s| data::orgs(s.conn(), today))
-                            .map(Loaded::Orgs)
-                    })
-                    .unwrap_or_else(failed),
-                );
+                send(panics::catch(|| orgs(&path, today, since.as_ref())).unwrap_or_else(failed));
                 if let Some(u) = then {
                     if let Err(e) = panics::catch(|| upkeep(&path, today, &u)) {
                         send(Loaded::Notice(e.to_string()));
@@ -170,6 +184,13 @@ impl Loader {
             });
     }
 
+    /// A load is over: the one asked for meanwhile runs now.
+    fn after_orgs(&self, app: &mut App) {
+        if std::mem::take(&mut app.reload_pending) {
+            self.request(app, None);
+        }
+    }
+
     /// Puts a result in place.
     pub fn receive(&self, app: &mut App, msg: Loaded) {
         match msg {
@@ -187,12 +208,18 @@ impl Loader {
                 app.alert_groups = alerts.groups;
                 app.alerts_pos.clamp(app.alerts.len());
             }
-            Loaded::Orgs(d) => {
+            Loaded::Orgs(d, at) => {
                 install_orgs(app, d);
+                app.orgs.at = Some(at);
                 release_memory();
-                if std::mem::take(&mut app.reload_pending) {
-                    self.request(app, None);
-                }
+                self.after_orgs(app);
+            }
+            Loaded::OrgsCurrent(at) => {
+                app.orgs.loading = false;
+                app.orgs.at = Some(at);
+                // the lists' load (the alerts above all) freed what it built
+                release_memory();
+                self.after_orgs(app);
             }
             Loaded::Failed(e) => {
                 app.orgs.loading = false;

@@ -93,6 +93,8 @@ pub struct Orgs {
     pub marked: BTreeSet<String>,
     pub pos: ListPos,
     pub loading: bool,
+    /// The op log's position the rows were loaded at (`store::changes`).
+    pub at: Option<crate::store::changes::Position>,
     /// Why loading failed, shown in the pane until a load succeeds.
     pub failed: Option<String>,
     pub total_hint: i64,

@@ -1,10 +1,12 @@
 //! A ledger written by the previous release (schema 5: alerts stored as rows
 //! in the op log, decisions on them) opens with this one: it migrates, passes
 //! `check`, keeps its figures and its decisions on alerts, and syncs with a
-//! replica made by this release. So do ledgers written by the two op-log
+//! replica made by this release. So do ledgers written by the op-log
 //! formats before this one: schema 8 (every field its own op, names and ids
-//! as text) and schema 9 (a new row is one op naming its fields in a JSON
-//! object, and compaction's stubs). The fixtures are committed; see
+//! as text), schema 9 (a new row is one op naming its fields in a JSON
+//! object, and compaction's stubs) and schema 10 (numbered fields; an
+//! imported organization's registration check written as a task row, which
+//! stays one). The fixtures are committed; see
 //! tests/fixtures/make-ledger-v5.sh and make-ledger.sh for how they were made.
 
 mod common;
@@ -15,6 +17,7 @@ use serde_json::Value;
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ledger-v5.db");
 const V8: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ledger-v8.db");
 const V9: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ledger-v9.db");
+const V10: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ledger-v10.db");
 
 fn upgraded(path: &str) -> Ledger {
     let l = Ledger::new();
@@ -208,7 +211,7 @@ fn history_of(l: &Ledger, name: &str, field: &str) -> Vec<String> {
 }
 
 #[test]
-fn the_fixtures_are_from_the_two_formats_before() {
+fn the_fixtures_are_from_the_formats_before() {
     let v8 = fixture(V8);
     assert_eq!(scalar(&v8, "PRAGMA user_version"), 8);
     assert_eq!(
@@ -228,6 +231,23 @@ fn the_fixtures_are_from_the_two_formats_before() {
     assert!(
         scalar(&v9, "SELECT COUNT(*) FROM ops WHERE field LIKE '~%'") >= 1,
         "the schema-9 fixture holds a compacted value"
+    );
+    let v10 = fixture(V10);
+    assert_eq!(scalar(&v10, "PRAGMA user_version"), 10);
+    assert!(
+        scalar(
+            &v10,
+            "SELECT COUNT(*) FROM ops WHERE field = '*' AND substr(value, 1, 1) = '['"
+        ) >= 6,
+        "schema 10 numbers a new row's fields"
+    );
+    assert_eq!(
+        scalar(
+            &v10,
+            "SELECT COUNT(*) FROM tasks WHERE kind = 'registration'"
+        ),
+        2,
+        "schema 10 writes an imported organization's check as a task row"
     );
 }
 
@@ -302,4 +322,39 @@ fn a_schema_8_ledger_upgrades_keeps_its_rows_and_syncs() {
 #[test]
 fn a_schema_9_ledger_upgrades_keeps_its_rows_and_syncs() {
     upgrades_keeps_its_rows_and_syncs(V9);
+}
+
+#[test]
+fn a_schema_10_ledger_upgrades_keeps_its_rows_and_syncs() {
+    upgrades_keeps_its_rows_and_syncs(V10);
+}
+
+/// The registration checks schema 10 wrote as task rows stay those rows:
+/// listed once each, under their own ids, not again as implied checks.
+#[test]
+fn checks_written_as_task_rows_stay_rows() {
+    let written: Vec<(String, String)> = {
+        let conn = fixture(V10);
+        let mut stmt = conn
+            .prepare("SELECT id, org_id FROM tasks WHERE kind = 'registration' ORDER BY org_id")
+            .expect("prepare");
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    };
+    let l = upgraded(V10);
+    let listed = l.json(&["--today", "2022-06-01", "tasks", "--format", "json"]);
+    let mut checks: Vec<(String, String)> = listed
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter(|t| t["kind"] == "registration")
+        .map(|t| {
+            let s = |k: &str| t[k].as_str().unwrap_or_default().to_string();
+            (s("id"), s("org_id"))
+        })
+        .collect();
+    checks.sort_by(|a, b| a.1.cmp(&b.1));
+    assert_eq!(checks, written);
 }

@@ -240,7 +240,8 @@ impl Writer<'_> {
     }
 
     /// Changes fields of an existing row; a field that already holds the value
-    /// makes no op.
+    /// makes no op. The row is read once and written once, however many
+    /// fields change; each change is still its own op.
     pub fn update(
         &mut self,
         table: &'static str,
@@ -248,21 +249,46 @@ impl Writer<'_> {
         fields: &[(&'static str, Val)],
     ) -> Result<()> {
         check_table(table)?;
-        for (f, v) in fields {
-            let cur: Option<rusqlite::types::Value> = self
-                .tx
-                .prepare_cached(&format!("SELECT {f} FROM {table} WHERE id = ?1"))?
-                .query_row([&id.0], |r| r.get(0))
-                .optional()?;
-            let Some(cur) = cur else {
-                return Err(Error::Other(format!("update of missing row {table}/{id}")));
-            };
-            if Val::from(cur) == *v {
-                continue;
+        if fields.is_empty() {
+            return Ok(());
+        }
+        // A field named twice is set in turn, each against the value before.
+        let named_twice = fields
+            .iter()
+            .enumerate()
+            .any(|(i, (f, _))| fields[..i].iter().any(|(g, _)| g == f));
+        if named_twice {
+            for f in fields {
+                self.update(table, id, std::slice::from_ref(f))?;
             }
-            // Replaces the value shown now, and every head that holds the same
-            // value (the person saw it too); heads with other values stay a
-            // conflict until resolved. A row this transaction made has one.
+            return Ok(());
+        }
+        let names: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
+        let cur: Option<Vec<rusqlite::types::Value>> = self
+            .tx
+            .prepare_cached(&format!(
+                "SELECT {} FROM {table} WHERE id = ?1",
+                names.join(", ")
+            ))?
+            .query_row([&id.0], |r| (0..fields.len()).map(|i| r.get(i)).collect())
+            .optional()?;
+        let Some(cur) = cur else {
+            return Err(Error::Other(format!("update of missing row {table}/{id}")));
+        };
+        let changed: Vec<&(&'static str, Val)> = fields
+            .iter()
+            .zip(cur)
+            .filter(|((_, v), c)| Val::from(c.clone()) != *v)
+            .map(|(f, _)| f)
+            .collect();
+        if changed.is_empty() {
+            return Ok(());
+        }
+        // Each change replaces the value shown now, and every head that holds
+        // the same value (the person saw it too); heads with other values stay
+        // a conflict until resolved. A row this transaction made has one.
+        let mut heads = Vec::with_capacity(changed.len());
+        for (f, _) in &changed {
             let replaced = match self.seen.get_mut().fresh_heads(&self.site, table, id, f) {
                 Some(keys) => keys,
                 None => {
@@ -275,10 +301,24 @@ impl Writer<'_> {
                         .collect()
                 }
             };
-            let head = (!replaced.is_empty()).then(|| replaced.join(","));
-            self.tx
-                .prepare_cached(&format!("UPDATE {table} SET {f} = ?1 WHERE id = ?2"))?
-                .execute(params![v, id.as_str()])?;
+            heads.push((!replaced.is_empty()).then(|| replaced.join(",")));
+        }
+        let set: Vec<String> = changed
+            .iter()
+            .enumerate()
+            .map(|(k, (f, _))| format!("{f} = ?{}", k + 2))
+            .collect();
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "UPDATE {table} SET {} WHERE id = ?1",
+            set.join(", ")
+        ))?;
+        stmt.raw_bind_parameter(1, id.as_str())?;
+        for (k, (_, v)) in changed.iter().enumerate() {
+            stmt.raw_bind_parameter(k + 2, v)?;
+        }
+        stmt.raw_execute()?;
+        drop(stmt);
+        for ((f, v), head) in changed.into_iter().zip(heads) {
             self.forget(table, id, f);
             self.op(table, id, f, v, head)?;
             let seq = self.seq;

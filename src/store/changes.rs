@@ -31,17 +31,21 @@ pub fn position(conn: &Connection) -> Result<Position> {
     Ok(out)
 }
 
-/// The tables written by the ops held now and not at `from`.
-pub fn tables_since(conn: &Connection, from: &Position) -> Result<BTreeSet<String>> {
+/// The tables written by the ops held at `to` and not at `from`.
+pub fn tables_between(
+    conn: &Connection,
+    from: &Position,
+    to: &Position,
+) -> Result<BTreeSet<String>> {
     let mut stmt = conn.prepare_cached(
         "SELECT DISTINCT t.name FROM ops o JOIN op_tables t ON t.n = o.tbl
-         WHERE o.site = ?1 AND o.seq > ?2",
+         WHERE o.site = ?1 AND o.seq > ?2 AND o.seq <= ?3",
     )?;
     let mut out = BTreeSet::new();
-    for (site, seq) in position(conn)? {
+    for (&site, &seq) in to {
         let seen = from.get(&site).copied().unwrap_or(0);
         if seq > seen {
-            for t in stmt.query_map([site, seen], |r| r.get::<_, String>(0))? {
+            for t in stmt.query_map([site, seen, seq], |r| r.get::<_, String>(0))? {
                 out.insert(t?);
             }
         }

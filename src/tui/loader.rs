@@ -84,10 +84,10 @@ fn lists(
 /// rows shown were loaded at) wrote no table they are read from.
 fn orgs(path: &std::path::Path, today: Date, since: Option<&Position>) -> Result<Loaded> {
     let store = Store::open(path)?;
-    // Read first: a change that lands while the rows load is looked at again.
+    // Read first: a change that lands after it is looked at next time.
     let at = changes::position(store.conn())?;
     if let Some(from) = since
-        && !read::org_rows_touched(&changes::tables_since(store.conn(), from)?)
+        && !read::org_rows_touched(&changes::tables_between(store.conn(), from, &at)?)
     {
         return Ok(Loaded::OrgsCurrent(at));
     }

@@ -71,8 +71,9 @@ pub fn dismiss(w: &mut Writer<'_>, alert: &AlertKey, reason: &str) -> Result<()>
 
 /// A survey recorded for `org` completes the survey stage of its open
 /// half-year, registration and ad-hoc tasks: they move on to the next office
-/// as a hand-over would, without a second entry.
-pub(super) fn survey_done(w: &mut Writer<'_>, org: &Id) -> Result<()> {
+/// as a hand-over would, without a second entry. `implied`: the
+/// organization has a registration check (`orgs.check_due_on`).
+pub(super) fn survey_done(w: &mut Writer<'_>, org: &Id, implied: bool) -> Result<()> {
     let sql = format!(
         "SELECT t.id FROM tasks t WHERE t.org_id = ?1 AND {} AND t.stage = 'survey'
          AND t.kind IN ('half-year', 'registration', 'ad-hoc') ORDER BY t.id",
@@ -84,7 +85,7 @@ pub(super) fn survey_done(w: &mut Writer<'_>, org: &Id) -> Result<()> {
             .collect::<rusqlite::Result<_>>()?;
     // The organization's registration check, if it is still implied (once
     // written, the query above finds it).
-    if materialize(w, org)? {
+    if implied && materialize(w, org)? {
         tasks.push(org.clone());
     }
     let note = tr("摸排已录入", "survey recorded");

@@ -275,6 +275,20 @@ impl Writer<'_> {
         let Some(cur) = cur else {
             return Err(Error::Other(format!("update of missing row {table}/{id}")));
         };
+        self.update_known(table, id, fields, cur)
+    }
+
+    /// `update`, with the row's current values of `fields` (in order) as
+    /// the caller read them in this transaction: a command that has read
+    /// the row already does not read it again. No field is named twice.
+    pub(crate) fn update_known(
+        &mut self,
+        table: &'static str,
+        id: &Id,
+        fields: &[(&'static str, Val)],
+        cur: Vec<rusqlite::types::Value>,
+    ) -> Result<()> {
+        check_table(table)?;
         let changed: Vec<&(&'static str, Val)> = fields
             .iter()
             .zip(cur)

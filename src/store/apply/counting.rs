@@ -133,17 +133,6 @@ fn verification(w: &Writer<'_>, org: &Id) -> Result<(bool, Option<String>)> {
     )?)
 }
 
-/// A survey on `w.on` verifies a pending organization from that day (the
-/// earliest verification counts, as the first survey does).
-pub(in crate::store) fn surveyed(w: &mut Writer<'_>, org: &Id) -> Result<()> {
-    let (pending, verified) = verification(w, org)?;
-    let on = w.on;
-    if pending && verified.is_none_or(|v| v > on.to_string()) {
-        w.update("orgs", org, &[("verified_on", on.into())])?;
-    }
-    Ok(())
-}
-
 /// `org confirm`: a pending organization operates from `w.on`, without a
 /// survey (an inspection, a call, a document).
 pub(in crate::store) fn confirm(w: &mut Writer<'_>, org: &Id) -> Result<()> {

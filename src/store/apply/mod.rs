@@ -3,6 +3,7 @@
 
 pub(super) mod counting;
 mod parties;
+mod survey;
 mod turnover;
 mod users;
 
@@ -79,47 +80,7 @@ pub fn apply(w: &mut Writer<'_>, cmd: Command) -> Result<()> {
             employees: emp,
             identity_check,
             note,
-        } => {
-            w.require(Noun::Org, &org)?;
-            let on = w.on;
-            if let Some(e) = emp {
-                employees(e)?;
-            }
-            let note = text("note", &note, false)?;
-            w.insert(
-                "surveys",
-                &id,
-                &[
-                    ("org_id", (&org).into()),
-                    ("on_date", on.into()),
-                    ("employees", emp.into()),
-                    ("identity_check", identity_check.into()),
-                    ("note", note.into()),
-                ],
-            )?;
-            let (first, last): (Option<String>, Option<String>) = w.one(
-                "SELECT first_survey_on, last_survey_on FROM orgs WHERE id = ?1",
-                [&org.0],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            let d = on.to_string();
-            let mut f: Vec<(&'static str, Val)> = Vec::new();
-            if first.as_ref().is_none_or(|x| *x > d) {
-                f.push(("first_survey_on", on.into()));
-            }
-            if last.as_ref().is_none_or(|x| *x < d) {
-                f.push(("last_survey_on", on.into()));
-                if let Some(e) = emp {
-                    f.push(("employees", e.into()));
-                }
-                if let Some(c) = identity_check {
-                    f.push(("identity_check", c.into()));
-                }
-            }
-            w.update("orgs", &org, &f)?;
-            counting::surveyed(w, &org)?;
-            super::apply_loop::survey_done(w, &org)
-        }
+        } => survey::survey(w, &id, &org, emp, identity_check, &note),
         Command::AddPerson(p) => add_person(w, p),
         Command::SetStatus { person, status } => {
             w.require(Noun::Person, &person)?;

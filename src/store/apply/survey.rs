@@ -1,0 +1,93 @@
+//! A survey: its row, and what it changes on the organization it found.
+
+use rusqlite::types::Value;
+
+use super::{employees, text};
+use crate::domain::Id;
+use crate::error::{Error, Noun, Result};
+use crate::store::Val;
+use crate::store::write::Writer;
+
+/// Records a survey of `org` on `w.on`: its row; the organization's first
+/// and last survey days, and (when it is the latest) the count and identity
+/// check it found; a pending organization verified from that day (the
+/// earliest verification counts, as the first survey does); then the survey
+/// stage of the organization's open tasks. The organization is read once,
+/// and its changed fields are written in one statement (an op each).
+pub(super) fn survey(
+    w: &mut Writer<'_>,
+    id: &Id,
+    org: &Id,
+    emp: Option<i64>,
+    identity_check: Option<bool>,
+    note: &str,
+) -> Result<()> {
+    w.require(Noun::Org, org)?;
+    let on = w.on;
+    if let Some(e) = emp {
+        employees(e)?;
+    }
+    let note = text("note", note, false)?;
+    w.insert(
+        "surveys",
+        id,
+        &[
+            ("org_id", org.into()),
+            ("on_date", on.into()),
+            ("employees", emp.into()),
+            ("identity_check", identity_check.into()),
+            ("note", note.into()),
+        ],
+    )?;
+    let row: Vec<Value> = w.one(
+        "SELECT first_survey_on, last_survey_on, employees, identity_check,
+                pending, verified_on, check_due_on IS NOT NULL
+         FROM orgs WHERE id = ?1",
+        [org.as_str()],
+        |r| (0..7).map(|i| r.get(i)).collect(),
+    )?;
+    let Ok(
+        [
+            first,
+            last,
+            cur_emp,
+            cur_identity,
+            pending,
+            verified,
+            implied,
+        ],
+    ) = <[Value; 7]>::try_from(row)
+    else {
+        return Err(Error::Other(format!("survey: organization {org} unread")));
+    };
+    let d = on.to_string();
+    let day = |v: &Value| match v {
+        Value::Text(s) => Some(s.clone()),
+        _ => None,
+    };
+    let set = |v: &Value| matches!(v, Value::Integer(n) if *n != 0);
+    let mut f: Vec<(&'static str, Val)> = Vec::new();
+    let mut cur: Vec<Value> = Vec::new();
+    if day(&first).is_none_or(|x| x > d) {
+        f.push(("first_survey_on", on.into()));
+        cur.push(first);
+    }
+    if day(&last).is_none_or(|x| x < d) {
+        f.push(("last_survey_on", on.into()));
+        cur.push(last);
+        if let Some(e) = emp {
+            f.push(("employees", e.into()));
+            cur.push(cur_emp);
+        }
+        if let Some(c) = identity_check {
+            f.push(("identity_check", c.into()));
+            cur.push(cur_identity);
+        }
+    }
+    if set(&pending) && day(&verified).is_none_or(|v| v > d) {
+        f.push(("verified_on", on.into()));
+        cur.push(verified);
+    }
+    w.update_known("orgs", org, &f, cur)?;
+    crate::store::apply_loop::survey_done(w, org, set(&implied))
+}

@@ -232,8 +232,7 @@ pub fn generate(store: &mut Store, actor: &Actor, n: usize, seed: u64) -> Result
             },
         );
     }
-    let mut batch = crate::store::Batch::filling(plan.into_batch(), crate::store::schema::TABLES);
-    batch.cache = crate::store::PageCache::Whole;
+    let batch = crate::store::Batch::whole_ledger(plan.into_batch());
     let applied = store.apply_batch(actor, "gen", batch)?;
     store.set_meta("generated", &format!("{n} orgs, seed {seed}"))?;
     Ok(applied)

@@ -31,6 +31,10 @@ pub struct Batch {
     pub appending: bool,
     /// The page cache it writes with.
     pub cache: PageCache,
+    /// It builds a whole ledger into an empty one (`gen`): every row its
+    /// commands change, it made (`bulk_index`), and its pages are new
+    /// (`write_batch`).
+    pub whole: bool,
     /// The tables it fills: a large batch builds their list indexes once,
     /// after its rows are in (`bulk_index`). None named, none deferred.
     pub fills: &'static [&'static str],
@@ -46,6 +50,17 @@ impl Batch {
         Batch {
             fills: tables,
             ..Batch::from(cmds)
+        }
+    }
+
+    /// `cmds`, which build a whole ledger into an empty one (`gen`): they
+    /// fill every table, with the cache, deferred indexes and journal of
+    /// such a batch.
+    pub fn whole_ledger(cmds: Vec<(Date, Command)>) -> Batch {
+        Batch {
+            whole: true,
+            cache: PageCache::Whole,
+            ..Batch::filling(cmds, crate::store::schema::TABLES)
         }
     }
 
@@ -81,6 +96,7 @@ impl From<Vec<(Date, Command)>> for Batch {
             len: v.len(),
             chunks: vec![v],
             appending: false,
+            whole: false,
             cache: PageCache::Normal,
             fills: &[],
         }

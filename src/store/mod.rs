@@ -88,8 +88,15 @@ impl Store {
         let mut conn = connect(path, flags)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         let shown = path.display().to_string();
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| not_a_db(&shown, e))?;
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Ok(()) => {}
+            // A batch that builds a whole ledger holds the file in a
+            // rollback journal while it writes (`write_batch`): this session
+            // works in that mode, and the next one alone on the file sets
+            // WAL again.
+            Err(e) if is_locked(&e) => {}
+            Err(e) => return Err(not_a_db(&shown, e)),
+        }
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         migrate(&mut conn, &shown)?;
@@ -252,6 +259,12 @@ pub(crate) fn connect(path: &Path, flags: OpenFlags) -> Result<Connection> {
     // rusqlite's default of 16 cached, a mixed batch prepared them anew.
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(conn)
+}
+
+/// Another connection holds the lock a statement needs.
+pub(super) fn is_locked(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked};
+    matches!(e.sqlite_error_code(), Some(DatabaseBusy | DatabaseLocked))
 }
 
 fn not_a_db(path: &str, e: rusqlite::Error) -> Error {

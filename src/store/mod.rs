@@ -48,6 +48,7 @@ mod settle;
 pub mod tasks;
 mod val;
 mod verdict;
+mod whole;
 pub mod write;
 mod write_batch;
 mod write_cache;

@@ -52,9 +52,9 @@ impl Store {
         if total >= BULK {
             self.conn.pragma_update(None, "cache_size", bulk_cache)?;
         }
-        let journal = match cmds.whole {
-            true => leave_wal(&self.conn)?,
-            false => false,
+        let whole = match cmds.whole {
+            true => Some(super::whole::Whole::begin(&self.conn)?),
+            false => None,
         };
         // Each command is checked inside the transaction, after the ones
         // before it: an import's task for a row it just added sees that row.
@@ -102,10 +102,14 @@ impl Store {
                 w.applied.created.truncate(1);
                 progress(i + 1, total);
             }
-            super::bulk_index::rebuild(w.tx, &deferred)
+            super::bulk_index::rebuild(w.tx, &deferred)?;
+            match &whole {
+                Some(_) => super::whole::check_references(w.tx),
+                None => Ok(()),
+            }
         });
-        if journal {
-            back_to_wal(&self.conn)?;
+        if let Some(whole) = whole {
+            whole.end(&self.conn)?;
         }
         if total >= BULK {
             self.conn.pragma_update(None, "cache_size", cache)?;
@@ -131,40 +135,6 @@ const LIGHT_CACHE_KIB: i64 = -8_192;
 
 /// The page cache of a batch that builds a whole ledger (`PageCache::Whole`).
 const WHOLE_CACHE_KIB: i64 = -131_072;
-
-/// A batch that builds a whole ledger writes each page once, through a
-/// rollback journal (an empty file's journal holds next to nothing), not
-/// into the WAL and again into the file when it is checkpointed. SQLite
-/// leaves WAL only when no other connection has the file open; otherwise
-/// the batch runs in WAL as any other. The journal is synced in full, as a
-/// rollback journal needs to survive a power cut; the deferred indexes'
-/// sorts may use a second thread. Whether it left WAL.
-fn leave_wal(conn: &rusqlite::Connection) -> Result<bool> {
-    let mode: String = match conn.query_row("PRAGMA journal_mode = TRUNCATE", [], |r| r.get(0)) {
-        Ok(m) => m,
-        Err(e) if super::is_locked(&e) => return Ok(false),
-        Err(e) => return Err(e.into()),
-    };
-    if !mode.eq_ignore_ascii_case("truncate") {
-        return Ok(false);
-    }
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "threads", 2)?;
-    Ok(true)
-}
-
-/// Back to the mode every session writes in. A session that opened the
-/// file meanwhile keeps it from WAL; the next one alone on it sets WAL
-/// (`Store::open`).
-fn back_to_wal(conn: &rusqlite::Connection) -> Result<()> {
-    conn.pragma_update(None, "threads", 0)?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
-        Ok(_) => Ok(()),
-        Err(e) if super::is_locked(&e) => Ok(()),
-        Err(e) => Err(e.into()),
-    }
-}
 
 /// An insert refused because a row with that key exists.
 fn is_key_clash(e: &Error) -> bool {

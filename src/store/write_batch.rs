@@ -102,11 +102,7 @@ impl Store {
                 w.applied.created.truncate(1);
                 progress(i + 1, total);
             }
-            super::bulk_index::rebuild(w.tx, &deferred)?;
-            match &whole {
-                Some(_) => super::whole::check_references(w.tx),
-                None => Ok(()),
-            }
+            super::bulk_index::rebuild(w.tx, &deferred)
         });
         if let Some(whole) = whole {
             whole.end(&self.conn)?;

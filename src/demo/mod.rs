@@ -29,9 +29,22 @@ impl Plan {
         self.cmds.push((phase, on, cmd));
     }
 
-    pub fn into_batch(mut self) -> Vec<(Date, Command)> {
-        self.cmds.sort_by_key(|(p, d, _)| (*p, *d));
-        self.cmds.into_iter().map(|(_, d, c)| (d, c)).collect()
+    /// Sorted by (phase, date), stable: the keys and places are sorted, not
+    /// the commands, which are large and would be moved at every step.
+    pub fn into_batch(self) -> Vec<(Date, Command)> {
+        let mut order: Vec<(u8, Date, usize)> = self
+            .cmds
+            .iter()
+            .enumerate()
+            .map(|(i, (p, d, _))| (*p, *d, i))
+            .collect();
+        order.sort_unstable();
+        let mut cmds: Vec<Option<Command>> =
+            self.cmds.into_iter().map(|(_, _, c)| Some(c)).collect();
+        order
+            .into_iter()
+            .filter_map(|(_, d, i)| cmds.get_mut(i).and_then(Option::take).map(|c| (d, c)))
+            .collect()
     }
 }
 

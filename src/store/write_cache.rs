@@ -77,8 +77,9 @@ fn key(table: &str, s: &str) -> Option<Key> {
 pub(super) struct Cache<'t> {
     conn: &'t Connection,
     pub op: Statement<'t>,
-    /// Row inserts by table and field names.
-    inserts: HashMap<Vec<&'static str>, Statement<'t>>,
+    /// Row inserts by table and field names (hashed with foldhash: every
+    /// insert of a batch looks its statement up).
+    inserts: HashMap<Vec<&'static str>, Statement<'t>, foldhash::fast::RandomState>,
     names: Vec<&'static str>,
     /// A new row's field names, reused from row to row.
     pub layout: Vec<&'static str>,
@@ -121,7 +122,7 @@ impl<'t> Cache<'t> {
         Ok(Cache {
             conn,
             op: conn.prepare(OP_INSERT)?,
-            inserts: HashMap::new(),
+            inserts: HashMap::default(),
             names: Vec::new(),
             layout: Vec::new(),
             json: Vec::new(),

@@ -33,7 +33,7 @@ pub struct Batch {
     pub cache: PageCache,
     /// It builds a whole ledger into an empty one (`gen`): every row its
     /// commands change, it made (`bulk_index`), and its pages are new
-    /// (`write_batch`).
+    /// (`whole`).
     pub whole: bool,
     /// The tables it fills: a large batch builds their list indexes once,
     /// after its rows are in (`bulk_index`). None named, none deferred.

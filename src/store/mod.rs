@@ -92,7 +92,7 @@ impl Store {
         match conn.pragma_update(None, "journal_mode", "WAL") {
             Ok(()) => {}
             // A batch that builds a whole ledger holds the file in a
-            // rollback journal while it writes (`write_batch`): this session
+            // rollback journal while it writes (`whole`): this session
             // works in that mode, and the next one alone on the file sets
             // WAL again.
             Err(e) if is_locked(&e) => {}

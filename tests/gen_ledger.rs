@@ -54,6 +54,18 @@ fn a_generated_ledger_is_like_any_other() {
     assert_eq!(journal_mode(&l), "wal");
     assert!(!l.dir.path().join("ledger.db-journal").exists());
     l.ok(&["check"]);
+    // Its audit record answers for its ops in several ranges, hashed as
+    // they were written; `check` above read them back and found them equal.
+    let (ranges, ops): (String, i64) = l
+        .conn()
+        .query_row(
+            "SELECT op_ranges, ops FROM audit WHERE action = 'gen'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("ranges");
+    assert!(ops > 16_384, "{ops} ops");
+    assert_eq!(ranges.split(',').count() as i64, (ops + 16_383) / 16_384);
 
     // Each organization's survey days are those of its surveys, written as
     // ops of their own.

@@ -5,7 +5,7 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
 
-use super::digest::{Covers, ops_digest};
+use super::digest::{Covers, close, ops_digest};
 use super::write::Actor;
 use crate::domain::{Date, Id};
 use crate::error::Result;
@@ -14,6 +14,8 @@ use crate::error::Result;
 /// and returns its id. Its
 /// hash covers who, what and when, the ops it answers for (`covers`) and a
 /// digest of their content, so an op edited later no longer matches it.
+/// `hashed`: the hash over `covers`' ranges, taken as the ops were written
+/// (`OpStream`); without it they are read back.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn append_audit(
     tx: &Transaction<'_>,
@@ -27,6 +29,7 @@ pub(super) fn append_audit(
     last_seq: i64,
     ops: usize,
     covers: &Covers,
+    hashed: Option<sha2::Sha256>,
 ) -> Result<String> {
     let prev: Option<(String, Option<String>)> = tx
         .query_row(
@@ -38,7 +41,10 @@ pub(super) fn append_audit(
     // The record answers for its ops: their content, as `check` reads it back.
     // The first record with a digest also answers for the ops held before.
     let first = prev.as_ref().is_none_or(|(_, d)| d.is_none());
-    let digest = ops_digest(tx, covers, first, &|_, _| false)?.hex;
+    let digest = match hashed {
+        Some(h) => close(tx, h, covers, first)?.hex,
+        None => ops_digest(tx, covers, first, &|_, _| false)?.hex,
+    };
     let (ranges, marks) = (covers.ranges_text(), covers.marks_text());
     let prev = prev.map(|(h, _)| h);
     let at = jiff::Timestamp::now().to_string();

@@ -70,29 +70,147 @@ impl Covers {
     }
 }
 
+/// Where digest bytes go: the hash itself, or an op stream's pending bytes.
+trait Sink {
+    fn feed(&mut self, b: &[u8]);
+}
+
+impl Sink for Sha256 {
+    fn feed(&mut self, b: &[u8]) {
+        self.update(b);
+    }
+}
+
+impl Sink for Vec<u8> {
+    fn feed(&mut self, b: &[u8]) {
+        self.extend_from_slice(b);
+    }
+}
+
 /// Feeds one SQLite value to the hash, its type included: a number stored
 /// as text is not the number.
-fn put(h: &mut Sha256, v: ValueRef<'_>) {
+fn put(h: &mut impl Sink, v: ValueRef<'_>) {
     match v {
-        ValueRef::Null => h.update([0]),
+        ValueRef::Null => h.feed(&[0]),
         ValueRef::Integer(n) => {
-            h.update([1]);
-            h.update(n.to_le_bytes());
+            h.feed(&[1]);
+            h.feed(&n.to_le_bytes());
         }
         ValueRef::Real(f) => {
-            h.update([2]);
-            h.update(f.to_bits().to_le_bytes());
+            h.feed(&[2]);
+            h.feed(&f.to_bits().to_le_bytes());
         }
         ValueRef::Text(s) => {
-            h.update([3]);
-            h.update((s.len() as u64).to_le_bytes());
-            h.update(s);
+            h.feed(&[3]);
+            h.feed(&(s.len() as u64).to_le_bytes());
+            h.feed(s);
         }
         ValueRef::Blob(b) => {
-            h.update([4]);
-            h.update((b.len() as u64).to_le_bytes());
-            h.update(b);
+            h.feed(&[4]);
+            h.feed(&(b.len() as u64).to_le_bytes());
+            h.feed(b);
         }
+    }
+}
+
+/// A range's header: its site, first and last seq.
+fn range_header(h: &mut Sha256, site: &str, a: i64, b: i64) {
+    h.update(b"R");
+    put(h, ValueRef::Text(site.as_bytes()));
+    put(h, ValueRef::Integer(a));
+    put(h, ValueRef::Integer(b));
+}
+
+/// The ops a write transaction appends, hashed as they are written rather
+/// than read back: what `ops_digest` computes for them. A range's header
+/// names its last op, so each range waits in `pending` until it is whole;
+/// ranges of `RANGE_OPS` keep that wait small in a batch of many ops.
+pub(super) struct OpStream {
+    range_ops: i64,
+    site: String,
+    h: Sha256,
+    ranges: Vec<(String, i64, i64)>,
+    /// The first op of the range being written, and its bytes so far.
+    first: i64,
+    next: i64,
+    pending: Vec<u8>,
+}
+
+/// Ops per range of a streamed transaction. A transaction of fewer ops
+/// has one range, as before ranges were streamed.
+const RANGE_OPS: i64 = 16_384;
+
+impl OpStream {
+    /// For ops of `site` from `first` on.
+    pub(super) fn new(site: &str, first: i64) -> OpStream {
+        OpStream::with_ranges(site, first, RANGE_OPS)
+    }
+
+    fn with_ranges(site: &str, first: i64, range_ops: i64) -> OpStream {
+        OpStream {
+            range_ops,
+            site: site.to_string(),
+            h: Sha256::new(),
+            ranges: Vec::new(),
+            first,
+            next: first,
+            pending: Vec::new(),
+        }
+    }
+
+    /// The op `seq`, the next in order, as the log holds it (a new op is
+    /// not refused).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn push(
+        &mut self,
+        seq: i64,
+        hlc: i64,
+        tbl: &str,
+        row: &str,
+        field: &str,
+        value: &str,
+        supersedes: Option<&str>,
+    ) {
+        debug_assert_eq!(seq, self.next, "ops are streamed in sequence");
+        let p = &mut self.pending;
+        p.push(b'O');
+        put(p, ValueRef::Text(self.site.as_bytes()));
+        put(p, ValueRef::Integer(seq));
+        put(p, ValueRef::Integer(hlc));
+        put(p, ValueRef::Text(tbl.as_bytes()));
+        put(p, ValueRef::Text(row.as_bytes()));
+        put(p, ValueRef::Text(field.as_bytes()));
+        put(p, ValueRef::Text(value.as_bytes()));
+        put(
+            p,
+            supersedes.map_or(ValueRef::Null, |s| ValueRef::Text(s.as_bytes())),
+        );
+        put(p, ValueRef::Null);
+        self.next = seq + 1;
+        if self.next - self.first == self.range_ops {
+            self.close_range();
+        }
+    }
+
+    fn close_range(&mut self) {
+        if self.next > self.first {
+            let last = self.next - 1;
+            range_header(&mut self.h, &self.site, self.first, last);
+            self.h.update(&self.pending);
+            self.pending.clear();
+            self.ranges.push((self.site.clone(), self.first, last));
+            self.first = self.next;
+        }
+    }
+
+    /// The ranges written, and the hash over them, for `append_audit`.
+    pub(super) fn finish(mut self) -> (Covers, Sha256) {
+        self.close_range();
+        let covers = Covers {
+            ranges: self.ranges,
+            marks: Vec::new(),
+        };
+        (covers, self.h)
     }
 }
 
@@ -125,10 +243,7 @@ pub(super) fn ops_digest(
          WHERE site_id = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq",
     )?;
     for (site, a, b) in &covers.ranges {
-        h.update(b"R");
-        put(&mut h, ValueRef::Text(site.as_bytes()));
-        put(&mut h, ValueRef::Integer(*a));
-        put(&mut h, ValueRef::Integer(*b));
+        range_header(&mut h, site, *a, *b);
         let mut rows = stmt.query(params![site, a, b])?;
         let mut next = *a;
         while let Some(r) = rows.next()? {
@@ -156,6 +271,21 @@ pub(super) fn ops_digest(
             missing = Some(format!("{site}:{next}"));
         }
     }
+    let mut d = close(conn, h, covers, base)?;
+    d.ops += ops;
+    d.missing = missing.or(d.missing);
+    Ok(d)
+}
+
+/// The rest of `ops_digest` after the ranges, over `h`: each marked op's
+/// refusal, then the base if `base`.
+pub(super) fn close(
+    conn: &Connection,
+    mut h: Sha256,
+    covers: &Covers,
+    base: bool,
+) -> Result<OpsDigest> {
+    let mut missing = None;
     let mut refused =
         conn.prepare_cached("SELECT refused FROM oplog WHERE site_id = ?1 AND seq = ?2")?;
     for (site, seq) in &covers.marks {
@@ -187,6 +317,76 @@ pub(super) fn ops_digest(
     Ok(OpsDigest {
         hex: h.finalize().iter().map(|b| format!("{b:02x}")).collect(),
         missing,
-        ops,
+        ops: 0,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Actor, Store};
+
+    /// Ops streamed as they are written hash as the same ops read back
+    /// from the log, over ranges of any length.
+    #[test]
+    fn a_streamed_digest_is_the_digest_read_back() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = Store::open(&dir.path().join("l.db")).expect("open");
+        let actor = Actor::of_process("test", "office");
+        crate::demo::generate(&mut store, &actor, 40, 1).expect("generate");
+        let conn = &store.conn;
+        // A superseded head, as a later change of a field names it.
+        conn.execute("UPDATE ops SET supersedes = 'site:1' WHERE seq = 5", [])
+            .expect("supersedes");
+        let site: String = conn
+            .query_row("SELECT site_id FROM oplog LIMIT 1", [], |r| r.get(0))
+            .expect("site");
+        type Op = (i64, i64, String, String, String, String, Option<String>);
+        let ops: Vec<Op> = conn
+            .prepare(
+                "SELECT seq, hlc, tbl, row_id, field, value, supersedes FROM oplog
+                 WHERE site_id = ?1 ORDER BY seq",
+            )
+            .expect("prepare")
+            .query_map([&site], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("ops");
+        assert!(ops.len() > 100, "{} ops", ops.len());
+        let mut stream = OpStream::with_ranges(&site, 1, 7);
+        for (seq, hlc, tbl, row, field, value, sup) in &ops {
+            stream.push(*seq, *hlc, tbl, row, field, value, sup.as_deref());
+        }
+        let (covers, h) = stream.finish();
+        // Whole ranges of seven, then the rest, one after another.
+        let last = ops.len() as i64;
+        assert_eq!(covers.ranges.len() as i64, (last + 6) / 7);
+        let mut next = 1;
+        for (s, a, b) in &covers.ranges {
+            assert_eq!((s.as_str(), *a), (site.as_str(), next));
+            assert!(b - a < 7);
+            next = b + 1;
+        }
+        assert_eq!(next, last + 1);
+        let streamed = close(conn, h, &covers, true).expect("close").hex;
+        let read = ops_digest(conn, &covers, true, &|_, _| false).expect("read back");
+        assert_eq!(read.missing, None);
+        assert_eq!(read.ops as i64, last);
+        assert_eq!(streamed, read.hex);
+        // An op changed after it was written no longer matches.
+        conn.execute("UPDATE ops SET value = '[]' WHERE seq = ?1", [last])
+            .expect("edit");
+        let edited = ops_digest(conn, &covers, true, &|_, _| false).expect("read back");
+        assert_ne!(streamed, edited.hex);
+    }
 }

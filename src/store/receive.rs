@@ -375,6 +375,7 @@ fn audit(
                 .collect(),
             marks,
         },
+        None,
     )?;
     Ok(())
 }

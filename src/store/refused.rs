@@ -100,6 +100,7 @@ impl Store {
                 ranges: Vec::new(),
                 marks: vec![(op.site.clone(), op.seq)],
             },
+            None,
         )?;
         tx.commit()?;
         Ok(())

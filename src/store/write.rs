@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 pub(super) use super::audit_append::append_audit;
 pub use super::audit_append::chain_hash;
-use super::digest::Covers;
+use super::digest::{Covers, OpStream};
 use super::op::ROW;
 use super::schema::{SCHEMA_VERSION, TABLES};
 use super::write_cache::{Cache, Seen};
@@ -51,6 +51,9 @@ pub struct Writer<'t> {
     /// Statements and lookups kept from command to command.
     cache: Cache<'t>,
     pub(super) seen: std::cell::RefCell<Seen>,
+    /// The transaction's ops, hashed for its audit record as they are
+    /// written: a batch of many ops is not read back.
+    stream: OpStream,
 }
 
 fn now_ms() -> i64 {
@@ -150,6 +153,10 @@ impl Writer<'_> {
             supersedes,
             self.actor_no
         ])?;
+        let supersedes = supersedes.as_deref();
+        let (seq, row) = (self.seq, id.as_str());
+        self.stream
+            .push(seq, hlc, table, row, field, json, supersedes);
         self.applied.ops += 1;
         if self.conflicts {
             crate::store::merge::after_local_op(self.tx, table, id.as_str())?;
@@ -371,8 +378,8 @@ impl Writer<'_> {
     }
 
     /// The transaction's sequence, clock and result; its statements end here.
-    fn finish(self) -> (i64, i64, Applied) {
-        (self.seq, self.hlc, self.applied)
+    fn finish(self) -> (i64, i64, Applied, OpStream) {
+        (self.seq, self.hlc, self.applied, self.stream)
     }
 }
 
@@ -446,9 +453,11 @@ impl Store {
             applied: Applied::default(),
             cache: Cache::new(&tx)?,
             seen: Default::default(),
+            stream: OpStream::new(&site, first_seq),
         };
         body(&mut w)?;
-        let (last_seq, hlc, applied) = w.finish();
+        let (last_seq, hlc, applied, stream) = w.finish();
+        let (covers, hashed) = stream.finish();
         meta_set(&tx, "hlc", &hlc.to_string())?;
         append_audit(
             &tx,
@@ -461,7 +470,8 @@ impl Store {
             first_seq,
             last_seq,
             applied.ops,
-            &Covers::local(&site, first_seq, last_seq),
+            &covers,
+            Some(hashed),
         )?;
         tx.commit()?;
         Ok(applied)
@@ -522,6 +532,7 @@ pub(super) fn append_opless(
         seq,
         0,
         &Covers::default(),
+        None,
     )
 }
 

@@ -89,6 +89,11 @@ impl Store {
         let mut conn = connect(path, flags)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         let shown = path.display().to_string();
+        // Before anything is written: a new file takes its page size here,
+        // a file with pages keeps its own.
+        #[cfg(not(feature = "encryption"))]
+        conn.pragma_update(None, "page_size", PAGE_SIZE)
+            .map_err(|e| not_a_db(&shown, e))?;
         match conn.pragma_update(None, "journal_mode", "WAL") {
             Ok(()) => {}
             // A batch that builds a whole ledger holds the file in a
@@ -248,11 +253,19 @@ fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
     })
 }
 
-/// Opens a connection to `path` and, in the encrypted build, keys it before
-/// anything else reads the file. Every database file goes through here.
 /// Prepared statements a connection keeps.
 const STATEMENT_CACHE: usize = 128;
 
+/// The page size of a new ledger. A page of 16 KiB holds four times the rows
+/// of SQLite's 4 KiB default, so the large tables (the op log, organizations)
+/// are a level shallower and a bulk write splits and fetches a quarter of the
+/// pages: `gen --orgs 100000` took 0.84× the time (three alternating pairs),
+/// the file within 1% of its size. The encrypted build keeps SQLCipher's.
+#[cfg(not(feature = "encryption"))]
+const PAGE_SIZE: i64 = 16_384;
+
+/// Opens a connection to `path` and, in the encrypted build, keys it before
+/// anything else reads the file. Every database file goes through here.
 pub(crate) fn connect(path: &Path, flags: OpenFlags) -> Result<Connection> {
     let conn = Connection::open_with_flags(path, flags)?;
     key::apply(&conn)?;
@@ -317,4 +330,39 @@ pub(crate) fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<()> 
         params![key, value],
     )?;
     Ok(())
+}
+
+#[cfg(all(test, not(feature = "encryption")))]
+mod page_tests {
+    use super::Store;
+
+    fn page_size(store: &Store) -> i64 {
+        store
+            .conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .expect("page size")
+    }
+
+    /// A new ledger is laid out in `PAGE_SIZE` pages; a file that already
+    /// has pages of another size keeps them, and works as a ledger.
+    #[test]
+    fn new_ledgers_take_the_page_size_and_old_ones_keep_theirs() {
+        let dir = tempfile::tempdir().expect("dir");
+        let new = Store::open(&dir.path().join("new.db")).expect("open new");
+        assert_eq!(page_size(&new), super::PAGE_SIZE);
+        let path = dir.path().join("old.db");
+        {
+            let c = rusqlite::Connection::open(&path).expect("old file");
+            c.pragma_update(None, "page_size", 4096).expect("page size");
+            c.pragma_update(None, "journal_mode", "WAL").expect("wal");
+        }
+        let mut old = Store::open(&path).expect("open old");
+        assert_eq!(page_size(&old), 4096);
+        let actor = crate::store::Actor::of_process("test", "office");
+        crate::demo::generate(&mut old, &actor, 20, 1).expect("generate");
+        drop(old);
+        let old = Store::open(&path).expect("open again");
+        assert_eq!(page_size(&old), 4096);
+        assert_eq!(old.count("orgs").expect("count"), 20);
+    }
 }

@@ -19,19 +19,6 @@ pub struct Covers {
 }
 
 impl Covers {
-    /// `first..=last` of `site`; nothing when the transaction wrote no op.
-    pub fn local(site: &str, first: i64, last: i64) -> Covers {
-        let ranges = if last >= first {
-            vec![(site.to_string(), first, last)]
-        } else {
-            Vec::new()
-        };
-        Covers {
-            ranges,
-            marks: Vec::new(),
-        }
-    }
-
     /// "site:first-last,…" (site ids hold neither ',' nor ':').
     pub fn ranges_text(&self) -> String {
         let parts: Vec<String> = self
@@ -324,16 +311,12 @@ pub(super) fn close(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Actor, Store};
 
     /// Ops streamed as they are written hash as the same ops read back
     /// from the log, over ranges of any length.
     #[test]
     fn a_streamed_digest_is_the_digest_read_back() {
-        let dir = tempfile::tempdir().expect("dir");
-        let mut store = Store::open(&dir.path().join("l.db")).expect("open");
-        let actor = Actor::of_process("test", "office");
-        crate::demo::generate(&mut store, &actor, 40, 1).expect("generate");
+        let (_dir, store) = crate::store::generated(40);
         let conn = &store.conn;
         // A superseded head, as a later change of a field names it.
         conn.execute("UPDATE ops SET supersedes = 'site:1' WHERE seq = 5", [])

@@ -332,6 +332,17 @@ pub(crate) fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<()> 
     Ok(())
 }
 
+/// A ledger in a temporary directory holding a generated district of `orgs`
+/// organizations, for the store's own tests.
+#[cfg(test)]
+pub(crate) fn generated(orgs: usize) -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut store = Store::open(&dir.path().join("l.db")).expect("open");
+    let actor = Actor::of_process("test", "office");
+    crate::demo::generate(&mut store, &actor, orgs, 1).expect("generate");
+    (dir, store)
+}
+
 #[cfg(all(test, not(feature = "encryption")))]
 mod page_tests {
     use super::Store;

@@ -35,8 +35,8 @@ impl Whole {
 
 /// SQLite leaves the WAL only when no other connection has the file open;
 /// otherwise the batch runs in WAL as any other. The journal is synced in
-/// full, as a rollback journal needs to survive a power cut; the deferred
-/// indexes' sorts may use a second thread. Whether it left WAL.
+/// full, as a rollback journal needs to survive a power cut. Whether it
+/// left WAL.
 fn leave_wal(conn: &Connection) -> Result<bool> {
     let mode: String = match conn.query_row("PRAGMA journal_mode = TRUNCATE", [], |r| r.get(0)) {
         Ok(m) => m,
@@ -47,7 +47,6 @@ fn leave_wal(conn: &Connection) -> Result<bool> {
         return Ok(false);
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "threads", 2)?;
     Ok(true)
 }
 
@@ -55,7 +54,6 @@ fn leave_wal(conn: &Connection) -> Result<bool> {
 /// file meanwhile keeps it from WAL; the next one alone on it sets WAL
 /// (`Store::open`).
 fn back_to_wal(conn: &Connection) -> Result<()> {
-    conn.pragma_update(None, "threads", 0)?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
         Ok(_) => Ok(()),
@@ -66,7 +64,7 @@ fn back_to_wal(conn: &Connection) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use crate::store::{Actor, Store};
+    use crate::store::Store;
 
     fn pragma(store: &Store, name: &str) -> String {
         store
@@ -86,10 +84,7 @@ mod tests {
     /// every session does.
     #[test]
     fn the_connection_is_as_before_after_the_batch() {
-        let dir = tempfile::tempdir().expect("dir");
-        let mut store = Store::open(&dir.path().join("l.db")).expect("open");
-        let actor = Actor::of_process("test", "office");
-        crate::demo::generate(&mut store, &actor, 40, 1).expect("generate");
+        let (_dir, store) = crate::store::generated(40);
         assert_eq!(pragma(&store, "journal_mode"), "wal");
         assert_eq!(pragma(&store, "synchronous"), "1");
         assert!(store.count("orgs").expect("count") == 40);

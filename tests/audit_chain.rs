@@ -328,7 +328,11 @@ fn ledgers_after_a_sync_with_refusals_pass_check() {
 fn as_schema_4(l: &Ledger) {
     let c = l.conn();
     c.execute_batch(
-        "CREATE TABLE oplog_table (
+        "ALTER TABLE orgs ADD COLUMN first_survey_on TEXT;
+         ALTER TABLE orgs ADD COLUMN last_survey_on TEXT;
+         DROP INDEX surveys_org;
+         CREATE INDEX surveys_org ON surveys(org_id);
+         CREATE TABLE oplog_table (
            site_id TEXT NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL,
            tbl TEXT NOT NULL, row_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT,
            schema_version INTEGER NOT NULL, supersedes TEXT, actor TEXT, refused TEXT,

@@ -16,7 +16,7 @@ fn dump(l: &Ledger) -> String {
 /// op count.
 fn full_and_empty() -> (Ledger, i64, Ledger, i64) {
     let full = Ledger::new();
-    full.ok(&["gen", "--orgs", "1500"]);
+    full.ok(&["gen", "--orgs", "2100"]);
     let total = full.count("oplog");
     assert!(total > 4 * BATCH as i64, "several batches: {total}");
     let empty = Ledger::new();

@@ -4,20 +4,25 @@
 //! replica made by this release. So do ledgers written by the op-log
 //! formats before this one: schema 8 (every field its own op, names and ids
 //! as text), schema 9 (a new row is one op naming its fields in a JSON
-//! object, and compaction's stubs) and schema 10 (numbered fields; an
+//! object, and compaction's stubs), schema 10 (numbered fields; an
 //! imported organization's registration check written as a task row, which
-//! stays one). The fixtures are committed; see
+//! stays one) and schema 11 (survey days written as field ops of the
+//! organization, read from the surveys since). The fixtures are committed; see
 //! tests/fixtures/make-ledger-v5.sh and make-ledger.sh for how they were made.
 
 mod common;
 
 use common::Ledger;
+use liangxin::domain::Id;
+use liangxin::store::Store;
+use liangxin::sync::Sender;
 use serde_json::Value;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ledger-v5.db");
 const V8: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ledger-v8.db");
 const V9: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ledger-v9.db");
 const V10: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ledger-v10.db");
+const V11: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ledger-v11.db");
 
 fn upgraded(path: &str) -> Ledger {
     let l = Ledger::new();
@@ -249,6 +254,16 @@ fn the_fixtures_are_from_the_formats_before() {
         2,
         "schema 10 writes an imported organization's check as a task row"
     );
+    let v11 = fixture(V11);
+    assert_eq!(scalar(&v11, "PRAGMA user_version"), 11);
+    assert_eq!(
+        scalar(
+            &v11,
+            "SELECT COUNT(*) FROM oplog WHERE field IN ('first_survey_on', 'last_survey_on')"
+        ),
+        2,
+        "schema 11 writes a survey's days as ops of its organization"
+    );
 }
 
 fn upgrades_keeps_its_rows_and_syncs(path: &str) {
@@ -329,6 +344,52 @@ fn a_schema_10_ledger_upgrades_keeps_its_rows_and_syncs() {
     upgrades_keeps_its_rows_and_syncs(V10);
 }
 
+#[test]
+fn a_schema_11_ledger_upgrades_keeps_its_rows_and_syncs() {
+    upgrades_keeps_its_rows_and_syncs(V11);
+}
+
+/// The survey days schema 11 wrote as ops read the same from the surveys on
+/// the upgraded ledger and on a replica that received the old ops; their
+/// ops stay in the history; a new survey moves the last day everywhere
+/// without an op naming it.
+#[test]
+fn survey_days_come_from_the_surveys_after_the_upgrade() {
+    let l = upgraded(V11);
+    let days = |x: &Ledger| {
+        let v = x.json(&["org", "show", "常德丙公司", "--format", "json"]);
+        (v["first_survey_on"].clone(), v["last_survey_on"].clone())
+    };
+    assert_eq!(days(&l), ("2022-04-01".into(), "2022-04-01".into()));
+    assert_eq!(
+        history_of(&l, "常德丙公司", "first_survey_on"),
+        ["\"2022-04-01\""]
+    );
+    let server = l.db.to_str().expect("path");
+    let tablet = Ledger::new();
+    tablet.ok(&["check"]);
+    tablet.ok(&["sync", server]);
+    assert_eq!(days(&tablet), days(&l), "a replica filled from the old ops");
+    tablet.ok(&[
+        "--on",
+        "2022-06-10",
+        "survey",
+        "常德丙公司",
+        "--employees",
+        "31",
+    ]);
+    tablet.ok(&["sync", server]);
+    for (who, x) in [("server", &l), ("tablet", &tablet)] {
+        x.ok(&["check"]);
+        assert_eq!(days(x), ("2022-04-01".into(), "2022-06-10".into()), "{who}");
+    }
+    let named = scalar(
+        &l.conn(),
+        "SELECT COUNT(*) FROM oplog WHERE field IN ('first_survey_on', 'last_survey_on')",
+    );
+    assert_eq!(named, 2, "only the old release's ops name the survey days");
+}
+
 /// The registration checks schema 10 wrote as task rows stay those rows:
 /// listed once each, under their own ids, not again as implied checks.
 #[test]
@@ -357,4 +418,61 @@ fn checks_written_as_task_rows_stay_rows() {
         .collect();
     checks.sort_by(|a, b| a.1.cmp(&b.1));
     assert_eq!(checks, written);
+}
+
+/// Survey-day ops from peers still on schema 11 are history: two that
+/// disagree make no conflict and change nothing shown. A schema-12 op that
+/// names a survey day is refused as malformed, as no local write makes one.
+#[test]
+fn survey_day_ops_of_old_peers_are_history_and_new_ones_are_refused() {
+    let l = upgraded(V11);
+    l.ok(&["check"]);
+    let conn = l.conn();
+    let org: String = conn
+        .query_row(
+            "SELECT id FROM orgs WHERE name = '常德丙公司'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("org");
+    let hlc: i64 = conn
+        .query_row("SELECT MAX(hlc) FROM oplog", [], |r| r.get(0))
+        .expect("hlc");
+    let op = |site: &str, seq: i64, day: &str, schema: i64| liangxin::sync::Op {
+        site: site.into(),
+        seq,
+        hlc: hlc + seq,
+        tbl: "orgs".into(),
+        row: org.clone(),
+        field: "last_survey_on".into(),
+        value: Some(format!("\"{day}\"")),
+        schema,
+        supersedes: None,
+        actor: None,
+        refused: None,
+    };
+    let (a, b) = (Id::new().0, Id::new().0);
+    let mut store = Store::open(&l.db).expect("open");
+    let from = Sender::trusted(None);
+    let rep = store
+        .receive(
+            &from,
+            &[op(&a, 1, "2022-05-01", 11), op(&b, 1, "2022-05-02", 11)],
+        )
+        .expect("receive");
+    assert_eq!((rep.applied, rep.refused, rep.new_conflicts), (2, 0, 0));
+    let held = scalar(&conn, "SELECT COUNT(*) FROM oplog");
+    let refused = store
+        .receive(&from, &[op(&a, 2, "2022-05-03", 12)])
+        .expect_err("a schema-12 op naming a survey day");
+    assert!(
+        refused.to_string().contains("orgs.last_survey_on"),
+        "{refused}"
+    );
+    drop(store);
+    assert_eq!(scalar(&conn, "SELECT COUNT(*) FROM oplog"), held);
+    assert_eq!(scalar(&conn, "SELECT COUNT(*) FROM sync_conflicts"), 0);
+    let shown = l.json(&["org", "show", "常德丙公司", "--format", "json"]);
+    assert_eq!(shown["last_survey_on"], "2022-04-01", "{shown}");
+    l.ok(&["check"]);
 }

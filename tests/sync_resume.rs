@@ -14,7 +14,7 @@ use replica::*;
 fn a_sync_killed_midway_resumes_from_the_log() {
     let dir = tempfile::tempdir().unwrap();
     let mut server = open(dir.path(), "server.db");
-    liangxin::demo::generate(&mut server, &actor(), 800, 7).unwrap();
+    liangxin::demo::generate(&mut server, &actor(), 1100, 7).unwrap();
     let total = server.count("oplog").unwrap() as usize;
     assert!(total > 2 * sync::BATCH, "several batches: {total}");
     let mut laptop = open(dir.path(), "laptop.db");

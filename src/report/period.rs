@@ -11,6 +11,7 @@ use crate::domain::{Date, Id};
 use crate::error::{Error, Result};
 use crate::i18n::{Lang, current, percent};
 use crate::store::counts::{self, Place};
+use crate::store::schema_survey_days::FIRST_SURVEY;
 
 #[derive(Debug, Serialize, Clone, Copy, PartialEq)]
 pub struct CoverageAt {
@@ -242,9 +243,9 @@ pub fn compute_in(
     let first_surveyed = q.count(
         conn,
         &format!(
-            "SELECT COUNT(*) FROM orgs o WHERE o.deleted = 0 AND o.first_survey_on BETWEEN ?1 AND ?2
+            "SELECT COUNT(*) FROM orgs o WHERE o.deleted = 0 AND {FIRST_SURVEY} BETWEEN ?1 AND ?2
                AND {}",
-            in_place("o.first_survey_on")
+            in_place(FIRST_SURVEY)
         ),
     )?;
     let mut instructors_assigned: BTreeMap<String, i64> = Source::ALL

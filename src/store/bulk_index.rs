@@ -37,15 +37,15 @@ const DEFERRED_APPENDING: &[&str] = &["tasks_org"];
 /// from what the batch holds (`Seen`), not from the op log's row index. Its
 /// commands add places, organizations, branches with the organizations they
 /// cover, members with their branch, instructors with their assignments,
-/// and surveys: none looks people, links or surveys up, nor an organization
-/// by name. (A command that did would still be right, only slower.)
+/// and surveys: none looks people or links up, nor an organization by name.
+/// (A command that did would still be right, only slower.) A survey reads
+/// its organization's surveys by `surveys_org`, which stays.
 const DEFERRED_WHOLE: &[&str] = &[
     "ops_row_key",
     "orgs_name",
     "persons_name",
     "persons_org",
     "persons_moved_from",
-    "surveys_org",
     "links_org",
     "links_party_org",
 ];

@@ -181,6 +181,23 @@ const REGISTRY: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Fields a migration took out of the tables, with the first schema that
+/// lacks them. They keep their numbers; an op of an earlier schema that
+/// names one is history, accepted from a peer and never applied.
+pub const RETIRED: &[(&str, &str, i64)] = &[
+    // `schema_survey_days`: read from the surveys since.
+    ("orgs", "first_survey_on", 12),
+    ("orgs", "last_survey_on", 12),
+];
+
+/// Whether an op of `schema` may name `table.field` although no column
+/// holds it any more.
+pub fn retired(table: &str, field: &str, schema: i64) -> bool {
+    RETIRED
+        .iter()
+        .any(|(t, f, since)| *t == table && *f == field && schema < *since)
+}
+
 fn fields_of(table: &str) -> Option<&'static [&'static str]> {
     REGISTRY.iter().find(|(t, _)| *t == table).map(|(_, f)| *f)
 }
@@ -202,10 +219,12 @@ pub fn name(table: &str, n: u64) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::schema::SCHEMA_VERSION;
 
     /// The registry names every column of every table, in the order the
-    /// schema has them: a column added by a migration is appended, so a
-    /// registry that missed one or reordered one fails here.
+    /// schema has them, and the retired fields besides: a column added by a
+    /// migration is appended, so a registry that missed one or reordered one
+    /// fails here.
     #[test]
     fn registry_matches_the_schema_in_order() {
         let dir = tempfile::tempdir().expect("dir");
@@ -228,7 +247,16 @@ mod tests {
                 .map(String::as_str)
                 .filter(|c| *c != "id")
                 .collect();
-            assert_eq!(&cols, fields, "{table}");
+            let gone = |f: &str| RETIRED.iter().any(|(t, g, _)| t == table && *g == f);
+            let live: Vec<&str> = fields.iter().copied().filter(|f| !gone(f)).collect();
+            assert_eq!(cols, live, "{table}");
+        }
+        // Ops of the schema before a field's retirement may name it; ops
+        // of the current schema may not.
+        for (table, field, since) in RETIRED {
+            assert!(number(table, field).is_some(), "{table}.{field}");
+            assert!(retired(table, field, since - 1));
+            assert!(!retired(table, field, SCHEMA_VERSION));
         }
         assert_eq!(number("orgs", "name"), Some(1));
         assert_eq!(name("orgs", 1), Some("name"));

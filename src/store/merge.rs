@@ -288,13 +288,16 @@ pub fn merge_row(
     row: &str,
     fields: Option<&BTreeSet<String>>,
 ) -> Result<usize> {
-    let by_field = row_ops(tx, tbl, row)?;
+    let mut by_field = row_ops(tx, tbl, row)?;
     if by_field.is_empty() {
         // Every op of the row was refused (or taken back): it was never made.
         tx.prepare_cached(&format!("DELETE FROM {tbl} WHERE id = ?1"))?
             .execute([row])?;
         return refresh_conflicts(tx, tbl, row, &by_field);
     }
+    // A retired field's ops (`field_numbers::RETIRED`) are history: never
+    // applied, never in conflict.
+    by_field.retain(|f, _| cols.has(tbl, f));
     tx.prepare_cached(&format!("INSERT OR IGNORE INTO {tbl}(id) VALUES (?1)"))?
         .execute([row])?;
     let mut sets: Vec<&str> = Vec::new();

@@ -40,6 +40,7 @@ mod schema_loop;
 mod schema_oplog;
 mod schema_page;
 mod schema_people;
+pub(crate) mod schema_survey_days;
 mod schema_sync;
 mod schema_trust;
 pub mod scope;

@@ -238,6 +238,12 @@ impl Columns {
         self.0.get(tbl).is_some_and(|c| c.contains(field))
     }
 
+    /// Whether an op of `schema` may name the field: a column, or one
+    /// retired after that schema (history, never applied).
+    fn knows(&self, tbl: &str, field: &str, schema: i64) -> bool {
+        self.has(tbl, field) || super::field_numbers::retired(tbl, field, schema)
+    }
+
     /// Refuses an op that could not have come from a liangxin replica. Ops of
     /// a newer schema may name columns this build lacks; they are kept aside,
     /// so only their shape is checked.
@@ -245,7 +251,7 @@ impl Columns {
         let ok_id = |s: &str| !s.is_empty() && s.len() <= 64 && !s.contains([',', ':']);
         let newer = op.schema > current_schema;
         let (value_ok, known) = if let Some(field) = op.field.strip_prefix(STUB) {
-            let known = newer || self.has(&op.tbl, field);
+            let known = newer || self.knows(&op.tbl, field, op.schema);
             let short = op.supersedes.as_ref().is_none_or(|s| s.len() <= 64 * 1024);
             (op.value.is_none() && short, known)
         } else if op.is_row() {
@@ -264,12 +270,15 @@ impl Columns {
                 (false, None) => false,
             };
             let known = newer
-                || fields.is_some_and(|f| f.iter().all(|(k, _)| k != "id" && self.has(&op.tbl, k)));
+                || fields.is_some_and(|f| {
+                    f.iter()
+                        .all(|(k, _)| k != "id" && self.knows(&op.tbl, k, op.schema))
+                });
             (value_ok && op.supersedes.is_none(), known)
         } else {
             let value_ok = parse_value(op.value.as_deref()).is_some()
                 && op.value.as_ref().is_none_or(|v| v.len() <= 4096);
-            (value_ok, newer || self.has(&op.tbl, &op.field))
+            (value_ok, newer || self.knows(&op.tbl, &op.field, op.schema))
         };
         let shape = ok_id(&op.site)
             && op.seq >= 1

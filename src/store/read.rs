@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::domain::kinds::Coverage;
 use crate::domain::{Date, Id};
 use crate::error::Result;
+use crate::store::schema_survey_days::FIRST_SURVEY;
 
 /// `cov(org_id, rank)`: organizations with a coverage link in force on day
 /// `?1` to a party organization that exists that day; rank 0 own, 1 building,
@@ -74,6 +75,8 @@ pub struct OrgFilter {
     pub coverage: Option<Coverage>,
 }
 
+// The last survey day is `schema_survey_days::LAST_SURVEY`, spelled out
+// because a constant cannot be spliced into another.
 const ORG_ROW_SELECT: &str = "
 SELECT o.id, o.name, o.code, o.kind, s.name, c.name, o.employees,
   (SELECT COUNT(*) FROM persons p WHERE p.org_id = o.id AND p.deleted = 0
@@ -83,7 +86,7 @@ SELECT o.id, o.name, o.code, o.kind, s.name, c.name, o.employees,
   (SELECT i.name FROM assignments a JOIN instructors i ON i.id = a.instructor_id
      WHERE a.org_id = o.id AND a.deleted = 0 AND a.from_on <= ?1 AND (a.to_on IS NULL OR a.to_on > ?1)
      ORDER BY a.from_on DESC LIMIT 1),
-  o.last_survey_on, o.address
+  (SELECT max(sv.on_date) FROM surveys sv WHERE sv.org_id = o.id), o.address
 FROM cls JOIN orgs o ON o.id = cls.id
 LEFT JOIN streets s ON s.id = o.street_id
 LEFT JOIN communities c ON c.id = o.community_id";
@@ -94,7 +97,6 @@ pub const ORG_ROWS_UNREAD: &[&str] = &[
     "tasks",
     "task_steps",
     "alerts",
-    "surveys",
     "status_changes",
     "transfers",
     "visits",
@@ -270,9 +272,11 @@ pub fn org_detail(conn: &Connection, id: &Id, day: Date) -> Result<OrgDetail> {
     );
     let row = conn.query_row(&sql, params![day.to_string(), id.as_str()], org_row)?;
     let mut d = conn.query_row(
-        "SELECT o.status, b.name, o.address, o.industry, o.legal_rep_member, o.identity_check,
-                o.entered_on, o.closed_on, o.first_survey_on, o.pending, o.verified_on
-         FROM orgs o LEFT JOIN buildings b ON b.id = o.building_id WHERE o.id = ?1",
+        &format!(
+            "SELECT o.status, b.name, o.address, o.industry, o.legal_rep_member, o.identity_check,
+                    o.entered_on, o.closed_on, {FIRST_SURVEY}, o.pending, o.verified_on
+             FROM orgs o LEFT JOIN buildings b ON b.id = o.building_id WHERE o.id = ?1"
+        ),
         [id.as_str()],
         |r| {
             Ok(OrgDetail {

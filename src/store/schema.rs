@@ -5,7 +5,7 @@
 use rusqlite_migration::{M, Migrations};
 
 /// The schema version ops are stamped with (the number of migrations).
-pub const SCHEMA_VERSION: i64 = 11;
+pub const SCHEMA_VERSION: i64 = 12;
 
 const V1: &str = r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -176,6 +176,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(super::schema_oplog::V9_OPLOG),
         M::up(super::field_numbers::V10_FIELD_NUMBERS),
         M::up(super::schema_checks::V11_CHECKS),
+        M::up(super::schema_survey_days::V12_SURVEY_DAYS),
     ])
 }
 

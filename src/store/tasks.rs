@@ -129,7 +129,8 @@ pub fn half_year_plan(conn: &Connection, today: Date) -> Result<crate::store::Ba
     let (start, due) = workflow::cycle(today);
     let sql = format!(
         "SELECT o.id FROM orgs o
-         WHERE {OPERATING} AND (o.last_survey_on IS NULL OR o.last_survey_on < ?2)
+         WHERE {OPERATING}
+           AND NOT EXISTS (SELECT 1 FROM surveys sv WHERE sv.org_id = o.id AND sv.on_date >= ?2)
            AND (o.entered_on IS NULL OR o.entered_on < ?2)
            AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.org_id = o.id AND t.deleted = 0
                            AND t.kind = 'half-year' AND t.due_on = ?3)

@@ -6,14 +6,16 @@ use super::{employees, text};
 use crate::domain::Id;
 use crate::error::{Error, Noun, Result};
 use crate::store::Val;
+use crate::store::schema_survey_days::LAST_SURVEY;
 use crate::store::write::Writer;
 
-/// Records a survey of `org` on `w.on`: its row; the organization's first
-/// and last survey days, and (when it is the latest) the count and identity
-/// check it found; a pending organization verified from that day (the
-/// earliest verification counts, as the first survey does); then the survey
-/// stage of the organization's open tasks. The organization is read once,
-/// and its changed fields are written in one statement (an op each).
+/// Records a survey of `org` on `w.on`: its row; when it is the latest of
+/// the organization's surveys, the count and identity check it found; a
+/// pending organization verified from that day (the earliest verification
+/// counts, as the first survey does); then the survey stage of the
+/// organization's open tasks. The survey days themselves are read from the
+/// surveys (`schema_survey_days`). The organization is read once, and its
+/// changed fields are written in one statement (an op each).
 pub(super) fn survey(
     w: &mut Writer<'_>,
     id: &Id,
@@ -28,6 +30,20 @@ pub(super) fn survey(
         employees(e)?;
     }
     let note = text("note", note, false)?;
+    // Read before the survey is written: the latest survey before this one.
+    let row: Vec<Value> = w.one(
+        &format!(
+            "SELECT {LAST_SURVEY}, employees, identity_check, pending, verified_on,
+                    check_due_on IS NOT NULL
+             FROM orgs o WHERE id = ?1"
+        ),
+        [org.as_str()],
+        |r| (0..6).map(|i| r.get(i)).collect(),
+    )?;
+    let Ok([last, cur_emp, cur_identity, pending, verified, implied]) = <[Value; 6]>::try_from(row)
+    else {
+        return Err(Error::Other(format!("survey: organization {org} unread")));
+    };
     w.insert(
         "surveys",
         id,
@@ -39,27 +55,6 @@ pub(super) fn survey(
             ("note", note.into()),
         ],
     )?;
-    let row: Vec<Value> = w.one(
-        "SELECT first_survey_on, last_survey_on, employees, identity_check,
-                pending, verified_on, check_due_on IS NOT NULL
-         FROM orgs WHERE id = ?1",
-        [org.as_str()],
-        |r| (0..7).map(|i| r.get(i)).collect(),
-    )?;
-    let Ok(
-        [
-            first,
-            last,
-            cur_emp,
-            cur_identity,
-            pending,
-            verified,
-            implied,
-        ],
-    ) = <[Value; 7]>::try_from(row)
-    else {
-        return Err(Error::Other(format!("survey: organization {org} unread")));
-    };
     let d = on.to_string();
     let day = |v: &Value| match v {
         Value::Text(s) => Some(s.clone()),
@@ -68,13 +63,7 @@ pub(super) fn survey(
     let set = |v: &Value| matches!(v, Value::Integer(n) if *n != 0);
     let mut f: Vec<(&'static str, Val)> = Vec::new();
     let mut cur: Vec<Value> = Vec::new();
-    if day(&first).is_none_or(|x| x > d) {
-        f.push(("first_survey_on", on.into()));
-        cur.push(first);
-    }
     if day(&last).is_none_or(|x| x < d) {
-        f.push(("last_survey_on", on.into()));
-        cur.push(last);
         if let Some(e) = emp {
             f.push(("employees", e.into()));
             cur.push(cur_emp);

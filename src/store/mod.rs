@@ -53,6 +53,7 @@ mod whole;
 pub mod write;
 mod write_batch;
 mod write_cache;
+mod write_orgs;
 
 pub use apply::{MAX_TEXT, employees as check_employees, text as check_text};
 

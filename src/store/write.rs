@@ -241,7 +241,29 @@ impl Writer<'_> {
         let names = &mut self.cache.layout;
         names.clear();
         names.extend(fields.iter().map(|(f, _)| *f));
-        self.seen.get_mut().made(table, id, seq, names);
+        let seen = self.seen.get_mut();
+        seen.made(table, id, seq, names);
+        match table {
+            "orgs" => {
+                if let Some(read) = super::write_orgs::OrgRead::inserted(fields) {
+                    seen.made_org(id, read);
+                }
+            }
+            "tasks" => seen.task_made(),
+            "surveys" => {
+                let get = |name: &str| fields.iter().find(|(f, _)| *f == name).map(|(_, v)| v);
+                if let Some(Val::Text(org)) = get("org_id") {
+                    let on = match get("on_date") {
+                        Some(Val::Text(d)) => Date::parse("on_date", d)
+                            .ok()
+                            .filter(|x| x.to_string() == *d),
+                        _ => None,
+                    };
+                    seen.org_surveyed(org, on);
+                }
+            }
+            _ => {}
+        }
         self.applied.created.push(id.clone());
         Ok(())
     }
@@ -373,6 +395,9 @@ impl Writer<'_> {
         let seen = self.seen.get_mut();
         if field == "deleted" {
             seen.touched_deleted(table, id);
+        }
+        if table == "orgs" {
+            seen.org_changed(id);
         }
         seen.touched(table);
     }

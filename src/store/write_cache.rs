@@ -9,7 +9,8 @@ use std::collections::{HashMap, HashSet};
 
 use rusqlite::{Connection, Statement};
 
-use crate::domain::Id;
+use super::write_orgs::OrgRead;
+use crate::domain::{Date, Id};
 use crate::error::{Error, Noun, Result};
 
 /// Straight into the compact store (`schema_oplog`): the write path knows
@@ -100,6 +101,11 @@ pub(super) struct Seen {
     /// The field lists rows were made with, each kept once (a table has a
     /// handful) and named by its place here.
     layouts: Vec<Vec<&'static str>>,
+    /// Organizations this transaction made, as the write path reads them.
+    orgs: KeyMap<OrgRead>,
+    /// Whether the tasks table is empty: asked once, false from the first
+    /// task this transaction writes.
+    no_tasks: Option<bool>,
 }
 
 /// A row made by this transaction: no other replica has an op on it yet, so
@@ -245,6 +251,57 @@ impl Seen {
     pub fn reserve(&mut self, commands: usize) {
         self.live.reserve(commands);
         self.fresh.reserve(commands);
+    }
+
+    /// The organization `id` was made by this transaction, as `read`.
+    pub fn made_org(&mut self, id: &Id, read: OrgRead) {
+        if let Some(k) = key("orgs", id.as_str()) {
+            self.orgs.insert(k, read);
+        }
+    }
+
+    /// An organization this transaction made and has not changed since.
+    pub fn org(&self, id: &Id) -> Option<OrgRead> {
+        self.orgs.get(&key("orgs", id.as_str())?).copied()
+    }
+
+    /// A survey of `org` on `on` was recorded (`None`: on a day not in its
+    /// one spelling, and the organization is read back from now on).
+    pub fn org_surveyed(&mut self, org: &str, on: Option<Date>) {
+        let Some(k) = key("orgs", org) else { return };
+        match on {
+            Some(d) => {
+                if let Some(o) = self.orgs.get_mut(&k) {
+                    o.surveyed(d);
+                }
+            }
+            None => {
+                self.orgs.remove(&k);
+            }
+        }
+    }
+
+    /// A field of the organization `id` changed: it is read back from now on.
+    pub fn org_changed(&mut self, id: &Id) {
+        if let Some(k) = key("orgs", id.as_str()) {
+            self.orgs.remove(&k);
+        }
+    }
+
+    /// Whether no task row exists (a ledger being built has none yet: a
+    /// survey then has no open task to complete, and is not asked).
+    pub fn no_tasks(&mut self, conn: &Connection) -> Result<bool> {
+        if let Some(none) = self.no_tasks {
+            return Ok(none);
+        }
+        let any: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM tasks)", [], |r| r.get(0))?;
+        self.no_tasks = Some(!any);
+        Ok(!any)
+    }
+
+    /// This transaction wrote a task row.
+    pub fn task_made(&mut self) {
+        self.no_tasks = Some(false);
     }
 
     /// Forgets where communities and buildings are once one of them changes.

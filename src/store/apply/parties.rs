@@ -196,13 +196,18 @@ pub(super) fn already_covered(org: &Id) -> Error {
 }
 
 pub(super) fn org_operating(w: &Writer<'_>, org: &Id) -> Result<()> {
+    let made = w.seen.borrow().org(org);
     let d = w.on.to_string();
-    let ok =
-        w.tx.prepare_cached(
-            "SELECT 1 FROM orgs WHERE id = ?1 AND (entered_on IS NULL OR entered_on <= ?2)
+    let ok = match made {
+        Some(o) => o.operating(w.on),
+        None => {
+            w.tx.prepare_cached(
+                "SELECT 1 FROM orgs WHERE id = ?1 AND (entered_on IS NULL OR entered_on <= ?2)
              AND (closed_on IS NULL OR closed_on > ?2)",
-        )?
-        .exists(params![org.as_str(), d])?;
+            )?
+            .exists(params![org.as_str(), d])?
+        }
+    };
     if ok {
         Ok(())
     } else {

@@ -60,6 +60,29 @@ impl Date {
         date.checked("date")
     }
 
+    /// Whether `s` is a day the ledger accepts, spelled as it writes one
+    /// (`YYYY-MM-DD`): what `parse` takes and `to_string` gives back
+    /// unchanged. Without parsing text or formatting one, since every day
+    /// a command writes is checked so.
+    pub fn is_written(s: &str) -> bool {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return false;
+        }
+        let num = |from: usize, to: usize| -> Option<i16> {
+            b[from..to].iter().try_fold(0i16, |n, d| {
+                d.is_ascii_digit().then(|| n * 10 + i16::from(d - b'0'))
+            })
+        };
+        let (Some(y), Some(m), Some(d)) = (num(0, 4), num(5, 7), num(8, 10)) else {
+            return false;
+        };
+        let (Ok(m), Ok(d)) = (i8::try_from(m), i8::try_from(d)) else {
+            return false;
+        };
+        jiff::civil::Date::new(y, m, d).is_ok_and(|x| Date(x).in_range())
+    }
+
     /// Parses `YYYY-MM-DD` in the accepted years; `field` names the input in
     /// the error.
     pub fn parse(field: &str, s: &str) -> Result<Self, Error> {
@@ -147,6 +170,37 @@ mod tests {
         assert!(d.is_last_of_month());
         assert_eq!(d.add_days(1).to_string(), "2022-10-01");
         assert_eq!(Date::parse("on", "2022-03-31").unwrap().days_until(d), 183);
+    }
+
+    /// `is_written` says yes exactly when `parse` takes the text and prints
+    /// it back unchanged.
+    #[test]
+    fn a_written_day_is_what_parses_and_prints_back() {
+        for s in [
+            "2022-09-30",
+            "2000-02-29",
+            "1900-01-01",
+            "2100-12-31",
+            "2022-02-30",
+            "2100-02-29",
+            "1899-12-31",
+            "2101-01-01",
+            "2022-9-30",
+            "2022-09-3",
+            " 2022-09-30",
+            "2022-09-30 ",
+            "2022/09/30",
+            "2022-00-10",
+            "2022-13-01",
+            "2022-01-00",
+            "+022-01-01",
+            "2022-0a-01",
+            "",
+            "yesterday",
+        ] {
+            let round = Date::parse("on", s).is_ok_and(|d| d.to_string() == s);
+            assert_eq!(Date::is_written(s), round, "{s:?}");
+        }
     }
 
     #[test]

@@ -569,6 +569,7 @@ impl Rule {
             )),
             (Val::Int(_), Kind::Int { .. }) => Ok(()),
             (Val::Int(0 | 1), Kind::Bool) => Ok(()),
+            (Val::Text(s), Kind::Date) if Date::is_written(s) => Ok(()),
             (Val::Text(s), Kind::Date) => match Date::parse(field, s) {
                 Ok(d) if d.to_string() == *s => Ok(()),
                 Ok(_) => bad(self.expected()),

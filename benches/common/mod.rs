@@ -28,6 +28,9 @@ pub fn district() -> Store {
     let _ = std::fs::remove_file(&path);
     let mut store = Store::open(&path).expect("open bench database");
     let actor = Actor::of_process("bench", "district");
+    // As `gen` does: a ledger id from the start, so no open of a copy
+    // derives one from the op log.
+    store.ensure_ledger_id().expect("ledger id");
     let t = std::time::Instant::now();
     liangxin::demo::generate(&mut store, &actor, ORGS, 1).expect("generate district");
     eprintln!("generated {ORGS} organizations in {:?}", t.elapsed());

@@ -254,9 +254,7 @@ impl Writer<'_> {
                 let get = |name: &str| fields.iter().find(|(f, _)| *f == name).map(|(_, v)| v);
                 if let Some(Val::Text(org)) = get("org_id") {
                     let on = match get("on_date") {
-                        Some(Val::Text(d)) => Date::parse("on_date", d)
-                            .ok()
-                            .filter(|x| x.to_string() == *d),
+                        Some(Val::Text(d)) if Date::is_written(d) => Date::parse("on_date", d).ok(),
                         _ => None,
                     };
                     seen.org_surveyed(org, on);

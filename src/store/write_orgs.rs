@@ -30,11 +30,8 @@ pub(super) struct OrgRead {
 fn day(v: Option<&Val>) -> Option<Option<Date>> {
     match v {
         None | Some(Val::Null) => Some(None),
-        Some(Val::Text(s)) => {
-            let d = Date::parse("", s).ok()?;
-            (d.to_string() == *s).then_some(Some(d))
-        }
-        Some(Val::Int(_)) => None,
+        Some(Val::Text(s)) if Date::is_written(s) => Date::parse("", s).ok().map(Some),
+        Some(Val::Text(_) | Val::Int(_)) => None,
     }
 }
 

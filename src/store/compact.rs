@@ -112,17 +112,15 @@ fn candidates(conn: &Connection, acked: &Option<BTreeMap<String, i64>>) -> Resul
 type Candidates = BTreeMap<(String, i64), BTreeSet<String>>;
 
 /// Replaces each candidate by its stub: no value, and of what it superseded
-/// only the ops that are still whole (a reference to a stub says nothing).
+/// only the ops that stay whole (a reference to a stub says nothing). A
+/// new row's op, a stub and a refused op are not stubbed, so an edit that
+/// replaced a new row's value goes on naming it.
 fn stub(conn: &Connection, keys: &Candidates) -> Result<usize> {
-    let stubbed: BTreeSet<String> = keys.keys().map(|(s, q)| format!("{s}:{q}")).collect();
     let mut read = conn.prepare_cached(
         "SELECT field, supersedes, refused FROM oplog WHERE site_id = ?1 AND seq = ?2",
     )?;
-    let mut write = conn.prepare_cached(
-        "UPDATE ops SET field = ?3, value = NULL, supersedes = ?4
-         WHERE site = (SELECT n FROM op_sites WHERE site_id = ?1) AND seq = ?2",
-    )?;
-    let mut n = 0;
+    // (site, seq, field, what it superseded) of each op that becomes a stub.
+    let mut goes = Vec::new();
     for ((site, seq), by) in keys {
         let row: Option<(String, Option<String>, Option<String>)> = read
             .query_row(params![site, seq], |r| {
@@ -135,6 +133,15 @@ fn stub(conn: &Connection, keys: &Candidates) -> Result<usize> {
         if field == super::op::ROW || field.starts_with(STUB) || !by.contains(&field) {
             continue;
         }
+        goes.push((site, *seq, field, supersedes));
+    }
+    let stubbed: BTreeSet<String> = goes.iter().map(|(s, q, _, _)| format!("{s}:{q}")).collect();
+    let mut write = conn.prepare_cached(
+        "UPDATE ops SET field = ?3, value = NULL, supersedes = ?4
+         WHERE site = (SELECT n FROM op_sites WHERE site_id = ?1) AND seq = ?2",
+    )?;
+    let mut n = 0;
+    for (site, seq, field, supersedes) in &goes {
         let kept: Vec<&str> = supersedes
             .as_deref()
             .unwrap_or("")

@@ -76,7 +76,8 @@ pub struct OrgFilter {
 }
 
 // The last survey day is `schema_survey_days::LAST_SURVEY`, spelled out
-// because a constant cannot be spliced into another.
+// because a constant cannot be spliced into another (a test holds the two
+// together).
 const ORG_ROW_SELECT: &str = "
 SELECT o.id, o.name, o.code, o.kind, s.name, c.name, o.employees,
   (SELECT COUNT(*) FROM persons p WHERE p.org_id = o.id AND p.deleted = 0
@@ -403,6 +404,12 @@ mod unread_tests {
     /// The tables said not to feed an organization row appear nowhere in
     /// the query that reads the rows: a join added there later fails here
     /// instead of leaving the app's list stale.
+    /// The row's last survey day is read as everywhere else.
+    #[test]
+    fn org_rows_read_the_last_survey_day_as_spelled_once() {
+        assert!(ORG_ROW_SELECT.contains(crate::store::schema_survey_days::LAST_SURVEY));
+    }
+
     #[test]
     fn org_rows_read_none_of_the_unread_tables() {
         let sql = format!("{} {ORG_ROW_SELECT}", classify());

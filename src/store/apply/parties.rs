@@ -197,7 +197,6 @@ pub(super) fn already_covered(org: &Id) -> Error {
 
 pub(super) fn org_operating(w: &Writer<'_>, org: &Id) -> Result<()> {
     let made = w.seen.borrow().org(org);
-    let d = w.on.to_string();
     let ok = match made {
         Some(o) => o.operating(w.on),
         None => {
@@ -205,7 +204,7 @@ pub(super) fn org_operating(w: &Writer<'_>, org: &Id) -> Result<()> {
                 "SELECT 1 FROM orgs WHERE id = ?1 AND (entered_on IS NULL OR entered_on <= ?2)
              AND (closed_on IS NULL OR closed_on > ?2)",
             )?
-            .exists(params![org.as_str(), d])?
+            .exists(params![org.as_str(), w.on.to_string()])?
         }
     };
     if ok {

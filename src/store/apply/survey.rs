@@ -32,21 +32,21 @@ pub(super) fn survey(
     let note = text("note", note, false)?;
     // Read before the survey is written: the latest survey before this one.
     let made = w.seen.borrow().org(org);
-    let row: Vec<Value> = match made {
-        Some(o) => o.survey_row().into(),
-        None => w.one(
-            &format!(
-                "SELECT {LAST_SURVEY}, employees, identity_check, pending, verified_on,
-                        check_due_on IS NOT NULL
-                 FROM orgs o WHERE id = ?1"
-            ),
-            [org.as_str()],
-            |r| (0..6).map(|i| r.get(i)).collect(),
-        )?,
-    };
-    let Ok([last, cur_emp, cur_identity, pending, verified, implied]) = <[Value; 6]>::try_from(row)
-    else {
-        return Err(Error::Other(format!("survey: organization {org} unread")));
+    let [last, cur_emp, cur_identity, pending, verified, implied] = match made {
+        Some(o) => o.survey_row(),
+        None => {
+            let row: Vec<Value> = w.one(
+                &format!(
+                    "SELECT {LAST_SURVEY}, employees, identity_check, pending, verified_on,
+                            check_due_on IS NOT NULL
+                     FROM orgs o WHERE id = ?1"
+                ),
+                [org.as_str()],
+                |r| (0..6).map(|i| r.get(i)).collect(),
+            )?;
+            <[Value; 6]>::try_from(row)
+                .map_err(|_| Error::Other(format!("survey: organization {org} unread")))?
+        }
     };
     w.insert(
         "surveys",

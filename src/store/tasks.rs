@@ -143,24 +143,26 @@ pub fn half_year_plan(conn: &Connection, today: Date) -> Result<crate::store::Ba
             |r| r.get::<_, String>(0),
         )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let tasks = ids
-        .into_iter()
-        .map(|org| {
-            let id = Id::derived(&["half-year", &org, &due.to_string()]);
-            let task = Command::AddTask(NewTask {
-                id,
-                kind: TaskKind::HalfYear,
-                org: Some(Id(org)),
-                community: None,
-                stage: workflow::first_stage(TaskKind::HalfYear),
-                due_on: due,
-                note: String::new(),
-            });
-            (start, task)
-        })
-        .collect();
-    let mut batch = crate::store::Batch::filling(tasks, &["tasks"]);
+    let len = ids.len();
+    // Each task is made as the batch takes it: the ids are all it holds.
+    let due_day = due.to_string();
+    let tasks = ids.into_iter().map(move |org| {
+        let id = Id::derived(&["half-year", &org, &due_day]);
+        let task = Command::AddTask(NewTask {
+            id,
+            kind: TaskKind::HalfYear,
+            org: Some(Id(org)),
+            community: None,
+            stage: workflow::first_stage(TaskKind::HalfYear),
+            due_on: due,
+            note: String::new(),
+        });
+        (start, task)
+    });
+    let mut batch = crate::store::Batch::made_as_taken(len, start, tasks, &["tasks"]);
     batch.appending = true;
+    // It runs behind the app's first screen: its memory counts.
+    batch.cache = crate::store::PageCache::Light;
     Ok(batch)
 }
 

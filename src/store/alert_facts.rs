@@ -1,10 +1,13 @@
 //! Loading the dated facts the alert rules read: one query per kind of fact
-//! over the whole ledger, grouped in memory (never a query per organization).
+//! over the whole ledger (never a query per organization), the queries read
+//! side by side in organization order, so that one organization's facts are
+//! held at a time (`by_org`).
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use rusqlite::Connection;
 
+use super::by_org::ByOrg;
 use crate::domain::Date;
 use crate::domain::alerts::{
     Assignment, Cover, JointFacts, Member, OrgFacts, Span, SurveyFact, TaskFacts,
@@ -30,289 +33,278 @@ pub(crate) fn day(s: Option<String>) -> Option<Date> {
         .map(Date)
 }
 
-/// Each row of `sql`, read by `f` and handed to `each` as it comes: the
-/// rows are never all held at once (a district of 100,000 organizations
-/// has hundreds of thousands of them).
-fn rows<T>(
-    conn: &Connection,
-    sql: &str,
-    only: Option<&str>,
-    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-    mut each: impl FnMut(T),
-) -> Result<()> {
-    let mut stmt = conn.prepare(sql)?;
-    for r in stmt.query_map([only], f)? {
-        each(r?);
-    }
-    Ok(())
-}
-
 type S = Option<String>;
-
-/// Rows of `N` text columns (ids and dates), one at a time.
-fn texts<const N: usize>(
-    conn: &Connection,
-    sql: &str,
-    only: Option<&str>,
-    each: impl FnMut([S; N]),
-) -> Result<()> {
-    rows(
-        conn,
-        sql,
-        only,
-        |r| {
-            let mut a: [S; N] = std::array::from_fn(|_| None);
-            for (i, x) in a.iter_mut().enumerate() {
-                *x = r.get(i)?;
-            }
-            Ok(a)
-        },
-        each,
-    )
-}
-
-/// Room for the organizations of a whole-ledger load, so their list is
-/// allocated once instead of doubling past 100,000 (one organization's: none).
-fn room(conn: &Connection, only: Option<&str>) -> Result<usize> {
-    if only.is_some() {
-        return Ok(0);
-    }
-    let n: i64 = conn.query_row("SELECT count(*) FROM orgs WHERE deleted = 0", [], |r| {
-        r.get(0)
-    })?;
-    Ok(usize::try_from(n).unwrap_or(0))
-}
 
 /// The earliest day the ledger can hold; stands in for a missing entry date.
 fn epoch() -> Date {
     Date(jiff::civil::date(1900, 1, 1))
 }
 
-/// The facts of organizations and joint branches; tasks' come one at a
-/// time (`each_task`).
-pub struct Facts {
-    pub orgs: Vec<OrgFacts>,
-    pub joints: Vec<JointFacts>,
+/// A party organization's side of a link: its id, whether it is joint, and
+/// the link's span within the organization's life.
+type LinkRow = (String, Option<String>, S, S, S, S);
+
+/// An assignment's instructor and facts.
+type AssignmentRow = (String, Assignment);
+
+/// One organization's row, as its facts begin.
+fn org_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrgFacts> {
+    let entered = day(r.get(1)?).unwrap_or_else(epoch);
+    let (status, status_on): (S, S) = (r.get(6)?, r.get(7)?);
+    let gone = status
+        .as_deref()
+        .and_then(|s| RegStatus::parse(s).ok())
+        .is_some_and(|s| !s.is_operating())
+        .then(|| day(status_on).unwrap_or(entered));
+    Ok(OrgFacts {
+        id: r.get(0)?,
+        entered,
+        closed: day(r.get(2)?),
+        enterprise: r.get::<_, S>(3)?.as_deref() == Some("enterprise"),
+        employees: r.get(4)?,
+        identity_check: r.get::<_, Option<i64>>(5)?.unwrap_or(0) != 0,
+        gone,
+        surveys: Vec::new(),
+        covers: Vec::new(),
+        assignments: Vec::new(),
+        members: Vec::new(),
+        registration_task: None,
+        verified: day(r.get(8)?),
+    })
 }
 
-/// The facts of one organization (`only`), or of all. Every query takes the
-/// organization as `?1`; a joint branch's breadth needs all its links, so
-/// joint branches are left out of one organization's facts.
-pub fn load_for(conn: &Connection, only: Option<&str>) -> Result<Facts> {
-    let n = room(conn, only)?;
-    let mut orgs: Vec<OrgFacts> = Vec::with_capacity(n);
-    let mut idx: HashMap<String, usize> = HashMap::with_capacity(n);
-    rows(
-        conn,
+/// Each organization's facts (`only`, or every live one), one at a time
+/// in id order; returns the joint branches' facts, which need every link
+/// and so come after (none for one organization). Every query takes the
+/// organization as `?1` and runs in organization order beside the others:
+/// no organization's facts are held once handed on.
+pub fn each_org(
+    conn: &Connection,
+    only: Option<&str>,
+    mut f: impl FnMut(&OrgFacts),
+) -> Result<Vec<JointFacts>> {
+    let mut orgs = conn.prepare(
         "SELECT id, entered_on, closed_on, kind, employees, identity_check, status, status_on,
                 CASE WHEN pending = 1 THEN verified_on END
-         FROM orgs WHERE deleted = 0 AND (?1 IS NULL OR id = ?1)",
-        only,
-        |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, S>(1)?,
-                r.get::<_, S>(2)?,
-                r.get::<_, S>(3)?,
-                r.get::<_, Option<i64>>(4)?,
-                r.get::<_, Option<i64>>(5)?,
-                r.get::<_, S>(6)?,
-                r.get::<_, S>(7)?,
-                r.get::<_, S>(8)?,
-            ))
-        },
-        |(id, entered, closed, kind, emp, ic, status, status_on, verified)| {
-            let entered = day(entered).unwrap_or_else(epoch);
-            let gone = status
-                .as_deref()
-                .and_then(|s| RegStatus::parse(s).ok())
-                .is_some_and(|s| !s.is_operating())
-                .then(|| day(status_on).unwrap_or(entered));
-            idx.insert(id.clone(), orgs.len());
-            orgs.push(OrgFacts {
-                id,
-                entered,
-                closed: day(closed),
-                enterprise: kind.as_deref() == Some("enterprise"),
-                employees: emp,
-                identity_check: ic.unwrap_or(0) != 0,
-                gone,
-                surveys: Vec::new(),
-                covers: Vec::new(),
-                assignments: Vec::new(),
-                members: Vec::new(),
-                registration_task: None,
-                verified: day(verified),
-            });
-        },
+         FROM orgs WHERE deleted = 0 AND (?1 IS NULL OR id = ?1) ORDER BY id",
     )?;
-    let mut at = |org: &str| idx.get(org).copied();
-    rows(
-        conn,
+    let mut surveys = conn.prepare(
         "SELECT org_id, on_date, employees, identity_check FROM surveys
-         WHERE ?1 IS NULL OR org_id = ?1 ORDER BY on_date",
-        only,
-        |r| {
-            Ok((
-                r.get::<_, S>(0)?,
-                r.get::<_, S>(1)?,
-                r.get::<_, Option<i64>>(2)?,
-                r.get::<_, Option<i64>>(3)?,
-            ))
-        },
-        |(org, on, emp, ic)| {
-            if let (Some(i), Some(on)) = (org.as_deref().and_then(&mut at), day(on)) {
-                orgs[i].surveys.push(SurveyFact {
-                    on,
-                    employees: emp,
-                    identity_check: ic.map(|x| x != 0),
-                });
-            }
-        },
+         WHERE ?1 IS NULL OR org_id = ?1 ORDER BY org_id, on_date",
     )?;
-    let mut joints: HashMap<String, JointFacts> = HashMap::new();
-    texts::<7>(
-        conn,
+    let mut links = conn.prepare(
         "SELECT l.org_id, p.id, p.mode, l.from_on, l.to_on, p.founded_on, p.dissolved_on
          FROM links l JOIN party_orgs p ON p.id = l.party_org_id
-         WHERE l.deleted = 0 AND p.deleted = 0 AND (?1 IS NULL OR l.org_id = ?1)",
-        only,
-        |[org, pid, mode, from, to, founded, dissolved]| {
-            let pid = pid.unwrap_or_default(); // a primary key
-            let (Some(from), Some(founded)) = (day(from), day(founded)) else {
-                return;
-            };
-            let (to, dissolved) = (day(to), day(dissolved));
-            let end = match (to, dissolved) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            let span = Span {
-                from: from.max(founded),
-                to: end,
-            };
-            let i = org.as_deref().and_then(&mut at);
-            if mode.as_deref() == Some("joint") {
-                // A joint branch covers the organizations that operate: a closed,
-                // deregistered or deleted one no longer counts toward its breadth.
-                let counted = i.map(|i| Span {
-                    from: span.from,
-                    to: [span.to, orgs[i].closed, orgs[i].gone]
-                        .into_iter()
-                        .flatten()
-                        .min(),
-                });
-                let j = joints.entry(pid.clone()).or_insert_with(|| JointFacts {
-                    id: pid,
-                    life: Span {
-                        from: founded,
-                        to: dissolved,
-                    },
-                    links: Vec::new(),
-                });
-                if let Some(c) = counted {
-                    j.links.push(c);
-                }
-            }
-            if let Some(i) = i {
-                orgs[i].covers.push(Cover {
-                    span,
-                    standalone: mode.as_deref() == Some("standalone"),
-                });
-            }
-        },
+         WHERE l.deleted = 0 AND p.deleted = 0 AND (?1 IS NULL OR l.org_id = ?1)
+         ORDER BY l.org_id",
     )?;
-    let mut by_pair: HashMap<(String, String), (usize, usize)> = HashMap::new();
-    texts::<5>(
-        conn,
-        "SELECT id, instructor_id, org_id, from_on, to_on FROM assignments
-         WHERE deleted = 0 AND (?1 IS NULL OR org_id = ?1)",
-        only,
-        |[id, ins, org, from, to]| {
-            let id = id.unwrap_or_default(); // a primary key
-            let (Some(org), Some(from)) = (org, day(from)) else {
-                return;
-            };
-            if let Some(i) = at(&org) {
-                by_pair.insert(
-                    (ins.unwrap_or_default(), org),
-                    (i, orgs[i].assignments.len()),
-                );
-                orgs[i].assignments.push(Assignment {
-                    id,
-                    span: Span { from, to: day(to) },
-                    visits: Vec::new(),
-                });
-            }
-        },
+    let mut assignments = conn.prepare(
+        "SELECT org_id, id, instructor_id, from_on, to_on FROM assignments
+         WHERE deleted = 0 AND (?1 IS NULL OR org_id = ?1) ORDER BY org_id, rowid",
     )?;
-    texts::<3>(
-        conn,
-        "SELECT instructor_id, org_id, on_date FROM visits WHERE ?1 IS NULL OR org_id = ?1",
-        only,
-        |[ins, org, on]| {
-            let key = (ins.unwrap_or_default(), org.unwrap_or_default());
-            if let (Some(&(i, k)), Some(on)) = (by_pair.get(&key), day(on)) {
-                orgs[i].assignments[k].visits.push(on);
-            }
-        },
+    let mut visits = conn.prepare(
+        "SELECT org_id, instructor_id, on_date FROM visits
+         WHERE ?1 IS NULL OR org_id = ?1 ORDER BY org_id",
     )?;
-    texts::<6>(
-        conn,
-        "SELECT id, org_id, hired_on, left_on, status, relation FROM persons
-         WHERE deleted = 0 AND status IN ('formal', 'probationary') AND (?1 IS NULL OR org_id = ?1)",
-        only,
-        |[id, org, hired, left, status, relation]| {
-            let id = id.unwrap_or_default(); // a primary key
-            let (Some(i), Some(hired)) = (org.as_deref().and_then(&mut at), day(hired)) else {
-                return;
-            };
-            orgs[i].members.push(Member {
-                id,
-                hired,
-                left: day(left),
-                formal: status.as_deref() == Some("formal"),
-                outside: matches!(relation.as_deref(), Some("residence" | "elsewhere")),
-                transfers: Vec::new(),
-            });
-        },
+    let mut persons = conn.prepare(
+        "SELECT org_id, id, hired_on, left_on, status, relation FROM persons
+         WHERE deleted = 0 AND status IN ('formal', 'probationary') AND (?1 IS NULL OR org_id = ?1)
+         ORDER BY org_id, rowid",
     )?;
-    texts::<3>(
-        conn,
+    let mut transfers = conn.prepare(
         "SELECT p.org_id, t.person_id, t.on_date FROM transfers t JOIN persons p ON p.id = t.person_id
          WHERE t.from_relation IN ('residence', 'elsewhere') AND (?1 IS NULL OR p.org_id = ?1)
-         ORDER BY t.rowid",
-        only,
-        |[org, person, on]| {
-            let (Some(i), Some(person), Some(on)) =
-                (org.as_deref().and_then(&mut at), person, day(on))
-            else {
-                return;
-            };
-            // an organization's few members, looked through instead of a map
-            // of every member's id
-            if let Some(m) = orgs[i].members.iter_mut().find(|m| m.id == person) {
-                m.transfers.push(on);
-            }
-        },
+         ORDER BY p.org_id, t.rowid",
     )?;
-    texts::<2>(
-        conn,
+    let mut checks = conn.prepare(
         "SELECT org_id, MIN(created_on) FROM task_list WHERE deleted = 0 AND kind = 'registration'
-         AND (?1 IS NULL OR org_id = ?1) GROUP BY org_id",
-        only,
-        |[org, made]| {
-            if let Some(i) = org.as_deref().and_then(&mut at) {
-                orgs[i].registration_task = day(made);
-            }
-        },
+         AND (?1 IS NULL OR org_id = ?1) GROUP BY org_id ORDER BY org_id",
     )?;
-    Ok(Facts {
-        orgs,
-        joints: match only {
-            Some(_) => Vec::new(),
-            None => joints.into_values().collect(),
+    let mut surveys = ByOrg::new(surveys.query([only])?, |r| {
+        Ok((
+            r.get(0)?,
+            day(r.get(1)?).map(|on| SurveyFact {
+                on,
+                employees: r.get(2).ok().flatten(),
+                identity_check: r.get::<_, Option<i64>>(3).ok().flatten().map(|x| x != 0),
+            }),
+        ))
+    });
+    let mut links: ByOrg<'_, LinkRow> = ByOrg::new(links.query([only])?, |r| {
+        Ok((
+            r.get(0)?,
+            (
+                r.get::<_, S>(1)?.unwrap_or_default(), // a primary key
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ),
+        ))
+    });
+    let mut assignments: ByOrg<'_, Option<AssignmentRow>> =
+        ByOrg::new(assignments.query([only])?, |r| {
+            let from = day(r.get(3)?);
+            Ok((
+                r.get(0)?,
+                from.map(|from| -> rusqlite::Result<AssignmentRow> {
+                    Ok((
+                        r.get::<_, S>(2)?.unwrap_or_default(),
+                        Assignment {
+                            id: r.get::<_, S>(1)?.unwrap_or_default(), // a primary key
+                            span: Span {
+                                from,
+                                to: day(r.get(4)?),
+                            },
+                            visits: Vec::new(),
+                        },
+                    ))
+                })
+                .transpose()?,
+            ))
+        });
+    let mut visits = ByOrg::new(visits.query([only])?, |r| {
+        Ok((
+            r.get(0)?,
+            (r.get::<_, S>(1)?.unwrap_or_default(), day(r.get(2)?)),
+        ))
+    });
+    let mut persons = ByOrg::new(persons.query([only])?, |r| {
+        let relation: S = r.get(5)?;
+        Ok((
+            r.get(0)?,
+            day(r.get(2)?)
+                .map(|hired| -> rusqlite::Result<Member> {
+                    Ok(Member {
+                        id: r.get::<_, S>(1)?.unwrap_or_default(), // a primary key
+                        hired,
+                        left: day(r.get(3)?),
+                        formal: r.get::<_, S>(4)?.as_deref() == Some("formal"),
+                        outside: matches!(relation.as_deref(), Some("residence" | "elsewhere")),
+                        transfers: Vec::new(),
+                    })
+                })
+                .transpose()?,
+        ))
+    });
+    let mut transfers = ByOrg::new(transfers.query([only])?, |r| {
+        Ok((r.get(0)?, (r.get::<_, S>(1)?, day(r.get(2)?))))
+    });
+    let mut checks = ByOrg::new(checks.query([only])?, |r| Ok((r.get(0)?, day(r.get(1)?))));
+    let mut joints: BTreeMap<String, JointFacts> = BTreeMap::new();
+    let mut rows = orgs.query([only])?;
+    while let Some(r) = rows.next()? {
+        let mut o = org_row(r)?;
+        let org = o.id.clone();
+        surveys.take(&org, |s| o.surveys.extend(s), |_| {})?;
+        let mut linked = Vec::new();
+        links.take(&org, |l| linked.push(l), |l| unlinked(&mut joints, l))?;
+        for l in linked {
+            link(&mut o, &mut joints, l);
+        }
+        // Each assignment's instructor, for its visits: the last
+        // assignment of an instructor to the organization takes them.
+        let mut by_instructor: Vec<String> = Vec::new();
+        assignments.take(
+            &org,
+            |a| {
+                if let Some((ins, a)) = a {
+                    by_instructor.push(ins);
+                    o.assignments.push(a);
+                }
+            },
+            |_| {},
+        )?;
+        visits.take(
+            &org,
+            |(ins, on)| {
+                let k = by_instructor.iter().rposition(|i| *i == ins);
+                if let (Some(k), Some(on)) = (k, on) {
+                    o.assignments[k].visits.push(on);
+                }
+            },
+            |_| {},
+        )?;
+        persons.take(&org, |m| o.members.extend(m), |_| {})?;
+        transfers.take(
+            &org,
+            |(person, on)| {
+                // an organization's few members, looked through
+                let m = o
+                    .members
+                    .iter_mut()
+                    .find(|m| Some(&m.id) == person.as_ref());
+                if let (Some(m), Some(on)) = (m, on) {
+                    m.transfers.push(on);
+                }
+            },
+            |_| {},
+        )?;
+        checks.take(&org, |d| o.registration_task = d, |_| {})?;
+        f(&o);
+    }
+    if only.is_some() {
+        return Ok(Vec::new());
+    }
+    links.rest(|l| unlinked(&mut joints, l))?;
+    Ok(joints.into_values().collect())
+}
+
+/// A link of organization `o`: what it covers, and toward a joint branch's
+/// breadth while the organization operates.
+fn link(o: &mut OrgFacts, joints: &mut BTreeMap<String, JointFacts>, l: LinkRow) {
+    let (pid, mode, from, to, founded, dissolved) = l;
+    let (Some(from), Some(founded)) = (day(from), day(founded)) else {
+        return;
+    };
+    let (to, dissolved) = (day(to), day(dissolved));
+    let end = match (to, dissolved) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    let span = Span {
+        from: from.max(founded),
+        to: end,
+    };
+    if mode.as_deref() == Some("joint") {
+        // A joint branch covers the organizations that operate: a closed,
+        // deregistered or deleted one no longer counts toward its breadth.
+        let counted = Span {
+            from: span.from,
+            to: [span.to, o.closed, o.gone].into_iter().flatten().min(),
+        };
+        joint(joints, pid, founded, dissolved).links.push(counted);
+    }
+    o.covers.push(Cover {
+        span,
+        standalone: mode.as_deref() == Some("standalone"),
+    });
+}
+
+/// A link of an organization not read (a deleted one): a joint branch
+/// linked only to such still has its facts, with nothing counted.
+fn unlinked(joints: &mut BTreeMap<String, JointFacts>, l: LinkRow) {
+    let (pid, mode, from, _, founded, dissolved) = l;
+    if let (Some("joint"), Some(_), Some(founded)) = (mode.as_deref(), day(from), day(founded)) {
+        joint(joints, pid, founded, day(dissolved));
+    }
+}
+
+/// Joint branch `pid`'s facts, begun on its first link.
+fn joint(
+    joints: &mut BTreeMap<String, JointFacts>,
+    pid: String,
+    founded: Date,
+    dissolved: Option<Date>,
+) -> &mut JointFacts {
+    joints.entry(pid.clone()).or_insert_with(|| JointFacts {
+        id: pid,
+        life: Span {
+            from: founded,
+            to: dissolved,
         },
+        links: Vec::new(),
     })
 }
 

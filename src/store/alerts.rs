@@ -34,11 +34,10 @@ fn findings_of(
     let mut out: Vec<Finding> = Vec::new();
     each_finding(conn, l, today, only, |x| out.push(x))?;
     out.sort_by(|a, b| (a.raised, a.rule, &a.subject).cmp(&(b.raised, b.rule, &b.subject)));
-    out.dedup_by(|a, b| (a.raised, a.rule) == (b.raised, b.rule) && a.subject == b.subject);
     Ok(out)
 }
 
-/// Each episode the rules find, as they find it (an episode may come twice).
+/// Each episode the rules find, once, as they find it.
 fn each_finding(
     conn: &Connection,
     l: &Limits,
@@ -46,20 +45,29 @@ fn each_finding(
     only: Option<&str>,
     mut f: impl FnMut(Finding),
 ) -> Result<()> {
-    let facts = alert_facts::load_for(conn, only)?;
-    for o in &facts.orgs {
-        rules::for_org(o, l, today).into_iter().for_each(&mut f);
-    }
-    for b in &facts.joints {
-        rules::joint_branch_too_broad(b, l, today)
-            .into_iter()
-            .for_each(&mut f);
+    let joints = alert_facts::each_org(conn, only, |o| once(rules::for_org(o, l, today), &mut f))?;
+    for b in &joints {
+        once(rules::joint_branch_too_broad(b, l, today), &mut f);
     }
     alert_facts::each_task(conn, only, |t| {
-        rules::stage_overdue(&t, l, today)
-            .into_iter()
-            .for_each(&mut f)
+        once(rules::stage_overdue(&t, l, today), &mut f)
     })
+}
+
+/// One source's findings (an organization's, a joint branch's, a task's),
+/// each episode the first time it comes. A source may find an episode
+/// twice; two sources never find the same one, since every subject (an
+/// organization, its members and assignments, a branch, a task) belongs
+/// to one source: so no set of every episode found is kept.
+fn once(found: Vec<Finding>, f: &mut impl FnMut(Finding)) {
+    let mut kept: Vec<Finding> = Vec::with_capacity(found.len());
+    for x in found {
+        let same = |k: &Finding| (k.raised, k.rule) == (x.raised, x.rule) && k.subject == x.subject;
+        if !kept.iter().any(same) {
+            kept.push(x);
+        }
+    }
+    kept.into_iter().for_each(f);
 }
 
 /// The same episode gets the same id on every replica that finds it, so a
@@ -435,13 +443,8 @@ pub fn tally(conn: &Connection, today: Date, l: &Limits, keep: AlertGroup) -> Re
     let f = AlertFilter::default();
     let mut counts: HashMap<AlertGroup, GroupTally> = HashMap::new();
     let mut kept = Vec::new();
-    // An episode found twice counts once, as in `findings_of`.
-    let mut seen: std::collections::HashSet<u128> = std::collections::HashSet::new();
     each_finding(conn, l, today, None, |x| {
         let id = episode_id(x.rule, &x.subject, x.raised);
-        if uuid::Uuid::try_parse(id.as_str()).is_ok_and(|u| !seen.insert(u.as_u128())) {
-            return;
-        }
         let Some(j) = judge(x, id, &decided, today, l, &f) else {
             return;
         };
@@ -521,4 +524,44 @@ pub fn raised_between(
         .into_iter()
         .map(|a| (a.rule, a.raised_on, a.resolved_on, a.org, a.street))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_source_hands_on_each_episode_once_the_first_time_it_comes() {
+        let day = |d| Date::ymd(2024, 3, d).expect("date");
+        let x = |rule, subject: &str, raised, due| Finding {
+            rule,
+            subject: subject.to_string(),
+            org: Some("o".into()),
+            raised: day(raised),
+            due: Some(day(due)),
+            resolved: None,
+        };
+        let found = vec![
+            x(Rule::IdentityCheckMissing, "o", 1, 10),
+            x(Rule::IdentityCheckMissing, "o", 1, 20),
+            x(Rule::IdentityCheckMissing, "o", 2, 10),
+            x(Rule::NewMemberHire, "o", 1, 10),
+            x(Rule::IdentityCheckMissing, "p", 1, 10),
+        ];
+        let mut out = Vec::new();
+        once(found, &mut |f| out.push(f));
+        let got: Vec<_> = out
+            .iter()
+            .map(|f| (f.rule, f.subject.as_str(), f.raised, f.due))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Rule::IdentityCheckMissing, "o", day(1), Some(day(10))),
+                (Rule::IdentityCheckMissing, "o", day(2), Some(day(10))),
+                (Rule::NewMemberHire, "o", day(1), Some(day(10))),
+                (Rule::IdentityCheckMissing, "p", day(1), Some(day(10))),
+            ]
+        );
+    }
 }

@@ -9,6 +9,7 @@ mod apply_loop;
 mod audit_append;
 mod batch;
 mod bulk_index;
+mod by_org;
 pub mod changes;
 pub mod check;
 mod check_tables;

@@ -47,30 +47,57 @@ type LinkRow = (String, Option<String>, S, S, S, S);
 /// An assignment's instructor and facts.
 type AssignmentRow = (String, Assignment);
 
-/// One organization's row, as its facts begin.
-fn org_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrgFacts> {
-    let entered = day(r.get(1)?).unwrap_or_else(epoch);
-    let (status, status_on): (S, S) = (r.get(6)?, r.get(7)?);
-    let gone = status
-        .as_deref()
-        .and_then(|s| RegStatus::parse(s).ok())
-        .is_some_and(|s| !s.is_operating())
-        .then(|| day(status_on).unwrap_or(entered));
-    Ok(OrgFacts {
-        id: r.get(0)?,
-        entered,
-        closed: day(r.get(2)?),
-        enterprise: r.get::<_, S>(3)?.as_deref() == Some("enterprise"),
-        employees: r.get(4)?,
-        identity_check: r.get::<_, Option<i64>>(5)?.unwrap_or(0) != 0,
-        gone,
-        surveys: Vec::new(),
-        covers: Vec::new(),
-        assignments: Vec::new(),
-        members: Vec::new(),
-        registration_task: None,
-        verified: day(r.get(8)?),
-    })
+/// One organization's own columns, as its facts begin: what is held of
+/// every organization at once (about 100 bytes each), sorted by id.
+struct Head {
+    id: Box<str>,
+    entered: Date,
+    closed: Option<Date>,
+    gone: Option<Date>,
+    verified: Option<Date>,
+    employees: Option<i64>,
+    enterprise: bool,
+    identity_check: bool,
+}
+
+impl Head {
+    fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Head> {
+        let entered = day(r.get(1)?).unwrap_or_else(epoch);
+        let (status, status_on): (S, S) = (r.get(6)?, r.get(7)?);
+        let gone = status
+            .as_deref()
+            .and_then(|s| RegStatus::parse(s).ok())
+            .is_some_and(|s| !s.is_operating())
+            .then(|| day(status_on).unwrap_or(entered));
+        Ok(Head {
+            id: r.get::<_, String>(0)?.into_boxed_str(),
+            entered,
+            closed: day(r.get(2)?),
+            gone,
+            verified: day(r.get(8)?),
+            employees: r.get(4)?,
+            enterprise: r.get::<_, S>(3)?.as_deref() == Some("enterprise"),
+            identity_check: r.get::<_, Option<i64>>(5)?.unwrap_or(0) != 0,
+        })
+    }
+
+    fn facts(self) -> OrgFacts {
+        OrgFacts {
+            id: self.id.into_string(),
+            entered: self.entered,
+            closed: self.closed,
+            enterprise: self.enterprise,
+            employees: self.employees,
+            identity_check: self.identity_check,
+            gone: self.gone,
+            surveys: Vec::new(),
+            covers: Vec::new(),
+            assignments: Vec::new(),
+            members: Vec::new(),
+            registration_task: None,
+            verified: self.verified,
+        }
+    }
 }
 
 /// Each organization's facts (`only`, or every live one), one at a time
@@ -86,30 +113,32 @@ pub fn each_org(
     let mut orgs = conn.prepare(
         "SELECT id, entered_on, closed_on, kind, employees, identity_check, status, status_on,
                 CASE WHEN pending = 1 THEN verified_on END
-         FROM orgs WHERE deleted = 0 AND (?1 IS NULL OR id = ?1) ORDER BY id",
+         FROM orgs WHERE deleted = 0 AND (?1 IS NULL OR id = ?1)",
     )?;
+    // `+org_id`: sorted, not read through the organization index, which
+    // would fetch the rows' pages at random, one page read per row.
     let mut surveys = conn.prepare(
         "SELECT org_id, on_date, employees, identity_check FROM surveys
-         WHERE ?1 IS NULL OR org_id = ?1 ORDER BY org_id, on_date",
+         WHERE ?1 IS NULL OR org_id = ?1 ORDER BY +org_id, on_date",
     )?;
     let mut links = conn.prepare(
         "SELECT l.org_id, p.id, p.mode, l.from_on, l.to_on, p.founded_on, p.dissolved_on
          FROM links l JOIN party_orgs p ON p.id = l.party_org_id
          WHERE l.deleted = 0 AND p.deleted = 0 AND (?1 IS NULL OR l.org_id = ?1)
-         ORDER BY l.org_id",
+         ORDER BY +l.org_id",
     )?;
     let mut assignments = conn.prepare(
         "SELECT org_id, id, instructor_id, from_on, to_on FROM assignments
-         WHERE deleted = 0 AND (?1 IS NULL OR org_id = ?1) ORDER BY org_id, rowid",
+         WHERE deleted = 0 AND (?1 IS NULL OR org_id = ?1) ORDER BY +org_id, rowid",
     )?;
     let mut visits = conn.prepare(
         "SELECT org_id, instructor_id, on_date FROM visits
-         WHERE ?1 IS NULL OR org_id = ?1 ORDER BY org_id",
+         WHERE ?1 IS NULL OR org_id = ?1 ORDER BY +org_id",
     )?;
     let mut persons = conn.prepare(
         "SELECT org_id, id, hired_on, left_on, status, relation FROM persons
          WHERE deleted = 0 AND status IN ('formal', 'probationary') AND (?1 IS NULL OR org_id = ?1)
-         ORDER BY org_id, rowid",
+         ORDER BY +org_id, rowid",
     )?;
     let mut transfers = conn.prepare(
         "SELECT p.org_id, t.person_id, t.on_date FROM transfers t JOIN persons p ON p.id = t.person_id
@@ -193,9 +222,14 @@ pub fn each_org(
     });
     let mut checks = ByOrg::new(checks.query([only])?, |r| Ok((r.get(0)?, day(r.get(1)?))));
     let mut joints: BTreeMap<String, JointFacts> = BTreeMap::new();
-    let mut rows = orgs.query([only])?;
-    while let Some(r) = rows.next()? {
-        let mut o = org_row(r)?;
+    // Read in the table's order and sorted here: read in id order, they
+    // would visit the table's pages at random, one page read per row.
+    let mut heads = orgs
+        .query_map([only], Head::read)?
+        .collect::<rusqlite::Result<Vec<Head>>>()?;
+    heads.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    for head in heads {
+        let mut o = head.facts();
         let org = o.id.clone();
         surveys.take(&org, |s| o.surveys.extend(s), |_| {})?;
         let mut linked = Vec::new();

@@ -150,12 +150,13 @@ pub fn each_org(
          AND (?1 IS NULL OR org_id = ?1) GROUP BY org_id ORDER BY org_id",
     )?;
     let mut surveys = ByOrg::new(surveys.query([only])?, |r| {
+        let (employees, ic): (Option<i64>, Option<i64>) = (r.get(2)?, r.get(3)?);
         Ok((
             r.get(0)?,
             day(r.get(1)?).map(|on| SurveyFact {
                 on,
-                employees: r.get(2).ok().flatten(),
-                identity_check: r.get::<_, Option<i64>>(3).ok().flatten().map(|x| x != 0),
+                employees,
+                identity_check: ic.map(|x| x != 0),
             }),
         ))
     });
